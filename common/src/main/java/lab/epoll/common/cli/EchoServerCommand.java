@@ -1,0 +1,74 @@
+package lab.epoll.common.cli;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import lab.epoll.common.server.EchoServer;
+import lab.epoll.common.server.HostPort;
+import lab.epoll.common.server.ServerStartException;
+import lab.epoll.common.server.ShutdownSignals;
+import lab.epoll.common.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The life of a server process, the same for every variant: validate options, start, print the
+ * {@code listening on} line, serve until SIGTERM/SIGINT, shut down gracefully, print the summary, exit 0.
+ * A variant only says which {@link Transport} it runs on.
+ */
+public abstract class EchoServerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(EchoServerCommand.class);
+
+    @Mixin
+    protected ServerOptions options;
+
+    @Spec
+    protected CommandSpec spec;
+
+    /** The transport this variant exists to show; called after the options are parsed and validated. */
+    protected abstract Transport transport();
+
+    /** Options of the variant's own to check, beyond the shared ones; throw a ParameterException to reject. */
+    protected void validate() {
+    }
+
+    @Override
+    public Integer call() throws ServerStartException, InterruptedException {
+        options.validate();
+        validate();
+        Transport transport = transport();
+        EchoServer server = new EchoServer(options, transport);
+        ShutdownSignals signals = ShutdownSignals.install();
+        InetSocketAddress bound = server.start();
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on " + HostPort.format(bound) + " (" + settings(transport) + ")");
+        out.flush();
+
+        String signal = signals.awaitFirst();
+        Duration grace = options.shutdownGrace();
+        log.info("{} received: refusing new connections, draining for up to {}", signal,
+                DurationConverter.format(grace));
+        server.stop(grace);
+        out.println("stopped: " + server.stats());
+        out.flush();
+        return 0;
+    }
+
+    private String settings(Transport transport) {
+        StringBuilder s = new StringBuilder(transport.describe())
+                .append(", io-threads=").append(options.ioThreads())
+                .append(", idle-timeout=").append(DurationConverter.format(options.idleTimeout()));
+        if (options.listeners() > 1) {
+            s.append(", listeners=").append(options.listeners());
+        }
+        if (options.maxConnections() > 0) {
+            s.append(", max-connections=").append(options.maxConnections());
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package lab.epoll.common.cli;
+
+import java.io.PrintWriter;
+import lab.epoll.common.server.ServerStartException;
+import picocli.CommandLine;
+
+/**
+ * Runs a server command with the lab's exit-code contract:
+ * <ul>
+ *   <li>0: served, then shut down on a signal;</li>
+ *   <li>1: could not run (port in use, permission denied, epoll unavailable): one line, no stack trace;</li>
+ *   <li>2: bad command line (unknown option, bad value): one line naming the option, no stack trace.</li>
+ * </ul>
+ * A failure that is not the user's (a bug) still exits 1, but keeps its stack trace so it can be fixed.
+ */
+public final class ServerCli {
+    public static final int EXIT_RUNTIME_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private ServerCli() {
+    }
+
+    public static int execute(Object command, String... args) {
+        CommandLine cli = new CommandLine(command)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setUsageHelpAutoWidth(true);
+        String name = cli.getCommandName();
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println(name + ": " + e.getMessage() + " (see --help)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ServerStartException) {
+                PrintWriter err = commandLine.getErr();
+                err.println(name + ": " + e.getMessage());
+                err.flush();
+                return EXIT_RUNTIME_FAILURE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    /** For {@code main}: runs the command and exits the JVM with its code. */
+    public static void main(Object command, String... args) {
+        System.exit(execute(command, args));
+    }
+}

@@ -1,0 +1,215 @@
+package lab.epoll.common.cli;
+
+import io.netty.util.NettyRuntime;
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Every option the echo servers share, with its default and the socket or epoll knob it turns. Servers mix it
+ * into their own command ({@code @Mixin}), so {@code --help} of each jar lists the same options.
+ */
+public final class ServerOptions {
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). Use 0.0.0.0 or :: to listen on all "
+                    + "interfaces.")
+    private String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8080",
+            description = "TCP port; 0 picks any free port, printed on the 'listening on' line (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "${sys:lab.defaultIoThreads}",
+            description = "Event-loop threads; each owns one epoll instance, and every connection stays on one "
+                    + "of them (default: the number of cores, ${DEFAULT-VALUE} here).")
+    private int ioThreads;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "Close a connection that neither read nor wrote for this long (IdleStateHandler, "
+                    + "scheduled on the event loop's timerfd); 0 disables (default: ${DEFAULT-VALUE}).")
+    private Duration idleTimeout;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "After SIGTERM/SIGINT, how long open connections may keep talking before they are "
+                    + "closed (default: ${DEFAULT-VALUE}).")
+    private Duration shutdownGrace;
+
+    @Option(names = "--backlog", paramLabel = "N", defaultValue = "4096",
+            description = "listen(2) backlog, SO_BACKLOG; the kernel caps it at net.core.somaxconn "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int backlog;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+            description = "Close connections beyond this many at once, counted as refused; 0 = no limit but "
+                    + "the open-file limit (default: ${DEFAULT-VALUE}).")
+    private int maxConnections;
+
+    @Option(names = "--write-buffer-low", paramLabel = "SIZE", defaultValue = "32k",
+            converter = ByteSizeConverter.class,
+            description = "WRITE_BUFFER_WATER_MARK low: reading from a paused connection resumes once its "
+                    + "unsent echo drops below this (default: ${DEFAULT-VALUE}).")
+    private int writeBufferLow;
+
+    @Option(names = "--write-buffer-high", paramLabel = "SIZE", defaultValue = "64k",
+            converter = ByteSizeConverter.class,
+            description = "WRITE_BUFFER_WATER_MARK high: stop reading from a connection whose unsent echo "
+                    + "exceeds this, so a peer that does not read cannot make the server buffer without bound "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int writeBufferHigh;
+
+    @Option(names = "--tcp-nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "TCP_NODELAY on accepted sockets: send echoes at once instead of waiting (Nagle) "
+                    + "(default: on; --no-tcp-nodelay turns it off).")
+    private boolean tcpNoDelay;
+
+    @Option(names = "--listeners", paramLabel = "N", defaultValue = "1",
+            description = "Listening sockets bound to the same port with SO_REUSEPORT "
+                    + "(EpollChannelOption.SO_REUSEPORT), so the kernel spreads new connections over N accept "
+                    + "queues on different event loops; 1 = one plain listener (default: ${DEFAULT-VALUE}).")
+    private int listeners;
+
+    @Option(names = "--tcp-quickack", defaultValue = "false",
+            description = "TCP_QUICKACK (EpollChannelOption.TCP_QUICKACK): acknowledge at once instead of "
+                    + "delaying ACKs (default: off).")
+    private boolean tcpQuickAck;
+
+    @Option(names = "--tcp-fastopen", paramLabel = "N", defaultValue = "0",
+            description = "TCP_FASTOPEN queue length on the listener (EpollChannelOption.TCP_FASTOPEN): accept "
+                    + "data in the SYN; 0 = off (default: ${DEFAULT-VALUE}).")
+    private int tcpFastOpen;
+
+    @Option(names = "--tcp-defer-accept", paramLabel = "DURATION", defaultValue = "0",
+            converter = DurationConverter.class,
+            description = "TCP_DEFER_ACCEPT (EpollChannelOption.TCP_DEFER_ACCEPT): wake accept only once data "
+                    + "arrived, waiting up to this long, in whole seconds; 0 = off (default: ${DEFAULT-VALUE}).")
+    private Duration tcpDeferAccept;
+
+    @Option(names = "--busy-poll", paramLabel = "DURATION", defaultValue = "0",
+            converter = DurationConverter.class,
+            description = "SO_BUSY_POLL on accepted sockets (EpollChannelOption.SO_BUSY_POLL): spin this long "
+                    + "(e.g. 50us) on the device queue before sleeping in a blocking read; 0 = off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Duration busyPoll;
+
+    @Option(names = "--max-events", paramLabel = "N", defaultValue = "0",
+            description = "Most events one epoll_wait(2) may return (EpollEventLoopGroup maxEventsAtOnce); "
+                    + "0 = Netty's default, 4096 and growing when full (default: ${DEFAULT-VALUE}).")
+    private int maxEvents;
+
+    @Option(names = "--recv-allocator", paramLabel = "adaptive|fixed:SIZE", defaultValue = "adaptive",
+            converter = RecvAllocatorSpec.Converter.class,
+            description = "Read buffer sizing (RCVBUF_ALLOCATOR): adaptive (Netty's default) or a fixed size per "
+                    + "read, e.g. fixed:16k (default: ${DEFAULT-VALUE}).")
+    private RecvAllocatorSpec recvAllocator;
+
+    @Option(names = "--max-messages-per-read", paramLabel = "N", defaultValue = "16",
+            description = "Most reads in one go per readiness event before the loop serves other connections "
+                    + "(MaxMessagesRecvByteBufAllocator) (default: ${DEFAULT-VALUE}).")
+    private int maxMessagesPerRead;
+
+    @Option(names = "--allocator", paramLabel = "pooled|unpooled", defaultValue = "pooled",
+            description = "Buffer allocator (ALLOCATOR): pooled (PooledByteBufAllocator) or unpooled "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private AllocatorChoice allocator;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "0",
+            converter = DurationConverter.class,
+            description = "Log a line of counters and buffer memory this often; 0 = only the summary at "
+                    + "shutdown (default: ${DEFAULT-VALUE}).")
+    private Duration statsInterval;
+
+    @Option(names = {"-v", "--verbose"},
+            description = "Log every connection: accept (with its fd), bytes read and written, close.")
+    private boolean verbose;
+
+    static {
+        // picocli's ${sys:...} lets --help show this machine's real default instead of a word.
+        System.setProperty("lab.defaultIoThreads", Integer.toString(NettyRuntime.availableProcessors()));
+    }
+
+    /** Which {@code ByteBufAllocator} the server uses. */
+    public enum AllocatorChoice { pooled, unpooled }
+
+    /**
+     * Checks what one option alone cannot: ranges and combinations. Failures name the option and become
+     * exit code 2, like any other bad input.
+     */
+    public void validate() {
+        requireRange("--port", port, 0, 65535);
+        requireRange("--io-threads", ioThreads, 1, 4096);
+        requireRange("--backlog", backlog, 1, Integer.MAX_VALUE);
+        requireRange("--max-connections", maxConnections, 0, Integer.MAX_VALUE);
+        requireRange("--listeners", listeners, 1, 1024);
+        requireRange("--tcp-fastopen", tcpFastOpen, 0, Integer.MAX_VALUE);
+        requireRange("--max-events", maxEvents, 0, 1 << 20);
+        requireRange("--max-messages-per-read", maxMessagesPerRead, 1, 1 << 16);
+        requireRange("--write-buffer-low", writeBufferLow, 1, Integer.MAX_VALUE);
+        requireRange("--write-buffer-high", writeBufferHigh, 1, Integer.MAX_VALUE);
+        if (writeBufferLow > writeBufferHigh) {
+            throw invalid("--write-buffer-low", ByteSizeConverter.format(writeBufferLow)
+                    + " is above --write-buffer-high " + ByteSizeConverter.format(writeBufferHigh));
+        }
+        if (!tcpDeferAccept.isZero() && tcpDeferAccept.toNanos() % 1_000_000_000L != 0) {
+            throw invalid("--tcp-defer-accept", DurationConverter.format(tcpDeferAccept)
+                    + " is not a whole number of seconds");
+        }
+        if (!busyPoll.isZero() && busyPoll.toNanos() % 1000L != 0) {
+            throw invalid("--busy-poll", DurationConverter.format(busyPoll) + " is not a whole number of microseconds");
+        }
+        if (host.isBlank()) {
+            throw invalid("--host", "the host is empty");
+        }
+    }
+
+    private void requireRange(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw invalid(option, "'" + value + "' is not in " + min + ".." + (max == Integer.MAX_VALUE ? "" : max));
+        }
+    }
+
+    private ParameterException invalid(String option, String why) {
+        return new ParameterException(commandLine(), "Invalid value for option '" + option + "': " + why);
+    }
+
+    private CommandLine commandLine() {
+        return spec == null ? new CommandLine(this) : spec.commandLine();
+    }
+
+    /** Parses options alone, for tests and embedders that start an {@code EchoServer} in process. */
+    public static ServerOptions parse(String... args) {
+        ServerOptions options = new ServerOptions();
+        new CommandLine(options).parseArgs(args);
+        options.validate();
+        return options;
+    }
+
+    public String host() { return host; }
+    public int port() { return port; }
+    public int ioThreads() { return ioThreads; }
+    public Duration idleTimeout() { return idleTimeout; }
+    public Duration shutdownGrace() { return shutdownGrace; }
+    public int backlog() { return backlog; }
+    public int maxConnections() { return maxConnections; }
+    public int writeBufferLow() { return writeBufferLow; }
+    public int writeBufferHigh() { return writeBufferHigh; }
+    public boolean tcpNoDelay() { return tcpNoDelay; }
+    public int listeners() { return listeners; }
+    public boolean tcpQuickAck() { return tcpQuickAck; }
+    public int tcpFastOpen() { return tcpFastOpen; }
+    public Duration tcpDeferAccept() { return tcpDeferAccept; }
+    public Duration busyPoll() { return busyPoll; }
+    public int maxEvents() { return maxEvents; }
+    public RecvAllocatorSpec recvAllocator() { return recvAllocator; }
+    public int maxMessagesPerRead() { return maxMessagesPerRead; }
+    public AllocatorChoice allocator() { return allocator; }
+    public Duration statsInterval() { return statsInterval; }
+    public boolean verbose() { return verbose; }
+}

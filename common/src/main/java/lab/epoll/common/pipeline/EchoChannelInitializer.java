@@ -1,0 +1,57 @@
+package lab.epoll.common.pipeline;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.stats.ConnectionRegistry;
+import lab.epoll.common.stats.ConnectionStats;
+
+/**
+ * Builds each accepted connection's pipeline, or closes the connection at once when the server is full:
+ *
+ * <pre>
+ * [ConnectionLogger]  (only with --verbose)
+ * [IdleStateHandler -&gt; IdleConnectionCloser]  (unless --idle-timeout 0)
+ * EchoHandler
+ * ConnectionErrorHandler
+ * </pre>
+ */
+public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
+    private final ConnectionRegistry registry;
+    private final ConnectionStats stats;
+    private final Duration idleTimeout;
+    private final boolean verbose;
+    private final IdleConnectionCloser idleCloser;
+    private final ConnectionErrorHandler errorHandler;
+
+    public EchoChannelInitializer(ServerOptions options, ConnectionRegistry registry, ConnectionStats stats) {
+        this.registry = registry;
+        this.stats = stats;
+        this.idleTimeout = options.idleTimeout();
+        this.verbose = options.verbose();
+        this.idleCloser = new IdleConnectionCloser(stats, verbose);
+        this.errorHandler = new ConnectionErrorHandler(stats);
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        if (!registry.admit(channel)) {
+            channel.close();
+            return;
+        }
+        ChannelPipeline pipeline = channel.pipeline();
+        if (verbose) {
+            pipeline.addLast("logger", new ConnectionLogger());
+        }
+        if (!idleTimeout.isZero()) {
+            pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toNanos(), TimeUnit.NANOSECONDS));
+            pipeline.addLast("idle-closer", idleCloser);
+        }
+        pipeline.addLast("echo", new EchoHandler(stats));
+        pipeline.addLast("errors", errorHandler);
+    }
+}

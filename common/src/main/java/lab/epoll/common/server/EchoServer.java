@@ -1,0 +1,166 @@
+package lab.epoll.common.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.pipeline.EchoChannelInitializer;
+import lab.epoll.common.stats.ConnectionRegistry;
+import lab.epoll.common.stats.ConnectionStats;
+import lab.epoll.common.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One echo server: its event loops, its listening sockets and its open connections, on any {@link Transport}.
+ * {@link #start()} binds; {@link #stop(Duration)} is the graceful shutdown (stop accepting, let open
+ * connections finish within the grace period, close the rest, stop the event loops).
+ */
+public final class EchoServer {
+    private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
+
+    private final ServerOptions options;
+    private final Transport transport;
+    private final ConnectionStats stats = new ConnectionStats();
+    private final ConnectionRegistry registry;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final ByteBufAllocator allocator;
+    private EventLoopGroup group;
+
+    public EchoServer(ServerOptions options, Transport transport) {
+        this.options = options;
+        this.transport = transport;
+        this.registry = new ConnectionRegistry(stats, options.maxConnections());
+        this.allocator = options.allocator() == ServerOptions.AllocatorChoice.pooled
+                ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
+    }
+
+    /** Binds {@code --listeners} sockets to the host and port; returns the address actually bound. */
+    public InetSocketAddress start() throws ServerStartException {
+        transport.ensureAvailable();
+        InetAddress host = resolve(options.host());
+        group = transport.newEventLoopGroup(options);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, options.backlog())
+                .option(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.TCP_NODELAY, options.tcpNoDelay())
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        options.recvAllocator().newAllocator(options.maxMessagesPerRead()))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(options.writeBufferLow(), options.writeBufferHigh()))
+                .childHandler(new EchoChannelInitializer(options, registry, stats));
+        transport.configure(bootstrap, options);
+
+        InetSocketAddress requested = new InetSocketAddress(host, options.port());
+        try {
+            Channel first = bind(bootstrap, requested);
+            InetSocketAddress bound = (InetSocketAddress) first.localAddress();
+            // With --port 0 the kernel chose the port; the other SO_REUSEPORT listeners must share that one.
+            for (int i = 1; i < options.listeners(); i++) {
+                bind(bootstrap, bound);
+            }
+            if (!options.statsInterval().isZero()) {
+                long every = options.statsInterval().toNanos();
+                group.next().scheduleAtFixedRate(this::logStats, every, every, TimeUnit.NANOSECONDS);
+            }
+            return bound;
+        } catch (ServerStartException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    private Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) throws ServerStartException {
+        try {
+            Channel channel = bootstrap.bind(address).sync().channel();
+            listeners.add(channel);
+            return channel;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerStartException("interrupted while binding " + HostPort.format(address));
+        } catch (Exception e) {
+            // bind(2) failures arrive as IOExceptions: "Address already in use", "Permission denied", ...
+            throw new ServerStartException("cannot listen on " + HostPort.format(address) + ": " + bindFailure(e), e);
+        }
+    }
+
+    private static String bindFailure(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // Netty's native errors read "bind(..) failed with error(-98): Address already in use"; keep the errno text.
+        return message.replaceFirst("^.*failed( with error\\(-?\\d+\\))?: ", "");
+    }
+
+    private static InetAddress resolve(String host) throws ServerStartException {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ServerStartException("cannot resolve host '" + host + "'");
+        }
+    }
+
+    /**
+     * The graceful shutdown: close the listeners (new connections are refused from now on), wait up to
+     * {@code grace} for open connections to finish on their own, close whatever is left, stop the event loops.
+     */
+    public void stop(Duration grace) {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        int open = registry.openConnections();
+        if (open > 0) {
+            log.info("listener closed; waiting up to {} ms for {} open connection(s)", grace.toMillis(), open);
+            try {
+                registry.drain().get(grace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                log.info("grace period over; closing {} connection(s)", registry.openConnections());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        registry.closeAll().awaitUninterruptibly();
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (group != null) {
+            // No quiet period: every connection is already closed, nothing new can arrive.
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    public ConnectionStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    private void logStats() {
+        log.info("stats: {} pending-out={} direct-memory={}", stats.snapshot(), registry.pendingOutboundBytes(),
+                usedDirectMemory());
+    }
+
+    /** Bytes of direct memory the allocator holds (pooled: whole chunks in use), or -1 if it cannot tell. */
+    public long usedDirectMemory() {
+        return allocator instanceof ByteBufAllocatorMetricProvider
+                ? ((ByteBufAllocatorMetricProvider) allocator).metric().usedDirectMemory() : -1;
+    }
+}

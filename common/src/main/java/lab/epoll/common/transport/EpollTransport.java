@@ -1,0 +1,89 @@
+package lab.epoll.common.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.ServerStartException;
+
+/**
+ * Netty's native epoll transport in one {@link EpollMode}. The mode is set on the listener and on every
+ * accepted socket, so each fd is registered with ({@code EDGE_TRIGGERED}) or without ({@code LEVEL_TRIGGERED})
+ * {@code EPOLLET}; {@code /proc/PID/fdinfo/EPOLL_FD} shows which.
+ */
+public final class EpollTransport implements Transport {
+    private final EpollMode mode;
+
+    public EpollTransport(EpollMode mode) {
+        this.mode = mode;
+    }
+
+    public EpollMode mode() {
+        return mode;
+    }
+
+    @Override
+    public void ensureAvailable() throws ServerStartException {
+        if (!Epoll.isAvailable()) {
+            Throwable cause = Epoll.unavailabilityCause();
+            throw new ServerStartException("epoll is not available: "
+                    + (cause == null ? "unknown reason" : rootMessage(cause)));
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "mode=" + mode;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // the only constructor that takes maxEventsAtOnce; Netty 4.1 keeps it working
+    public EventLoopGroup newEventLoopGroup(ServerOptions options) {
+        return new EpollEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("epoll-" + shortMode()),
+                options.maxEvents());
+    }
+
+    @Override
+    public Class<? extends ServerChannel> serverChannelClass() {
+        return EpollServerSocketChannel.class;
+    }
+
+    @Override
+    public void configure(ServerBootstrap bootstrap, ServerOptions options) {
+        bootstrap.option(EpollChannelOption.EPOLL_MODE, mode)
+                .childOption(EpollChannelOption.EPOLL_MODE, mode);
+        if (options.listeners() > 1) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        if (options.tcpFastOpen() > 0) {
+            bootstrap.option(EpollChannelOption.TCP_FASTOPEN, options.tcpFastOpen());
+        }
+        if (!options.tcpDeferAccept().isZero()) {
+            bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) options.tcpDeferAccept().toSeconds());
+        }
+        if (options.tcpQuickAck()) {
+            bootstrap.childOption(EpollChannelOption.TCP_QUICKACK, true);
+        }
+        if (!options.busyPoll().isZero()) {
+            bootstrap.childOption(EpollChannelOption.SO_BUSY_POLL, (int) (options.busyPoll().toNanos() / 1000));
+        }
+    }
+
+    private String shortMode() {
+        return mode == EpollMode.EDGE_TRIGGERED ? "et" : "lt";
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,28 @@
+package lab.epoll.common.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.ServerStartException;
+
+/**
+ * What differs between the lab's server variants: which event loop and channel classes carry the connections
+ * and which transport-specific knobs they get. Everything else (the echo pipeline, counters, timeouts,
+ * shutdown) is the same for every variant, so a difference in the numbers is a difference in the transport.
+ */
+public interface Transport {
+
+    /** Fails with a one-line reason when this transport cannot run here (e.g. no epoll native library). */
+    void ensureAvailable() throws ServerStartException;
+
+    /** The settings that tell variants apart on the {@code listening on} line, e.g. {@code mode=EDGE_TRIGGERED}. */
+    String describe();
+
+    EventLoopGroup newEventLoopGroup(ServerOptions options);
+
+    Class<? extends ServerChannel> serverChannelClass();
+
+    /** Applies this transport's options to listeners ({@code option}) and accepted sockets ({@code childOption}). */
+    void configure(ServerBootstrap bootstrap, ServerOptions options);
+}

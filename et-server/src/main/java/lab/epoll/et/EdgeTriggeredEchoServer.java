@@ -1,0 +1,32 @@
+package lab.epoll.et;
+
+import io.netty.channel.epoll.EpollMode;
+import lab.epoll.common.cli.EchoServerCommand;
+import lab.epoll.common.cli.ServerCli;
+import lab.epoll.common.cli.VersionProvider;
+import lab.epoll.common.transport.EpollTransport;
+import lab.epoll.common.transport.Transport;
+import picocli.CommandLine.Command;
+
+/**
+ * The edge-triggered echo server: every socket is registered with {@code EPOLLET}, so {@code epoll_wait} reports
+ * it only when new data arrives. Whoever reads must drain the socket until {@code EAGAIN}, or remember that it
+ * did not; Netty does both (it reads until a read returns nothing, and re-schedules itself when it stops early
+ * for fairness or because reading was paused).
+ */
+@Command(name = "et-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Echo server (RFC 862) on Netty's native epoll transport, edge-triggered "
+                + "(EpollMode.EDGE_TRIGGERED).",
+        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
+                + "command line."})
+public final class EdgeTriggeredEchoServer extends EchoServerCommand {
+    @Override
+    protected Transport transport() {
+        return new EpollTransport(EpollMode.EDGE_TRIGGERED);
+    }
+
+    public static void main(String[] args) {
+        ServerCli.main(new EdgeTriggeredEchoServer(), args);
+    }
+}

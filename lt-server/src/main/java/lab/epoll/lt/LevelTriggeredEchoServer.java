@@ -1,0 +1,31 @@
+package lab.epoll.lt;
+
+import io.netty.channel.epoll.EpollMode;
+import lab.epoll.common.cli.EchoServerCommand;
+import lab.epoll.common.cli.ServerCli;
+import lab.epoll.common.cli.VersionProvider;
+import lab.epoll.common.transport.EpollTransport;
+import lab.epoll.common.transport.Transport;
+import picocli.CommandLine.Command;
+
+/**
+ * The level-triggered echo server: every socket is registered without {@code EPOLLET}, so {@code epoll_wait}
+ * reports it again for as long as unread data is left. Netty can therefore stop reading after a short read
+ * without waiting for {@code EAGAIN}: the next wait will tell it about anything it left.
+ */
+@Command(name = "lt-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Echo server (RFC 862) on Netty's native epoll transport, level-triggered "
+                + "(EpollMode.LEVEL_TRIGGERED).",
+        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
+                + "command line."})
+public final class LevelTriggeredEchoServer extends EchoServerCommand {
+    @Override
+    protected Transport transport() {
+        return new EpollTransport(EpollMode.LEVEL_TRIGGERED);
+    }
+
+    public static void main(String[] args) {
+        ServerCli.main(new LevelTriggeredEchoServer(), args);
+    }
+}

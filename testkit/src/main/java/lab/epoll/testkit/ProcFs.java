@@ -1,0 +1,140 @@
+package lab.epoll.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What Linux's {@code /proc} says about a process: its open fds, what its epoll instances watch and with which
+ * flags, its TCP sockets, CPU time and memory. Tests use it to prove facts the server cannot fake, such as the
+ * {@code EPOLLET} bit actually registered for an accepted socket.
+ */
+public final class ProcFs {
+    public static final long EPOLLIN = 0x001;
+    public static final long EPOLLOUT = 0x004;
+    public static final long EPOLLRDHUP = 0x2000;
+    public static final long EPOLLONESHOT = 0x40000000L;
+    public static final long EPOLLET = 0x80000000L;
+
+    private static final Pattern TFD = Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-f]+)\\s+data:\\s*([0-9a-f]+).*");
+
+    private ProcFs() {
+    }
+
+    /** One fd registered in one epoll instance, as {@code /proc/PID/fdinfo/EPFD} lists it. */
+    public record EpollRegistration(int epollFd, int fd, long events, String fdTarget) {
+        public boolean has(long flag) {
+            return (events & flag) != 0;
+        }
+    }
+
+    /** A TCP socket from {@code /proc/PID/net/tcp[6]}; {@code state} is the kernel's code, 0x0A = LISTEN. */
+    public record TcpSocket(long inode, int localPort, int remotePort, int state) {
+        public boolean listening() {
+            return state == 0x0A;
+        }
+    }
+
+    /** fd number to what it points at: {@code socket:[123]}, {@code anon_inode:[eventpoll]}, a path, ... */
+    public static Map<Integer, String> fds(long pid) {
+        Map<Integer, String> fds = new HashMap<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : dir) {
+                try {
+                    fds.put(Integer.parseInt(fd.getFileName().toString()), Files.readSymbolicLink(fd).toString());
+                } catch (NoSuchFileException closedMeanwhile) {
+                    // The fd was closed between listing and reading it.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return fds;
+    }
+
+    public static int openFdCount(long pid) {
+        return fds(pid).size();
+    }
+
+    /** Every registration in every epoll instance the process has open. */
+    public static List<EpollRegistration> epollRegistrations(long pid) {
+        Map<Integer, String> fds = fds(pid);
+        List<EpollRegistration> registrations = new ArrayList<>();
+        for (Map.Entry<Integer, String> entry : fds.entrySet()) {
+            if (!entry.getValue().equals("anon_inode:[eventpoll]")) {
+                continue;
+            }
+            for (String line : readLines(Path.of("/proc", Long.toString(pid), "fdinfo", entry.getKey().toString()))) {
+                Matcher m = TFD.matcher(line.trim());
+                if (m.matches()) {
+                    int fd = Integer.parseInt(m.group(1));
+                    registrations.add(new EpollRegistration(entry.getKey(), fd, Long.parseLong(m.group(2), 16),
+                            fds.getOrDefault(fd, "?")));
+                }
+            }
+        }
+        return registrations;
+    }
+
+    /** The process's TCP sockets (IPv4 and IPv6) by inode, the number {@code socket:[N]} fd links carry. */
+    public static Map<Long, TcpSocket> tcpSockets(long pid) {
+        Map<Long, TcpSocket> sockets = new HashMap<>();
+        for (String table : new String[] {"tcp", "tcp6"}) {
+            Path path = Path.of("/proc", Long.toString(pid), "net", table);
+            if (!Files.exists(path)) {
+                continue;
+            }
+            List<String> lines = readLines(path);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                long inode = Long.parseLong(f[9]);
+                sockets.put(inode, new TcpSocket(inode, port(f[1]), port(f[2]), Integer.parseInt(f[3], 16)));
+            }
+        }
+        return sockets;
+    }
+
+    /** The inode of a {@code socket:[N]} fd target, or -1 for anything that is not a socket. */
+    public static long socketInode(String fdTarget) {
+        return fdTarget.startsWith("socket:[") ? Long.parseLong(fdTarget.substring(8, fdTarget.length() - 1)) : -1;
+    }
+
+    private static int port(String hexAddress) {
+        return Integer.parseInt(hexAddress.substring(hexAddress.indexOf(':') + 1), 16);
+    }
+
+    /** User plus system CPU time the process has used, in clock ticks (USER_HZ, 100 per second on Linux). */
+    public static long cpuTicks(long pid) {
+        String stat = readLines(Path.of("/proc", Long.toString(pid), "stat")).get(0);
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** A {@code kB} field of {@code /proc/PID/status} in bytes, e.g. {@code VmRSS} or {@code VmHWM} (peak RSS). */
+    public static long statusBytes(long pid, String field) {
+        for (String line : readLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        throw new IllegalArgumentException("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    private static List<String> readLines(Path path) {
+        try {
+            return Files.readAllLines(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
