@@ -3,9 +3,11 @@ package lab.epoll.lt;
 import io.netty.channel.epoll.EpollMode;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
+import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.cli.VersionProvider;
+import lab.epoll.common.server.EchoServer;
+import lab.epoll.common.server.LabServer;
 import lab.epoll.common.transport.EpollTransport;
-import lab.epoll.common.transport.Transport;
 import picocli.CommandLine.Command;
 
 /**
@@ -21,8 +23,8 @@ import picocli.CommandLine.Command;
                 + "command line."})
 public final class LevelTriggeredEchoServer extends EchoServerCommand {
     @Override
-    protected Transport transport() {
-        return new EpollTransport(EpollMode.LEVEL_TRIGGERED);
+    protected LabServer newServer(ServerOptions options) {
+        return new EchoServer(options, new EpollTransport(EpollMode.LEVEL_TRIGGERED));
     }
 
     public static void main(String[] args) {

@@ -4,11 +4,10 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import lab.epoll.common.server.EchoServer;
 import lab.epoll.common.server.HostPort;
+import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.server.ShutdownSignals;
-import lab.epoll.common.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Spec;
 /**
  * The life of a server process, the same for every variant: validate options, start, print the
  * {@code listening on} line, serve until SIGTERM/SIGINT, shut down gracefully, print the summary, exit 0.
- * A variant only says which {@link Transport} it runs on.
+ * A variant only says which {@link LabServer} it runs.
  */
 public abstract class EchoServerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(EchoServerCommand.class);
@@ -29,8 +28,8 @@ public abstract class EchoServerCommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
 
-    /** The transport this variant exists to show; called after the options are parsed and validated. */
-    protected abstract Transport transport();
+    /** The server this variant exists to show; called after the options are parsed and validated. */
+    protected abstract LabServer newServer(ServerOptions options);
 
     /** Options of the variant's own to check, beyond the shared ones; throw a ParameterException to reject. */
     protected void validate() {
@@ -40,13 +39,12 @@ public abstract class EchoServerCommand implements Callable<Integer> {
     public Integer call() throws ServerStartException, InterruptedException {
         options.validate();
         validate();
-        Transport transport = transport();
-        EchoServer server = new EchoServer(options, transport);
+        LabServer server = newServer(options);
         ShutdownSignals signals = ShutdownSignals.install();
         InetSocketAddress bound = server.start();
 
         PrintWriter out = spec.commandLine().getOut();
-        out.println("listening on " + HostPort.format(bound) + " (" + settings(transport) + ")");
+        out.println("listening on " + HostPort.format(bound) + " (" + settings(server) + ")");
         out.flush();
 
         String signal = signals.awaitFirst();
@@ -59,8 +57,8 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String settings(Transport transport) {
-        StringBuilder s = new StringBuilder(transport.describe())
+    private String settings(LabServer server) {
+        StringBuilder s = new StringBuilder(server.describe())
                 .append(", io-threads=").append(options.ioThreads())
                 .append(", idle-timeout=").append(DurationConverter.format(options.idleTimeout()));
         if (options.listeners() > 1) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.stats.ConnectionRegistry;
 import lab.epoll.common.stats.ConnectionStats;
+import lab.epoll.common.transport.Transport;
 
 /**
  * Builds each accepted connection's pipeline, or closes the connection at once when the server is full:
@@ -16,11 +17,12 @@ import lab.epoll.common.stats.ConnectionStats;
  * <pre>
  * [ConnectionLogger]  (only with --verbose)
  * [IdleStateHandler -&gt; IdleConnectionCloser]  (unless --idle-timeout 0)
- * EchoHandler
+ * EchoHandler  (or the transport's own echo stage)
  * ConnectionErrorHandler
  * </pre>
  */
 public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
+    private final Transport transport;
     private final ConnectionRegistry registry;
     private final ConnectionStats stats;
     private final Duration idleTimeout;
@@ -28,7 +30,9 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
     private final IdleConnectionCloser idleCloser;
     private final ConnectionErrorHandler errorHandler;
 
-    public EchoChannelInitializer(ServerOptions options, ConnectionRegistry registry, ConnectionStats stats) {
+    public EchoChannelInitializer(ServerOptions options, Transport transport, ConnectionRegistry registry,
+                                  ConnectionStats stats) {
+        this.transport = transport;
         this.registry = registry;
         this.stats = stats;
         this.idleTimeout = options.idleTimeout();
@@ -51,7 +55,7 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toNanos(), TimeUnit.NANOSECONDS));
             pipeline.addLast("idle-closer", idleCloser);
         }
-        pipeline.addLast("echo", new EchoHandler(stats));
+        transport.addEchoStage(pipeline, stats);
         pipeline.addLast("errors", errorHandler);
     }
 }

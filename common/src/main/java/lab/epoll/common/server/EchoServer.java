@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link #start()} binds; {@link #stop(Duration)} is the graceful shutdown (stop accepting, let open
  * connections finish within the grace period, close the rest, stop the event loops).
  */
-public final class EchoServer {
+public final class EchoServer implements LabServer {
     private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
 
     private final ServerOptions options;
@@ -51,6 +51,7 @@ public final class EchoServer {
     }
 
     /** Binds {@code --listeners} sockets to the host and port; returns the address actually bound. */
+    @Override
     public InetSocketAddress start() throws ServerStartException {
         transport.ensureAvailable();
         InetAddress host = resolve(options.host());
@@ -67,7 +68,7 @@ public final class EchoServer {
                         options.recvAllocator().newAllocator(options.maxMessagesPerRead()))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(options.writeBufferLow(), options.writeBufferHigh()))
-                .childHandler(new EchoChannelInitializer(options, registry, stats));
+                .childHandler(new EchoChannelInitializer(options, transport, registry, stats));
         transport.configure(bootstrap, options);
 
         InetSocketAddress requested = new InetSocketAddress(host, options.port());
@@ -121,6 +122,7 @@ public final class EchoServer {
      * The graceful shutdown: close the listeners (new connections are refused from now on), wait up to
      * {@code grace} for open connections to finish on their own, close whatever is left, stop the event loops.
      */
+    @Override
     public void stop(Duration grace) {
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
@@ -147,8 +149,15 @@ public final class EchoServer {
             // No quiet period: every connection is already closed, nothing new can arrive.
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        transport.shutdown();
     }
 
+    @Override
+    public String describe() {
+        return transport.describe();
+    }
+
+    @Override
     public ConnectionStats.Snapshot stats() {
         return stats.snapshot();
     }

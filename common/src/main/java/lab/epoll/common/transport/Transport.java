@@ -1,10 +1,13 @@
 package lab.epoll.common.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.pipeline.EchoHandler;
 import lab.epoll.common.server.ServerStartException;
+import lab.epoll.common.stats.ConnectionStats;
 
 /**
  * What differs between the lab's server variants: which event loop and channel classes carry the connections
@@ -25,4 +28,16 @@ public interface Transport {
 
     /** Applies this transport's options to listeners ({@code option}) and accepted sockets ({@code childOption}). */
     void configure(ServerBootstrap bootstrap, ServerOptions options);
+
+    /**
+     * Adds the stage that does the echo to a new connection's pipeline. A variant that hands the echo to worker
+     * threads (the ONESHOT idiom in Netty) overrides this; everything before and after it stays the same.
+     */
+    default void addEchoStage(ChannelPipeline pipeline, ConnectionStats stats) {
+        pipeline.addLast("echo", new EchoHandler(stats));
+    }
+
+    /** Releases what the transport made besides the event loops (e.g. a worker pool), once they have stopped. */
+    default void shutdown() {
+    }
 }
