@@ -14,6 +14,7 @@ import lab.epoll.testkit.ProcFs.EpollRegistration;
 import lab.epoll.testkit.ProcFs.TcpSocket;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,6 +32,7 @@ class EpollModeTest {
     @ParameterizedTest
     @MethodSource("variants")
     void acceptedSocketsAreRegisteredInTheVariantsMode(ServerVariant variant) {
+        Assumptions.assumeTrue(variant.usesEpoll(), "the poll(2) baseline has no epoll registrations");
         try (ServerProcess server = ServerProcess.start(variant)) {
             EpollRegistration accepted;
             try (EchoClient client = EchoClient.connect(server.address())) {
@@ -48,6 +50,21 @@ class EpollModeTest {
             server.signal("TERM");
             assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();
             assertThat(server.leakReports()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void thePollBaselineWaitsWithoutAnyEpollInstance(ServerVariant variant) {
+        try (ServerProcess server = ServerProcess.start(variant)) {
+            try (EchoClient client = EchoClient.connect(server.address())) {
+                byte[] hello = "Hello, poll!\n".getBytes(StandardCharsets.US_ASCII);
+                assertThat(client.roundTrip(hello)).isEqualTo(hello);
+                boolean hasEpollFd = ProcFs.fds(server.pid()).containsValue("anon_inode:[eventpoll]");
+                assertThat(hasEpollFd).as("an eventpoll fd in %s", variant).isEqualTo(variant.usesEpoll());
+            }
+            server.signal("TERM");
+            assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();
         }
     }
 
