@@ -7,6 +7,7 @@ import java.util.List;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ProcFs;
+import lab.epoll.testkit.ProcThreads;
 import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Behaviour 9, fd exhaustion: the server runs under {@code ulimit -n 64}; clients open connections until its
  * {@code accept(2)} fails with {@code EMFILE} (the server logs "Too many open files" and holds exactly 64 fds).
- * Then the server must not die, must not spin a core (its CPU time over a 2 s window while connections wait in
- * the accept queue stays below {@link #MAX_CPU_SHARE} of one core), must not flood its log, must keep serving the
+ * Then the server must not die, must not spin a core (over a 2 s window while connections wait in the accept
+ * queue, its process CPU time stays below {@link #MAX_CPU_SHARE} of one core and its event-loop threads' below
+ * {@link #MAX_EVENT_LOOP_CPU_SHARE}), must not flood its log, must keep serving the
  * connections it has, and must recover: once fds are free, the queued connections are accepted and get their
  * echoes, and a new connection echoes too.
  *
@@ -33,7 +35,20 @@ class FdExhaustionTest {
     static final int LIMIT = 64;
     /** Connections queued beyond what the server can accept. */
     static final int QUEUED = 10;
-    static final double MAX_CPU_SHARE = 0.25;
+    /**
+     * The whole JVM, JIT and GC included, which on a loaded machine can catch up on compiling within the window
+     * (13% of a core measured once with two busy loops beside the build); a spinning loop takes a full core
+     * when it can get one.
+     */
+    static final double MAX_CPU_SHARE = 0.5;
+    /**
+     * The event-loop threads alone (named {@code *epoll*}), where a spin would be: idle apart from one accept attempt a
+     * second they use ~0%; even on a machine so loaded that a spinning thread gets a third of a core, this
+     * catches it.
+     */
+    static final double MAX_EVENT_LOOP_CPU_SHARE = 0.1;
+    /** Netty names its loops {@code epoll-lt-N-M}/{@code epoll-et-N-M}; a hand-written loop may say {@code oneshot-epoll-N}. */
+    static final String EVENT_LOOP_THREADS = "epoll";
     static final long WINDOW_MS = 2000;
     /** USER_HZ: /proc reports CPU time in ticks of 1/100 s. */
     static final int TICKS_PER_SECOND = 100;
@@ -69,21 +84,26 @@ class FdExhaustionTest {
             // Exhausted, with connections waiting in the accept queue: measure CPU and log over a window.
             int logBefore = server.logLines().size();
             long ticksBefore = ProcFs.cpuTicks(server.pid());
+            long loopTicksBefore = ProcThreads.cpuTicks(server.pid(), EVENT_LOOP_THREADS);
             long start = System.nanoTime();
             Thread.sleep(WINDOW_MS); // a measurement window, not a wait for a condition
             long ticks = ProcFs.cpuTicks(server.pid()) - ticksBefore;
+            long loopTicks = ProcThreads.cpuTicks(server.pid(), EVENT_LOOP_THREADS) - loopTicksBefore;
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             List<String> log = server.logLines();
             long emfileLines = log.subList(logBefore, log.size()).stream()
                     .filter(line -> line.contains("Too many open files")).count();
             double cores = (double) ticks / TICKS_PER_SECOND / (elapsedMs / 1000.0);
+            double loopCores = (double) loopTicks / TICKS_PER_SECOND / (elapsedMs / 1000.0);
             System.out.printf("%s fd exhaustion: %d fds at start, %d connections accepted, %d queued; over %d ms: "
-                            + "%d CPU ticks (%.1f%% of a core), %d log lines, %d of them EMFILE%n", variant,
-                    server.baselineFds(), room, QUEUED, elapsedMs, ticks, cores * 100, log.size() - logBefore,
-                    emfileLines);
+                            + "process %d CPU ticks (%.1f%% of a core), event loops %d ticks (%.1f%%), %d log lines, "
+                            + "%d of them EMFILE%n", variant, server.baselineFds(), room, QUEUED, elapsedMs, ticks,
+                    cores * 100, loopTicks, loopCores * 100, log.size() - logBefore, emfileLines);
             assertThat(server.process().isAlive()).as("server alive at its fd limit").isTrue();
-            assertThat(cores).as("server CPU while accept fails with EMFILE, in cores (a spin would be ~1)")
+            assertThat(cores).as("server process CPU while accept fails with EMFILE, in cores (a spin would be ~1)")
                     .isLessThan(MAX_CPU_SHARE);
+            assertThat(loopCores).as("event-loop threads' CPU while accept fails with EMFILE, in cores")
+                    .isLessThan(MAX_EVENT_LOOP_CPU_SHARE);
             assertThat(emfileLines).as("EMFILE log lines in %d ms (no error storm)", elapsedMs)
                     .isLessThanOrEqualTo(elapsedMs / 1000 + 2);
             assertThat(clients.get(0).roundTrip(messages.get(0))).as("an accepted connection still echoes")
