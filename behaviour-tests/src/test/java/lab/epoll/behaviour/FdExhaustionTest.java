@@ -59,7 +59,9 @@ class FdExhaustionTest {
     @ParameterizedTest(name = "{0} server")
     @MethodSource("lab.epoll.testkit.ServerVariant#all")
     void survivesEmfileWithoutSpinningAndRecovers(ServerVariant variant) throws InterruptedException {
-        ServerUnderTest server = servers.startWithOpenFileLimit(LIMIT, variant);
+        // No stats lines: their timer would wake an event loop every 200 ms and could stand in for the timer that
+        // re-arms accepting after an error.
+        ServerUnderTest server = servers.startWithOpenFileLimit(LIMIT, variant, "--stats-interval", "0");
         int room = LIMIT - server.baselineFds();
         List<EchoClient> clients = new ArrayList<>();
         List<byte[]> messages = new ArrayList<>();
@@ -73,9 +75,8 @@ class FdExhaustionTest {
             }
             server.awaitValue("accept failing with EMFILE (\"Too many open files\" in the log)", server::logLines,
                     lines -> lines.stream().anyMatch(line -> line.contains("Too many open files")));
+            // Full: one fd per accepted connection, up to the limit (the summary confirms the count at the end).
             server.awaitValue("the server holding all " + LIMIT + " fds it may", server::openFds, n -> n == LIMIT);
-            ServerCounters full = server.awaitStats("every connection that fits accepted", c -> c.active() == room);
-            assertThat(full.accepted()).as("accepted: exactly as many as fds allowed").isEqualTo(room);
             for (int i = 0; i < room; i++) {
                 assertThat(clients.get(i).readExactly(64)).as("echo to accepted connection %d", i)
                         .isEqualTo(messages.get(i));
