@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Register it as an instance field ({@code @RegisterExtension final RunningServers servers = ...}): the
  * variant is a test parameter, so tests start their own server with the options the behaviour needs. Servers
  * are started with the test JVM flags (paranoid leak detection) and, unless the test sets it,
- * {@code --stats-interval 200ms}, so tests can wait for the server's own counters.
+ * {@code --stats-interval 200ms}, so tests can wait for the server's own counters. A test about timers passes
+ * {@code --stats-interval 0}: the stats timer wakes an event loop every 200 ms and could hide a missed wake-up.
  */
 final class RunningServers implements AfterEachCallback {
     private final List<ServerUnderTest> servers = new ArrayList<>();
