@@ -7,19 +7,26 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Per-thread CPU time from {@code /proc/PID/task/TID/stat}, by thread name ({@code /proc/.../comm}: the Java
  * thread name cut to 15 characters, e.g. {@code epoll-lt-2-1}). {@link ProcFs#cpuTicks} counts the whole JVM,
- * JIT compiler and garbage collector included; this tells the event loops' own time apart, which is what shows a
- * busy-looping {@code epoll_wait} on a machine where other work blurs the process total.
+ * JIT compilers and garbage collector included, which on a busy machine may catch up on work at any moment; the
+ * server's own threads (event loops, workers) are where a busy loop would show.
  */
 public final class ProcThreads {
+    /** Name prefixes of HotSpot's own threads: JIT compilers, garbage collectors, VM housekeeping. */
+    public static final List<String> JVM_INTERNAL = List.of("C1 CompilerThre", "C2 CompilerThre", "GC Thread",
+            "G1 ", "VM Thread", "VM Periodic", "Sweeper thread", "Monitor Deflati", "Service Thread",
+            "Notification Th", "Common-Cleaner", "Reference Handl", "Finalizer", "Signal Dispatch",
+            "Attach Listener");
+
     private ProcThreads() {
     }
 
-    /** User plus system ticks per thread name (threads sharing a name are summed). */
+    /** User plus system ticks (1/100 s) per thread name; threads sharing a name are summed. */
     public static Map<String, Long> cpuTicksByName(long pid) {
         Map<String, Long> ticks = new HashMap<>();
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
@@ -40,18 +47,10 @@ public final class ProcThreads {
         return ticks;
     }
 
-    /**
-     * Ticks summed over the threads whose name contains {@code fragment}, e.g. {@code "epoll"} for Netty's
-     * {@code epoll-lt-2-1} and a hand-written loop's {@code oneshot-epoll-1}; fails if no thread matches, so a
-     * renamed thread cannot turn a measurement into a silent zero.
-     */
-    public static long cpuTicks(long pid, String fragment) {
-        Map<String, Long> byName = cpuTicksByName(pid);
-        if (byName.keySet().stream().noneMatch(name -> name.contains(fragment))) {
-            throw new IllegalStateException("no thread of " + pid + " has '" + fragment + "' in its name: "
-                    + byName.keySet());
-        }
-        return byName.entrySet().stream().filter(e -> e.getKey().contains(fragment))
+    /** Ticks of every thread but HotSpot's own ({@link #JVM_INTERNAL}): the application's threads. */
+    public static long applicationCpuTicks(long pid) {
+        return cpuTicksByName(pid).entrySet().stream()
+                .filter(e -> JVM_INTERNAL.stream().noneMatch(e.getKey()::startsWith))
                 .mapToLong(Map.Entry::getValue).sum();
     }
 }
