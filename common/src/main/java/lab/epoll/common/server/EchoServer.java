@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.pipeline.AcceptFailureHandler;
 import lab.epoll.common.pipeline.EchoChannelInitializer;
 import lab.epoll.common.stats.ConnectionRegistry;
 import lab.epoll.common.stats.ConnectionStats;
@@ -68,6 +69,7 @@ public final class EchoServer implements LabServer {
                         options.recvAllocator().newAllocator(options.maxMessagesPerRead()))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(options.writeBufferLow(), options.writeBufferHigh()))
+                .handler(AcceptFailureHandler.forListener(stats))
                 .childHandler(new EchoChannelInitializer(options, transport, registry, stats));
         transport.configure(bootstrap, options);
 
