@@ -115,8 +115,12 @@ public final class EchoLoad implements AutoCloseable {
         return payloadLength;
     }
 
+    /** Closes every connection and the client's event loop; calling it again does nothing. */
     @Override
     public void close() {
+        if (group.isShuttingDown()) {
+            return;
+        }
         running = false;
         for (Channel channel : active) {
             channel.close().syncUninterruptibly();

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * whether this machine has them, and if not, the harness reports no syscall counts rather than estimates.
  */
 public final class PerfStat implements AutoCloseable {
-    private static volatile String unavailableReason;
-    private static volatile boolean checked;
+    /** Why perf cannot count here, per perf command ({@code -Dlab.perf}); "" means it can. */
+    private static final Map<String, String> AVAILABILITY = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Process perf;
     private final Path dir;
@@ -39,13 +39,14 @@ public final class PerfStat implements AutoCloseable {
         this.eventOrder = eventOrder;
     }
 
-    /** Null when perf can count syscall tracepoints here, else why not (checked once per JVM). */
-    public static synchronized String availability() {
-        if (!checked) {
-            unavailableReason = check(System.getProperty("lab.perf", "perf"));
-            checked = true;
-        }
-        return unavailableReason;
+    /**
+     * Null when perf can count syscall tracepoints here, else why not. {@code -Dlab.perf=PATH} names another perf,
+     * {@code -Dlab.perf=false} turns counting off. Checked once per command.
+     */
+    public static String availability() {
+        String reason = AVAILABILITY.computeIfAbsent(System.getProperty("lab.perf", "perf"),
+                command -> { String r = check(command); return r == null ? "" : r; });
+        return reason.isEmpty() ? null : reason;
     }
 
     /** Tries {@code perf stat} on one syscall tracepoint around {@code true}; null if it counted. */

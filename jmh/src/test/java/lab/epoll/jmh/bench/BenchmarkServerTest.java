@@ -1,0 +1,46 @@
+package lab.epoll.jmh.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.api.Test;
+
+/** A benchmark's server is a real process that must end with exit 0, or the trial's numbers are refused. */
+class BenchmarkServerTest {
+
+    @Test
+    void startsTheVariantAndStopsItGracefully() {
+        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "")) {
+            try (EchoClient client = EchoClient.connect(server.address())) {
+                byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+                assertThat(client.roundTrip(ping)).isEqualTo(ping);
+            }
+            server.stop();
+        }
+    }
+
+    @Test
+    void passesServerOptionsThrough() {
+        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.LT, "", "--max-connections 1")) {
+            try (EchoClient first = EchoClient.connect(server.address());
+                 EchoClient second = EchoClient.connect(server.address())) {
+                byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+                assertThat(first.roundTrip(ping)).isEqualTo(ping);
+                assertThat(second.readsEof()).as("refused: the option reached the server").isTrue();
+            }
+            server.stop();
+        }
+    }
+
+    @Test
+    void aServerThatDidNotExitCleanlyFailsTheTrial() throws Exception {
+        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.LT, "", "")) {
+            new ProcessBuilder("kill", "-KILL", Long.toString(server.pid())).start().waitFor();
+            assertThatThrownBy(server::stop).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("exited with 137");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package lab.epoll.jmh.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reading perf's CSV, and the answer when perf cannot count: a reason, never made-up numbers. */
+class PerfStatTest {
+
+    @Test
+    void asksPerfForEveryCountedSyscallAndEveryWaitBucket() {
+        List<String> order = new ArrayList<>();
+        List<String> args = PerfStat.eventArguments(order);
+        int buckets = SyscallCounts.BUCKETS.length;
+        int waits = SyscallCounts.EPOLL_WAITS.size() + SyscallCounts.POLLS.size();
+        assertThat(order).hasSize(SyscallCounts.ENTERED.size() + waits * buckets);
+        assertThat(args).containsSequence("-e", "syscalls:sys_enter_epoll_ctl")
+                .containsSequence("-e", "syscalls:sys_exit_epoll_pwait2", "--filter", "ret == 0")
+                .containsSequence("-e", "syscalls:sys_exit_poll", "--filter", "ret >= 3 && ret <= 4")
+                .containsSequence("-e", "syscalls:sys_exit_epoll_wait", "--filter", "ret >= 65");
+    }
+
+    @Test
+    void groupsCountsByKindAndAveragesEventsPerWait() {
+        List<String> order = new ArrayList<>();
+        PerfStat.eventArguments(order);
+        List<String> csv = new ArrayList<>(List.of("# started on Sun Nov 22 04:32:47 2026", ""));
+        for (String event : order) {
+            long value = switch (event) {
+                case "enter:epoll_pwait2" -> 30;
+                case "enter:epoll_wait" -> 10;
+                case "enter:recvfrom" -> 120;
+                case "enter:read" -> 5;
+                case "enter:writev" -> 3;
+                case "enter:sendto" -> 97;
+                case "enter:epoll_ctl" -> 7;
+                case "exit:epoll_pwait2:1" -> 20; // 20 waits returned 1 event
+                case "exit:epoll_pwait2:2" -> 10; // 10 returned 2
+                case "exit:epoll_wait:0" -> 10;   // 10 timed out with none
+                default -> 0;
+            };
+            csv.add(value + ",,syscalls:" + event + ",69439175,100.00,,");
+        }
+        csv.set(csv.size() - 1, "<not counted>,,syscalls:sys_exit_ppoll,0,100.00,,");
+
+        SyscallCounts counts = PerfStat.parse(csv, order);
+        assertThat(counts.epollWaits()).isEqualTo(40);
+        assertThat(counts.polls()).isZero();
+        assertThat(counts.reads()).isEqualTo(125);
+        assertThat(counts.writes()).isEqualTo(100);
+        assertThat(counts.epollCtls()).isEqualTo(7);
+        assertThat(counts.total()).isEqualTo(40 + 125 + 100 + 7);
+        assertThat(counts.waitsReturning(0)).isEqualTo(10);
+        // (20 x 1 + 10 x 2 + 10 x 0) events over 40 waits
+        assertThat(counts.eventsPerWait()).isEqualTo(1.0);
+    }
+
+    @Test
+    void refusesOutputThatDoesNotMatchWhatWasAsked() {
+        List<String> order = List.of("enter:read", "enter:write");
+        assertThatThrownBy(() -> PerfStat.parse(List.of("5,,syscalls:sys_enter_read,1,100.00,,"), order))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("1 counts for 2 events");
+    }
+
+    @Test
+    void withoutPerfThereIsAReasonInsteadOfCounts() {
+        assertThat(PerfStat.check("/nonexistent/perf")).startsWith("cannot run '/nonexistent/perf'");
+        assertThat(PerfStat.check("false")).isEqualTo("disabled with -Dlab.perf=false");
+    }
+}
