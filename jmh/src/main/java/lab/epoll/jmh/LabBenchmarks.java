@@ -98,7 +98,7 @@ public final class LabBenchmarks {
             options.warmupTime(TimeValue.seconds(full ? 3 : 2));
         }
         if (!user.getMeasurementIterations().hasValue()) {
-            options.measurementIterations(full ? 5 : 3);
+            options.measurementIterations(full ? 5 : 2);
         }
         if (!user.getMeasurementTime().hasValue()) {
             options.measurementTime(TimeValue.seconds(full ? 4 : 2));

@@ -47,6 +47,27 @@ public final class ProcThreads {
         return ticks;
     }
 
+    /** Thread ids of every thread but HotSpot's own ({@link #JVM_INTERNAL}): event loops, workers, main. */
+    public static List<Long> applicationThreadIds(long pid) {
+        List<Long> ids = new java.util.ArrayList<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+            for (Path task : dir) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    if (JVM_INTERNAL.stream().noneMatch(name::startsWith)) {
+                        ids.add(Long.parseLong(task.getFileName().toString()));
+                    }
+                } catch (NoSuchFileException exited) {
+                    // The thread ended between listing and reading.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ids;
+    }
+
     /** Ticks of every thread but HotSpot's own ({@link #JVM_INTERNAL}): the application's threads. */
     public static long applicationCpuTicks(long pid) {
         return cpuTicksByName(pid).entrySet().stream()

@@ -51,8 +51,9 @@ public final class MeasuredTrial {
 
     private synchronized void stopMeter() {
         if (meter != null) {
-            last = meter.stop();
-            meter = null;
+            ServerMeter running = meter;
+            meter = null; // a meter that failed to stop must not be stopped again
+            last = running.stop();
         }
     }
 

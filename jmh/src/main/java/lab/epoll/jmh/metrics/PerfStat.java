@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import lab.epoll.testkit.ProcThreads;
 
 /**
- * Exact syscall counts of a running process from {@code perf stat -e 'syscalls:sys_enter_*' -p PID}: kernel
+ * Exact syscall counts of a running server from {@code perf stat -e 'syscalls:sys_enter_*' -t TIDS}: kernel
  * tracepoints, so every call is counted, unlike sampling. Counting is switched on and off through perf's
  * control FIFO, which acknowledges each switch, so the counted window is exactly the one we ask for.
  *
@@ -98,7 +99,11 @@ public final class PerfStat implements AutoCloseable {
         return args;
     }
 
-    /** Attaches to every thread of {@code pid}, counting nothing until {@link #start()}. */
+    /**
+     * Attaches to the server's own threads (event loops, workers), counting nothing until {@link #start()}.
+     * HotSpot's threads are left out: they read cgroup files and class files with {@code read(2)}, which would
+     * otherwise be counted as the server reading sockets.
+     */
     public static PerfStat attach(long pid) {
         try {
             Path dir = Files.createTempDirectory("lab-perf");
@@ -113,7 +118,8 @@ public final class PerfStat implements AutoCloseable {
             List<String> order = new ArrayList<>();
             List<String> command = new ArrayList<>(List.of(System.getProperty("lab.perf", "perf"), "stat", "-x,",
                     "--delay=-1", "--control", "fifo:" + ctl + "," + ack, "-o", dir.resolve("out.csv").toString(),
-                    "-p", Long.toString(pid)));
+                    "-t", ProcThreads.applicationThreadIds(pid).stream().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(","))));
             command.addAll(eventArguments(order));
             Process perf = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("perf.log").toFile()).start();

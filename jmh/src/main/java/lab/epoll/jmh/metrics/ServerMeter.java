@@ -50,6 +50,12 @@ final class ServerMeter {
     }
 
     Measurement stop() {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (perf != null) {
+                perf.close();
+            }
+            throw new IllegalStateException("server process " + pid + " died during the iteration");
+        }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double serverCpu = (ProcFs.cpuTicks(pid) - startServerTicks) / USER_HZ;
         double clientCpu = (OS.getProcessCpuTime() - startClientCpuNanos) / 1e9;
