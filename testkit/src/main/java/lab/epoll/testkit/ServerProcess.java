@@ -161,17 +161,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Sends a signal by name ({@code TERM}, {@code INT}, {@code KILL}) with kill(1), as an operator would. */
     public void signal(String name) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid())).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -s " + name + " " + pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Signals.send(pid(), name);
     }
 
     /** Waits for the process to exit and for its output to be read to the end; returns the exit code. */

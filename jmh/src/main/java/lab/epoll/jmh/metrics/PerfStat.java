@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.testkit.ProcThreads;
+import lab.epoll.testkit.Signals;
 
 /**
  * Exact syscall counts of a running server from {@code perf stat -e 'syscalls:sys_enter_*' -t TIDS}: kernel
@@ -143,7 +144,7 @@ public final class PerfStat implements AutoCloseable {
     public SyscallCounts stop() {
         command("disable");
         try {
-            new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
+            Signals.send(perf.pid(), "INT"); // perf stat prints its counts when interrupted
             if (!perf.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("perf did not exit after SIGINT");
             }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.ServerVariant;
+import lab.epoll.testkit.Signals;
 import org.junit.jupiter.api.Test;
 
 /** A benchmark's server is a real process that must end with exit 0, or the trial's numbers are refused. */
@@ -38,9 +39,9 @@ class BenchmarkServerTest {
     }
 
     @Test
-    void aServerThatDidNotExitCleanlyFailsTheTrial() throws Exception {
+    void aServerThatDidNotExitCleanlyFailsTheTrial() {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.LT, "", "")) {
-            new ProcessBuilder("kill", "-KILL", Long.toString(server.pid())).start().waitFor();
+            Signals.send(server.pid(), "KILL");
             assertThatThrownBy(server::stop).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("exited with 137");
         }
