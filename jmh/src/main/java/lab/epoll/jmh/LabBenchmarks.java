@@ -30,22 +30,30 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code mvn -pl jmh exec:java [-Dexec.args="..."]}: runs the comparison of every variant and prints a Markdown
  * table; JMH's JSON goes to {@code jmh/target/results.json}.
  *
- * <p>Arguments: {@code --quick} (the default: a few minutes), {@code --full} (the whole matrix), and any of
+ * <p>Arguments: {@code --quick} (the default: a few minutes), {@code --full} (the whole matrix),
+ * {@code --tuning} (one server option at a time, into {@code jmh/target/tuning.json}), and any of
  * JMH's own options, which win over the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3},
  * {@code -i 10}, {@code -prof ...}, {@code -rff other.json}.
  */
 public final class LabBenchmarks {
+    /** The server options the tuning run turns, one per trial; "" is the untuned baseline. */
+    static final String[] TUNING_KNOBS = {"", "--no-tcp-nodelay", "--tcp-quickack", "--max-events 8",
+        "--busy-poll 50us", "--allocator unpooled", "--listeners 2", "--max-messages-per-read 1",
+        "--recv-allocator fixed:64k"};
+
     private LabBenchmarks() {
     }
 
     public static void main(String[] args) throws Exception {
         List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));
         boolean full = jmhArgs.remove("--full");
+        boolean tuning = jmhArgs.remove("--tuning");
         jmhArgs.remove("--quick");
         if (jmhArgs.contains("--help")) {
             System.out.println("usage: mvn -pl jmh exec:java -Dexec.args=\"[--quick|--full] [JMH options]\"\n"
                     + "  --quick  the default: every variant, fewer parameters and short iterations\n"
                     + "  --full   every variant over the whole parameter matrix\n"
+                    + "  --tuning one server option at a time on lt and et (50 clients, 512 B), into tuning.json\n"
                     + "JMH's options (e.g. -p clients=1000, -f 2, -i 5, a benchmark regex) override the defaults;"
                     + " -h lists them.");
             return;
@@ -64,7 +72,7 @@ public final class LabBenchmarks {
         }
         useProjectClasspathInForks();
 
-        Path results = LabPaths.root().resolve("jmh/target/results.json");
+        Path results = LabPaths.root().resolve(tuning ? "jmh/target/tuning.json" : "jmh/target/results.json");
         Files.createDirectories(results.getParent());
         ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
                 .threads(1)
@@ -72,21 +80,31 @@ public final class LabBenchmarks {
                 .jvmArgsAppend("-Dlab.root=" + LabPaths.root(), "-Xms1g", "-Xmx1g",
                         "-Dio.netty.leakDetection.level=disabled")
                 .addProfiler(ServerMetricsProfiler.class);
-        if (user.getIncludes().isEmpty()) {
+        if (tuning) {
+            if (user.getIncludes().isEmpty()) {
+                options.include(EchoBenchmark.class.getSimpleName());
+            }
+            defaultParam(options, user, "variant", "lt", "et");
+            defaultParam(options, user, "clients", "50");
+            defaultParam(options, user, "payload", "512");
+            defaultParam(options, user, "serverArgs", TUNING_KNOBS);
+        } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
                     .include(IdleConnectionsBenchmark.class.getSimpleName())
                     .include(BulkStreamBenchmark.class.getSimpleName());
         }
-        defaultParam(options, user, "variant", ServerVariant.all().stream().map(ServerVariant::name)
-                .toArray(String[]::new));
-        if (full) {
-            defaultParam(options, user, "clients", "1", "50", "1000");
-            defaultParam(options, user, "payload", "64", "512", "16384");
-            defaultParam(options, user, "idle", "0", "1000", "10000");
-        } else {
-            defaultParam(options, user, "clients", "1", "50");
-            defaultParam(options, user, "payload", "512");
-            defaultParam(options, user, "idle", "0", "10000");
+        if (!tuning) {
+            defaultParam(options, user, "variant", ServerVariant.all().stream().map(ServerVariant::name)
+                    .toArray(String[]::new));
+            if (full) {
+                defaultParam(options, user, "clients", "1", "50", "1000");
+                defaultParam(options, user, "payload", "64", "512", "16384");
+                defaultParam(options, user, "idle", "0", "1000", "10000");
+            } else {
+                defaultParam(options, user, "clients", "1", "50");
+                defaultParam(options, user, "payload", "512");
+                defaultParam(options, user, "idle", "0", "10000");
+            }
         }
         if (!user.getForkCount().hasValue()) {
             options.forks(1);
@@ -111,7 +129,7 @@ public final class LabBenchmarks {
         }
 
         String noPerf = PerfStat.availability();
-        System.out.println("[lab] " + (full ? "full" : "quick") + " run; server JVMs: see the serverJvm parameter; "
+        System.out.println("[lab] " + (tuning ? "tuning" : full ? "full" : "quick") + " run; server JVMs: see the serverJvm parameter; "
                 + (noPerf == null ? "syscalls counted with perf" : "no syscall counts: " + noPerf));
         Collection<RunResult> run = new Runner(options.build()).run();
         System.out.println();
