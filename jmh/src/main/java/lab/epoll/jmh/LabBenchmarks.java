@@ -15,6 +15,7 @@ import lab.epoll.jmh.bench.EchoBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
+import lab.epoll.jmh.report.PerformanceReport;
 import lab.epoll.testkit.LabPaths;
 import lab.epoll.testkit.ServerVariant;
 import org.openjdk.jmh.results.RunResult;
@@ -34,6 +35,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code --tuning} (one server option at a time, into {@code jmh/target/tuning.json}), and any of
  * JMH's own options, which win over the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3},
  * {@code -i 10}, {@code -prof ...}, {@code -rff other.json}.
+ *
+ * <p>{@code --report [path/to/results.json]} runs no benchmark: it turns a finished run's JSON (by default
+ * {@code jmh/target/results.json}) into PERFORMANCE.md's tables and the charts under docs/ ({@link PerformanceReport}).
  */
 public final class LabBenchmarks {
     /** The server options the tuning run turns, one per trial; "" is the untuned baseline. */
@@ -45,15 +49,24 @@ public final class LabBenchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        int report = Arrays.asList(args).indexOf("--report");
+        if (report >= 0) {
+            // Before anything JMH does: the report reads a finished run and must not start one.
+            PerformanceReport.main(Arrays.copyOfRange(args, report + 1, args.length));
+            return;
+        }
         List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));
         boolean full = jmhArgs.remove("--full");
         boolean tuning = jmhArgs.remove("--tuning");
         jmhArgs.remove("--quick");
         if (jmhArgs.contains("--help")) {
             System.out.println("usage: mvn -pl jmh exec:java -Dexec.args=\"[--quick|--full] [JMH options]\"\n"
+                    + "       mvn -pl jmh exec:java -Dexec.args=\"--report [path/to/results.json]\"\n"
                     + "  --quick  the default: every variant, fewer parameters and short iterations\n"
                     + "  --full   every variant over the whole parameter matrix\n"
                     + "  --tuning one server option at a time on lt and et (50 clients, 512 B), into tuning.json\n"
+                    + "  --report no benchmark: write PERFORMANCE.md's tables and docs/*.png from a run's JSON\n"
+                    + "           (default jmh/target/results.json)\n"
                     + "JMH's options (e.g. -p clients=1000, -f 2, -i 5, a benchmark regex) override the defaults;"
                     + " -h lists them.");
             return;

@@ -44,12 +44,20 @@ public final class BenchmarkServer implements AutoCloseable {
         return process.address();
     }
 
-    /** SIGTERM, then the graceful shutdown must end with exit code 0. */
+    /** SIGTERM, then the graceful shutdown must end with exit code 0; a server that died already fails too. */
     public void stop() {
-        process.signal("TERM");
+        boolean wasAlive = process.isAlive();
+        if (wasAlive) {
+            try {
+                process.signal("TERM");
+            } catch (IllegalStateException diedMeanwhile) {
+                // kill(1) found no process: its exit code below tells how it ended.
+            }
+        }
         int exit = process.awaitExit(Duration.ofSeconds(60));
         if (exit != 0) {
-            throw new IllegalStateException("server exited with " + exit + " after SIGTERM:\n" + process.output());
+            throw new IllegalStateException("server exited with " + exit
+                    + (wasAlive ? " after SIGTERM" : " before it was asked to stop") + ":\n" + process.output());
         }
     }
 

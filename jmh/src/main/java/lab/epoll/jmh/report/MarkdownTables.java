@@ -1,0 +1,236 @@
+package lab.epoll.jmh.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The Markdown that goes between PERFORMANCE.md's report markers, one method per block. Tables have a row per
+ * variant within each scenario and show every score with JMH's error margin ("n/a" when JMH had none);
+ * metrics a run did not measure show as "—", and a block with nothing to show says so in one line instead of
+ * an empty table. Tuning runs ({@code serverArgs} set) appear only in {@link #tuning}.
+ */
+final class MarkdownTables {
+    private MarkdownTables() {
+    }
+
+    /** What results.json says about how the numbers were taken, and which trials there are. */
+    static String run(Results results) {
+        if (results.trials().isEmpty()) {
+            return "_results.json has no trials._";
+        }
+        StringBuilder out = new StringBuilder();
+        for (RunSetup s : results.setups()) {
+            out.append("- JMH ").append(s.jmhVersion()).append(", ").append(s.vmName()).append(' ')
+                    .append(s.jdkVersion()).append(" (").append(s.vmVersion()).append("), ")
+                    .append(plural(s.threads(), "benchmark thread")).append('\n');
+            out.append("- ").append(plural(s.forks(), "fork")).append("; warmup ").append(s.warmupIterations())
+                    .append(" × ").append(s.warmupTime()).append("; measurement ").append(s.measurementIterations())
+                    .append(" × ").append(s.measurementTime()).append('\n');
+        }
+        List<String> serverJvms = results.trials().stream().map(t -> t.param("serverJvm")).distinct().toList();
+        out.append("- Server JVM flags: ").append(serverJvms.stream().map(MarkdownTables::code)
+                .collect(Collectors.joining(", "))).append('\n');
+        out.append("- ").append(plural(results.trials().size(), "trial"));
+        if (!results.tuning().isEmpty()) {
+            out.append(", ").append(results.tuning().size()).append(" of them tuning runs");
+        }
+        out.append('\n');
+        if (results.trials().stream().anyMatch(t -> !t.primary().hasError())) {
+            out.append("- Margins are JMH's 99.9% confidence intervals; \"n/a\" where JMH gives none"
+                    + " (3 or more measurement iterations over all forks are needed)\n");
+        }
+        out.append('\n');
+        MarkdownTable table = new MarkdownTable(5, "#", "benchmark", "variant", "scenario", "server args");
+        int n = 0;
+        for (Trial t : results.trials()) {
+            table.row(String.valueOf(++n), t.benchmarkClass(), t.variant(), scenarioText(t),
+                    t.isTuning() ? code(t.serverArgs()) : "");
+        }
+        return out.append(table.render()).toString();
+    }
+
+    /** Echoes per second and the bytes they move, per client count and payload. */
+    static String throughput(Results results) {
+        return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
+                List.of("echoes/s", "MiB/s"),
+                t -> List.of(Numbers.withError(t.primary()), Numbers.withError(t.metric(MetricLabels.MIB_PER_S))));
+    }
+
+    /** Round-trip latency percentiles as the client saw them (every round trip recorded). */
+    static String latency(Results results) {
+        List<Trial> echo = results.baseline(Results.ECHO);
+        if (!echo.isEmpty() && !Results.anyHas(echo, MetricLabels.P50)) {
+            return "_No latency percentiles in this run._";
+        }
+        return byScenario(echo, "No echo trials in this run.",
+                List.of("p50 µs", "p99 µs", "p99.9 µs", "mean µs"),
+                t -> List.of(metric(t, MetricLabels.P50), metric(t, MetricLabels.P99), metric(t, MetricLabels.P999),
+                        metric(t, MetricLabels.MEAN)));
+    }
+
+    /** The server's CPU per echo, and how busy each side was: a client near a full core limits the score. */
+    static String cpu(Results results) {
+        return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
+                List.of("server CPU µs/echo", "server cores", "client cores"),
+                t -> List.of(metric(t, MetricLabels.CPU_PER_OP), metric(t, MetricLabels.SERVER_CORES),
+                        metric(t, MetricLabels.CLIENT_CORES)));
+    }
+
+    /** perf's syscall counts per echo by kind, and how many ready events each wait returned. */
+    static String syscalls(Results results) {
+        List<Trial> echo = results.baseline(Results.ECHO);
+        if (!echo.isEmpty() && !Results.anyHas(echo, MetricLabels.SYSCALLS_TOTAL)) {
+            return noSyscalls();
+        }
+        List<String> header = new ArrayList<>();
+        MetricLabels.SYSCALL_KINDS.forEach(label -> header.add(MetricLabels.syscallName(label)));
+        header.add("total");
+        header.add("events/wait");
+        return byScenario(echo, "No echo trials in this run.", header, t -> {
+            List<String> cells = new ArrayList<>();
+            MetricLabels.SYSCALL_KINDS.forEach(label -> cells.add(Numbers.withError(t.metric(label))));
+            cells.add(Numbers.withError(t.metric(MetricLabels.SYSCALLS_TOTAL)));
+            cells.add(Numbers.withError(t.metric(MetricLabels.EVENTS_PER_WAIT)));
+            return cells;
+        }) + "\nSyscalls per echo, counted by perf over each measurement iteration.\n";
+    }
+
+    /** Idle-connection scaling: 50 active clients among K silent connections, where epoll and poll part ways. */
+    static String idle(Results results) {
+        List<Trial> idle = results.baseline(Results.IDLE);
+        List<String> header = new ArrayList<>(List.of("echoes/s", "server CPU µs/echo", "p99 µs"));
+        boolean syscalls = Results.anyHas(idle, MetricLabels.SYSCALLS_TOTAL);
+        if (syscalls) {
+            header.addAll(List.of("epoll_wait/echo", "poll/echo"));
+        }
+        header.add("peak RSS MiB");
+        return byScenario(idle, "No idle-connection trials in this run.", header, t -> {
+            List<String> cells = new ArrayList<>(List.of(Numbers.withError(t.primary()),
+                    metric(t, MetricLabels.CPU_PER_OP), metric(t, MetricLabels.P99)));
+            if (syscalls) {
+                cells.add(Numbers.withError(t.metric(MetricLabels.EPOLL_WAIT)));
+                cells.add(Numbers.withError(t.metric(MetricLabels.POLL)));
+            }
+            cells.add(metric(t, MetricLabels.RSS_PEAK));
+            return cells;
+        });
+    }
+
+    /** Bulk streaming: MiB echoed per second; per-op metrics are per MiB here. */
+    static String bulk(Results results) {
+        List<Trial> bulk = results.baseline(Results.BULK);
+        List<String> header = new ArrayList<>(List.of("MiB/s", "server CPU µs/MiB", "server cores"));
+        boolean syscalls = Results.anyHas(bulk, MetricLabels.SYSCALLS_TOTAL);
+        if (syscalls) {
+            header.addAll(List.of("read/MiB", "write/MiB"));
+        }
+        return byScenario(bulk, "No bulk-stream trials in this run.", header, t -> {
+            List<String> cells = new ArrayList<>(List.of(Numbers.withError(t.primary()),
+                    metric(t, MetricLabels.CPU_PER_OP), metric(t, MetricLabels.SERVER_CORES)));
+            if (syscalls) {
+                cells.add(Numbers.withError(t.metric(MetricLabels.READ)));
+                cells.add(Numbers.withError(t.metric(MetricLabels.WRITE)));
+            }
+            return cells;
+        });
+    }
+
+    /** Peak RSS (VmHWM) per variant: a row per variant, a column per group of scenarios. */
+    static String memory(Results results) {
+        Map<String, Map<String, Metric>> groups = PeakRss.byGroup(results);
+        if (groups.isEmpty()) {
+            return "_No peak RSS in this run._";
+        }
+        List<String> header = new ArrayList<>(List.of("variant"));
+        header.addAll(groups.keySet());
+        MarkdownTable table = new MarkdownTable(1, header.toArray(String[]::new));
+        List<String> variants = groups.values().stream().flatMap(m -> m.keySet().stream()).distinct()
+                .sorted(Variants.order()).toList();
+        for (String variant : variants) {
+            List<String> row = new ArrayList<>(List.of(variant));
+            groups.values().forEach(g -> row.add(Numbers.withError(Optional.ofNullable(g.get(variant)))));
+            table.row(row);
+        }
+        return table.render() + "\nPeak resident memory of the server process in MiB (VmHWM).\n";
+    }
+
+    /** Each tuning run next to the baseline trial it changes one knob of. */
+    static String tuning(Results results) {
+        List<Trial> tuned = results.tuning();
+        if (tuned.isEmpty()) {
+            return "_No tuning runs in this run (none set `serverArgs`)._";
+        }
+        MarkdownTable table = new MarkdownTable(4, "benchmark", "scenario", "variant", "server args",
+                "score baseline", "score tuned", "change", "p99 µs baseline", "p99 µs tuned",
+                "CPU µs/op baseline", "CPU µs/op tuned");
+        for (Trial t : tuned) {
+            Optional<Trial> base = results.baselineOf(t);
+            table.row(t.benchmarkClass().replace("Benchmark", ""), scenarioText(t), t.variant(), code(t.serverArgs()),
+                    base.map(b -> Numbers.withError(b.primary())).orElse(Numbers.MISSING),
+                    Numbers.withError(t.primary()),
+                    Numbers.change(base.map(b -> b.primary().score()).orElse(Double.NaN), t.primary().score()),
+                    base.map(b -> metric(b, MetricLabels.P99)).orElse(Numbers.MISSING), metric(t, MetricLabels.P99),
+                    base.map(b -> metric(b, MetricLabels.CPU_PER_OP)).orElse(Numbers.MISSING),
+                    metric(t, MetricLabels.CPU_PER_OP));
+        }
+        return table.render() + "\nScores are echoes/s (MiB/s for BulkStream); \"—\" where the run had no"
+                + " baseline trial with the same parameters.\n";
+    }
+
+    /**
+     * A table with the trials' scenario parameters first (e.g. clients, payload), then the variant, then the
+     * given columns; rows in scenario order, a row per variant.
+     */
+    private static String byScenario(List<Trial> trials, String none, List<String> columns,
+                                     Function<Trial, List<String>> cells) {
+        if (trials.isEmpty()) {
+            return "_" + none + "_";
+        }
+        List<String> keys = trials.stream().flatMap(t -> t.scenario().keySet().stream()).distinct().toList();
+        List<String> header = new ArrayList<>(keys.stream().map(MarkdownTables::paramHeader).toList());
+        header.add("variant");
+        header.addAll(columns);
+        MarkdownTable table = new MarkdownTable(keys.size() + 1, header.toArray(String[]::new));
+        for (Trial t : trials) {
+            List<String> row = new ArrayList<>();
+            keys.forEach(key -> row.add(paramText(key, t.param(key))));
+            row.add(t.variant());
+            row.addAll(cells.apply(t));
+            table.row(row);
+        }
+        return table.render();
+    }
+
+    private static String metric(Trial trial, String label) {
+        return Numbers.withError(trial.metric(label));
+    }
+
+    private static String scenarioText(Trial trial) {
+        return trial.scenario().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+    }
+
+    private static String paramHeader(String key) {
+        return key.equals("idle") ? "idle conns" : key;
+    }
+
+    private static String paramText(String key, String value) {
+        return key.equals("payload") ? Numbers.bytes(value) : Numbers.count(value);
+    }
+
+    private static String noSyscalls() {
+        return "_No syscall counts in this run: perf could not count here (the harness's `[lab]` line says why)._";
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static String code(String text) {
+        return text.isEmpty() ? "(none)" : "`" + text + "`";
+    }
+}

@@ -1,0 +1,70 @@
+package lab.epoll.jmh.report;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How the report writes numbers: about three significant digits (more would claim a precision a short JMH run
+ * does not have), thousands separated, the margin at the value's precision and "n/a" when JMH had none.
+ */
+final class Numbers {
+    /** A cell for a metric the trial did not measure (e.g. syscalls when perf could not count). */
+    static final String MISSING = "—";
+    static final String NO_MARGIN = "n/a";
+
+    private Numbers() {
+    }
+
+    /** {@code 49,316 ± 1,204}, {@code 15.2 ± n/a}; {@link #MISSING} when absent. */
+    static String withError(Optional<Metric> metric) {
+        return metric.map(Numbers::withError).orElse(MISSING);
+    }
+
+    static String withError(Metric metric) {
+        String pattern = pattern(metric.score());
+        String margin = metric.hasError() ? format(pattern, metric.error()) : NO_MARGIN;
+        return format(pattern, metric.score()) + " ± " + margin;
+    }
+
+    /** Relative change from a baseline, e.g. {@code +12.3%}; {@link #MISSING} without a usable baseline. */
+    static String change(double baseline, double value) {
+        if (!Double.isFinite(baseline) || !Double.isFinite(value) || baseline == 0) {
+            return MISSING;
+        }
+        return String.format(Locale.ROOT, "%+.1f%%", (value / baseline - 1) * 100);
+    }
+
+    /** Bytes as a reader says them: 64 B, 512 B, 16 KiB, 1 MiB. */
+    static String bytes(String bytes) {
+        try {
+            long n = Long.parseLong(bytes.trim());
+            if (n >= 1 << 20 && n % (1 << 20) == 0) {
+                return (n >> 20) + " MiB";
+            }
+            if (n >= 1 << 10 && n % (1 << 10) == 0) {
+                return (n >> 10) + " KiB";
+            }
+            return n + " B";
+        } catch (NumberFormatException e) {
+            return bytes;
+        }
+    }
+
+    /** A count with thousands separators when it is a number, e.g. 10,000 idle connections. */
+    static String count(String count) {
+        try {
+            return String.format(Locale.ROOT, "%,d", Long.parseLong(count.trim()));
+        } catch (NumberFormatException e) {
+            return count;
+        }
+    }
+
+    private static String pattern(double value) {
+        double abs = Math.abs(value);
+        return abs >= 100 || abs == 0 ? "%,.0f" : abs >= 10 ? "%.1f" : abs >= 1 ? "%.2f" : "%.3f";
+    }
+
+    private static String format(String pattern, double value) {
+        return String.format(Locale.ROOT, pattern, value);
+    }
+}

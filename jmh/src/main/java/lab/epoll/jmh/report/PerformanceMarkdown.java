@@ -1,0 +1,120 @@
+package lab.epoll.jmh.report;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PERFORMANCE.md is hand-written prose around generated blocks. This class rewrites only what lies between a
+ * block's markers, {@code <!-- report:NAME -->} and {@code <!-- /report:NAME -->}, and leaves every other byte
+ * as it was, so the analysis survives each new run. A block's content is always written the same way, so
+ * running the report twice on the same results changes nothing.
+ *
+ * <p>Blocks the document has no markers for are not added (where they go is the author's call): they are
+ * reported back so the command can say so. A marker without its partner, or a block opened twice, is an error
+ * rather than a guess.
+ */
+final class PerformanceMarkdown {
+    /** The blocks, in the order a new PERFORMANCE.md has them, with the heading each gets there. */
+    static final Map<String, String> BLOCKS = blocks();
+
+    private static final Pattern MARKER = Pattern.compile("<!--\\s*(/?)report:([A-Za-z0-9_-]+)\\s*-->");
+
+    private PerformanceMarkdown() {
+    }
+
+    /** The outcome of a rewrite: the new text and the blocks the document had no markers for. */
+    record Rewrite(String text, List<String> missing) {
+    }
+
+    /** Replaces each named block's content; names absent from the document come back in {@code missing}. */
+    static Rewrite replaceBlocks(String document, Map<String, String> contents) {
+        Map<String, int[]> spans = spans(document);
+        StringBuilder out = new StringBuilder(document.length());
+        int copied = 0;
+        for (Map.Entry<String, int[]> block : spans.entrySet()) {
+            String content = contents.get(block.getKey());
+            if (content == null) {
+                continue; // A block this run has nothing for (or does not know): leave it as it is.
+            }
+            int[] span = block.getValue();
+            out.append(document, copied, span[0]).append('\n').append(content.strip()).append('\n');
+            copied = span[1];
+        }
+        out.append(document, copied, document.length());
+        List<String> missing = new ArrayList<>();
+        contents.keySet().stream().filter(name -> !spans.containsKey(name)).forEach(missing::add);
+        return new Rewrite(out.toString(), List.copyOf(missing));
+    }
+
+    /** A new PERFORMANCE.md: a heading and an empty block for each of {@link #BLOCKS}, ready for prose. */
+    static String skeleton() {
+        StringBuilder out = new StringBuilder();
+        out.append("# Performance\n\n")
+                .append("What the JMH harness measured, variant by variant. The tables and charts inside the report\n")
+                .append("blocks are generated from `jmh/target/results.json` by\n")
+                .append("`mvn -pl jmh exec:java -Dexec.args=\"--report\"`, which rewrites only those blocks:\n")
+                .append("write the analysis around them.\n");
+        BLOCKS.forEach((name, heading) -> out.append("\n## ").append(heading).append("\n\n")
+                .append(open(name)).append('\n').append(close(name)).append('\n'));
+        return out.toString();
+    }
+
+    static String open(String name) {
+        return "<!-- report:" + name + " -->";
+    }
+
+    static String close(String name) {
+        return "<!-- /report:" + name + " -->";
+    }
+
+    /** For each block, in document order, where its content starts (after the open marker) and ends. */
+    private static Map<String, int[]> spans(String document) {
+        Map<String, int[]> spans = new LinkedHashMap<>();
+        Matcher m = MARKER.matcher(document);
+        String openName = null;
+        int contentStart = -1;
+        while (m.find()) {
+            boolean closing = !m.group(1).isEmpty();
+            String name = m.group(2);
+            if (!closing) {
+                if (openName != null) {
+                    throw new IllegalArgumentException(open(openName) + " is not closed before " + m.group());
+                }
+                if (spans.containsKey(name)) {
+                    throw new IllegalArgumentException(open(name) + " appears twice");
+                }
+                openName = name;
+                contentStart = m.end();
+            } else {
+                if (!name.equals(openName)) {
+                    throw new IllegalArgumentException(m.group() + " closes a block that is not open");
+                }
+                spans.put(name, new int[] {contentStart, m.start()});
+                openName = null;
+            }
+        }
+        if (openName != null) {
+            throw new IllegalArgumentException(open(openName) + " has no " + close(openName));
+        }
+        return spans;
+    }
+
+    private static Map<String, String> blocks() {
+        Map<String, String> blocks = new LinkedHashMap<>();
+        blocks.put("run", "The run");
+        blocks.put("throughput", "Throughput");
+        blocks.put("latency", "Latency");
+        blocks.put("cpu", "Server CPU per request");
+        blocks.put("syscalls", "Syscalls per request");
+        blocks.put("idle", "Idle connections: epoll against poll");
+        blocks.put("bulk", "Bulk streaming");
+        blocks.put("memory", "Memory");
+        blocks.put("tuning", "Tuning runs");
+        return Collections.unmodifiableMap(blocks);
+    }
+}

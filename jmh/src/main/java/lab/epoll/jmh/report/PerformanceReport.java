@@ -1,0 +1,119 @@
+package lab.epoll.jmh.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import lab.epoll.testkit.LabPaths;
+
+/**
+ * {@code mvn -pl jmh exec:java -Dexec.args="--report [path/to/results.json]"}: turns a harness run's JMH JSON
+ * (by default {@code jmh/target/results.json}) into the charts under {@code docs/} and the generated blocks of
+ * {@code PERFORMANCE.md}, both at the lab's root. Prose outside the blocks is never touched; a missing
+ * PERFORMANCE.md is created with every block under a heading, ready for the analysis to be written around it.
+ *
+ * <p>It runs no benchmark and needs no server jar, so it can be rerun freely, e.g. after editing the prose.
+ */
+public final class PerformanceReport {
+    static final String DOCUMENT = "PERFORMANCE.md";
+    static final String CHART_DIR = "docs";
+
+    /** The table each block gets, by block name (see {@link PerformanceMarkdown#BLOCKS}). */
+    private static final Map<String, Function<Results, String>> TABLES = Map.of(
+            "run", MarkdownTables::run,
+            "throughput", MarkdownTables::throughput,
+            "latency", MarkdownTables::latency,
+            "cpu", MarkdownTables::cpu,
+            "syscalls", MarkdownTables::syscalls,
+            "idle", MarkdownTables::idle,
+            "bulk", MarkdownTables::bulk,
+            "memory", MarkdownTables::memory,
+            "tuning", MarkdownTables::tuning);
+
+    private PerformanceReport() {
+    }
+
+    /** The command: the one optional argument is the results file, relative to the working directory. */
+    public static void main(String[] args) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        if (args.length > 1) {
+            System.err.println("usage: mvn -pl jmh exec:java -Dexec.args=\"--report [path/to/results.json]\"");
+            System.exit(2);
+            return;
+        }
+        Path root = LabPaths.root();
+        Path json = args.length == 1 ? Path.of(args[0]).toAbsolutePath() : root.resolve("jmh/target/results.json");
+        // The tuning run (--tuning) sits beside the results; its untuned trials are its own baseline.
+        Path tuning = json.resolveSibling("tuning.json");
+        try {
+            generate(json, Files.exists(tuning) ? tuning : null, root)
+                    .forEach(line -> System.out.println("[report] " + line));
+        } catch (NoSuchFileException e) {
+            System.err.println("[report] no results at " + json + ": run the benchmarks first"
+                    + " (mvn -pl jmh exec:java), or pass a results file:"
+                    + " -Dexec.args=\"--report path/to/results.json\"");
+            System.exit(2);
+        }
+    }
+
+    /** Reads {@code json}, writes the charts and PERFORMANCE.md under {@code root}; returns what it did, by line. */
+    static List<String> generate(Path json, Path root) throws IOException {
+        return generate(json, null, root);
+    }
+
+    /**
+     * As {@link #generate(Path, Path)}, with the tuning table taken from a separate tuning run when there is one
+     * ({@code tuningJson} non-null), so its knobs are compared with a baseline measured in the same session.
+     */
+    static List<String> generate(Path json, Path tuningJson, Path root) throws IOException {
+        Results results = ResultsReader.read(json);
+        Results tuning = tuningJson == null ? results : ResultsReader.read(tuningJson);
+        List<Charts.Drawn> charts = Charts.render(results, root.resolve(CHART_DIR));
+        Path document = root.resolve(DOCUMENT);
+        boolean existed = Files.exists(document);
+        String before = existed ? Files.readString(document) : PerformanceMarkdown.skeleton();
+        PerformanceMarkdown.Rewrite rewrite =
+                PerformanceMarkdown.replaceBlocks(before, blocks(results, tuning, charts));
+        boolean changed = !existed || !rewrite.text().equals(before);
+        if (changed) {
+            Files.writeString(document, rewrite.text());
+        }
+        List<String> report = new ArrayList<>();
+        report.add("read " + results.trials().size() + " trials from " + json);
+        if (tuningJson != null) {
+            report.add("read " + tuning.trials().size() + " tuning trials from " + tuningJson);
+        }
+        report.add("charts: " + (charts.isEmpty() ? "none (no data for any)" : charts.stream()
+                .map(c -> CHART_DIR + "/" + c.file()).collect(Collectors.joining(", "))));
+        report.add((existed ? (changed ? "updated " : "unchanged: ") : "created ") + document);
+        for (String block : rewrite.missing()) {
+            report.add("warning: " + DOCUMENT + " has no " + PerformanceMarkdown.open(block) + " ... "
+                    + PerformanceMarkdown.close(block) + " block; its " + block + " table was not written");
+        }
+        return report;
+    }
+
+    /** Each block's Markdown: its chart (when one was drawn), then its table. */
+    static Map<String, String> blocks(Results results, List<Charts.Drawn> charts) {
+        return blocks(results, results, charts);
+    }
+
+    /** As {@link #blocks(Results, List)}, with the tuning block drawn from {@code tuning}. */
+    static Map<String, String> blocks(Results results, Results tuning, List<Charts.Drawn> charts) {
+        Map<String, String> blocks = new LinkedHashMap<>();
+        for (String block : PerformanceMarkdown.BLOCKS.keySet()) {
+            StringBuilder content = new StringBuilder();
+            charts.stream().filter(c -> c.block().equals(block)).forEach(c -> content.append("![").append(c.title())
+                    .append("](").append(CHART_DIR).append('/').append(c.file()).append(")\n\n"));
+            content.append(TABLES.get(block).apply(block.equals("tuning") ? tuning : results));
+            blocks.put(block, content.toString());
+        }
+        return blocks;
+    }
+}

@@ -1,0 +1,88 @@
+package lab.epoll.jmh.report;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One benchmark trial from results.json: one variant under one set of parameters, with its score and the
+ * secondary metrics {@code ServerMetricsProfiler} added (absent ones, e.g. syscalls without perf, are simply
+ * missing from {@code secondary}).
+ *
+ * @param benchmark JMH's full method name, e.g. {@code lab.epoll.jmh.bench.EchoBenchmark.echo}
+ * @param params    every {@code @Param} value, as text
+ * @param primary   the score: echoes per second (MiB per second for the bulk benchmark)
+ * @param secondary the profiler's metrics keyed by label, e.g. {@code latency.p99.us}
+ * @param setup     how JMH ran it
+ */
+public record Trial(String benchmark, Map<String, String> params, Metric primary, Map<String, Metric> secondary,
+                    RunSetup setup) {
+    /** Parameters that name the server rather than the scenario. */
+    private static final Set<String> SERVER_PARAMS = Set.of("variant", "serverJvm", "serverArgs");
+
+    public Trial {
+        params = Map.copyOf(params);
+        secondary = Map.copyOf(secondary);
+    }
+
+    /** The benchmark class's simple name, e.g. {@code EchoBenchmark}. */
+    public String benchmarkClass() {
+        int method = benchmark.lastIndexOf('.');
+        String owner = method < 0 ? benchmark : benchmark.substring(0, method);
+        return owner.substring(owner.lastIndexOf('.') + 1);
+    }
+
+    public String variant() {
+        return param("variant");
+    }
+
+    /** The parameter's value, or "" when this benchmark has no such parameter. */
+    public String param(String name) {
+        return params.getOrDefault(name, "");
+    }
+
+    /** The server options a tuning run added, e.g. {@code --busy-poll 50us}; "" for a baseline trial. */
+    public String serverArgs() {
+        return param("serverArgs").trim();
+    }
+
+    /** A tuning run turns one server knob; its numbers are compared with the baseline, never mixed in. */
+    public boolean isTuning() {
+        return !serverArgs().isEmpty();
+    }
+
+    /** A secondary metric, empty when this trial did not measure it (or measured nothing usable). */
+    public Optional<Metric> metric(String label) {
+        return Optional.ofNullable(secondary.get(label)).filter(m -> Double.isFinite(m.score()));
+    }
+
+    /** The scenario parameters (everything but the server's), e.g. clients and payload, in name order. */
+    public Map<String, String> scenario() {
+        Map<String, String> scenario = new LinkedHashMap<>();
+        params.entrySet().stream()
+                .filter(e -> !SERVER_PARAMS.contains(e.getKey()))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> scenario.put(e.getKey(), e.getValue()));
+        return scenario;
+    }
+
+    /** Orders trials by scenario, numbers numerically (1 before 50 before 1000), then by variant. */
+    public static Comparator<Trial> byScenarioThenVariant() {
+        return Comparator.<Trial, String>comparing(Trial::benchmarkClass)
+                .thenComparing(Trial::scenario, Trial::compareScenarios)
+                .thenComparing(Trial::variant, Variants.order())
+                .thenComparing(Trial::serverArgs);
+    }
+
+    private static int compareScenarios(Map<String, String> a, Map<String, String> b) {
+        for (Map.Entry<String, String> entry : a.entrySet()) {
+            int c = ParamValues.compare(entry.getValue(), b.getOrDefault(entry.getKey(), ""));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+}
