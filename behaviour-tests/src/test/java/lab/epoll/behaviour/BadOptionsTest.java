@@ -80,8 +80,8 @@ class BadOptionsTest {
             // Should the option wrongly pass, the server must not grab the default port 8080 of another build.
             args.addAll(List.of("--port", "0"));
         }
-        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, args.toArray(String[]::new));
-        try {
+        try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
+                args.toArray(String[]::new))) {
             int exit = server.awaitExit(ServerUnderTest.WAIT);
             String output = server.output();
             assertThat(exit).as("exit code for %s\n%s", input, output).isEqualTo(2);
@@ -90,8 +90,6 @@ class BadOptionsTest {
                     .contains("'" + input.option() + "'")
                     .endsWith("(see --help)");
             assertThat(server.stdout()).as("stdout for %s", input).isEmpty();
-        } finally {
-            server.close();
         }
     }
 }

@@ -76,21 +76,25 @@ class ProcessLifecycleTest {
     void aBusyPortExitsOneWithOneLineNamingTheAddress(ServerVariant variant) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
-                    "--port", Integer.toString(port));
-            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
-            assertThat(server.stderr()).containsExactly(variant.commandName() + ": cannot listen on 127.0.0.1:" + port + ": Address already in use");
-            assertThat(server.stdout()).isEmpty();
+            try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
+                    "--port", Integer.toString(port))) {
+                assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
+                assertThat(server.stderr()).containsExactly(variant.commandName()
+                        + ": cannot listen on 127.0.0.1:" + port + ": Address already in use");
+                assertThat(server.stdout()).isEmpty();
+            }
         }
     }
 
     @ParameterizedTest
     @MethodSource("variants")
     void anUnresolvableHostExitsOne(ServerVariant variant) {
-        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
-                "--host", "no-such-host.invalid", "--port", "0");
-        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
-        assertThat(server.stderr()).singleElement().asString().contains("cannot resolve host 'no-such-host.invalid'");
+        try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
+                "--host", "no-such-host.invalid", "--port", "0")) {
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
+            assertThat(server.stderr()).singleElement().asString()
+                    .contains("cannot resolve host 'no-such-host.invalid'");
+        }
     }
 
     @ParameterizedTest
@@ -106,34 +110,37 @@ class ProcessLifecycleTest {
             }
             return;
         }
-        ServerProcess server = ServerProcess.launch(variant, noNative, "--port", "0");
-        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
-        assertThat(server.stderr()).singleElement().asString().contains("epoll is not available");
+        try (ServerProcess server = ServerProcess.launch(variant, noNative, "--port", "0")) {
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
+            assertThat(server.stderr()).singleElement().asString().contains("epoll is not available");
+        }
     }
 
     @ParameterizedTest
     @MethodSource("variants")
     void aBadOptionExitsTwoWithOneLineNamingIt(ServerVariant variant) {
-        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--port", "http");
-        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(2);
-        assertThat(server.stderr()).singleElement().asString()
-                .contains("Invalid value for option '--port'").doesNotContain("Exception");
+        try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--port", "http")) {
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(2);
+            assertThat(server.stderr()).singleElement().asString()
+                    .contains("Invalid value for option '--port'").doesNotContain("Exception");
+        }
     }
 
     @ParameterizedTest
     @MethodSource("variants")
     void helpDocumentsEveryOptionAndExitsZero(ServerVariant variant) {
-        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--help");
-        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
-        String help = String.join("\n", server.stdout());
-        for (String option : List.of("--host", "--port", "--io-threads", "--idle-timeout", "--shutdown-grace",
-                "--backlog", "--max-connections", "--write-buffer-low", "--write-buffer-high", "--[no-]tcp-nodelay",
-                "--listeners", "--tcp-quickack", "--tcp-fastopen", "--tcp-defer-accept", "--busy-poll",
-                "--max-events", "--recv-allocator", "--max-messages-per-read", "--allocator", "--stats-interval",
-                "--verbose", "--help", "--version")) {
-            assertThat(help).contains(option);
+        try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--help")) {
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
+            String help = String.join("\n", server.stdout());
+            for (String option : List.of("--host", "--port", "--io-threads", "--idle-timeout", "--shutdown-grace",
+                    "--backlog", "--max-connections", "--write-buffer-low", "--write-buffer-high", "--[no-]tcp-nodelay",
+                    "--listeners", "--tcp-quickack", "--tcp-fastopen", "--tcp-defer-accept", "--busy-poll",
+                    "--max-events", "--recv-allocator", "--max-messages-per-read", "--allocator", "--stats-interval",
+                    "--verbose", "--help", "--version")) {
+                assertThat(help).contains(option);
+            }
+            assertThat(help).contains("(default: 127.0.0.1)").contains("(default: 60s)").contains("SO_REUSEPORT");
         }
-        assertThat(help).contains("(default: 127.0.0.1)").contains("(default: 60s)").contains("SO_REUSEPORT");
     }
 
     @ParameterizedTest
