@@ -22,10 +22,20 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
             new ServerVariant("lt", "lt-server/target/lt-server.jar", List.of(), List.of(), false, false);
     public static final ServerVariant ET =
             new ServerVariant("et", "et-server/target/et-server.jar", List.of(), List.of(), true, false);
+    /**
+     * ONESHOT emulated on Netty: AUTO_READ off, reads handed to a worker pool. Sockets keep Netty's default
+     * registration, EPOLLET (fdinfo shows EPOLLET|EPOLLRDHUP, plus EPOLLIN while a read is pending), never
+     * EPOLLONESHOT.
+     */
+    public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "netty"), true, false);
+    /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
+    public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"), false, true);
 
     /** Every variant the lab has; parameterized tests and the benchmark run over this list. */
     public static List<ServerVariant> all() {
-        return List.of(LT, ET);
+        return List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL);
     }
 
     public Path jarPath() {
