@@ -190,7 +190,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             threads.add(thread);
             thread.start();
         }
-        return (InetSocketAddress) listeners.get(0).socket.localAddress();
+        return listeners.get(0).socket.localAddress();
     }
 
     private InetSocketAddress listen(InetSocketAddress address) throws IOException {
