@@ -495,7 +495,9 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             connection.close(Connection.CloseReason.SHUTDOWN); // no worker runs: this thread owns them all now
         }
         closeResources();
-        log.info("{}", monitor.summary());
+        if (monitor.events() > 0 || monitor.violations() > 0) {
+            log.info("{}", monitor.summary());
+        }
     }
 
     private boolean awaitDrained(Duration timeout) {

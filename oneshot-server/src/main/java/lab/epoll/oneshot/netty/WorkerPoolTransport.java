@@ -95,7 +95,10 @@ public final class WorkerPoolTransport implements Transport {
     @Override
     public void shutdown() {
         pool.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        log.info("{}", monitor.summary());
+        if (monitor.events() > 0 || monitor.violations() > 0) {
+            // Not after a failed start: exit code 1 promises a single line on stderr.
+            log.info("{}", monitor.summary());
+        }
     }
 
     /** Events handled and violations of one-thread-per-connection, for tests and the shutdown log. */
