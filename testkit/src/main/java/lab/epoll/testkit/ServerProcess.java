@@ -55,7 +55,26 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Launches the variant's jar without waiting for anything, e.g. to watch it refuse bad options. */
     public static ServerProcess launch(ServerVariant variant, List<String> jvmArgs, String... serverArgs) {
-        List<String> command = new ArrayList<>();
+        return launchWrapped(List.of(), variant, jvmArgs, serverArgs);
+    }
+
+    /**
+     * Like {@link #start(ServerVariant, String...)} (free port, test JVM flags), but runs {@code java} through a
+     * command prefix that must end by exec'ing its arguments, such as {@link #openFileLimit(int)}; the process's
+     * pid is then the server JVM's own.
+     */
+    public static ServerProcess startWrapped(List<String> commandPrefix, ServerVariant variant, String... serverArgs) {
+        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        args.addAll(List.of(serverArgs));
+        ServerProcess server = launchWrapped(commandPrefix, variant, TEST_JVM_ARGS, args.toArray(String[]::new));
+        server.awaitListening(Duration.ofSeconds(30));
+        return server;
+    }
+
+    /** Like {@link #launch}, with {@code java ...} run as the arguments of {@code commandPrefix}. */
+    public static ServerProcess launchWrapped(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
+                                              String... serverArgs) {
+        List<String> command = new ArrayList<>(commandPrefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.addAll(variant.jvmArgs());
@@ -68,6 +87,14 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
+    }
+
+    /**
+     * A command prefix that lowers the open-file limit (soft and hard, {@code ulimit -n}) to {@code limit} and then
+     * execs the server, so the JVM itself runs under that limit: {@code bash -c 'ulimit -n N && exec "$@"' ...}.
+     */
+    public static List<String> openFileLimit(int limit) {
+        return List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "bash");
     }
 
     private void pump(InputStream stream, List<String> lines, String name) {

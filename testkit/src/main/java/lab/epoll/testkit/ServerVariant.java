@@ -33,9 +33,39 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"), false, true);
 
+    /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
+    public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
+            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
+            false, false);
+    /** Baseline: Netty's NIO transport on the JDK's poll(2) selector: no epoll instance at all. */
+    public static final ServerVariant NIO_POLL = new ServerVariant("nio-poll", "nio-server/target/nio-server.jar",
+            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"), List.of(),
+            false, false);
+
     /** Every variant the lab has; parameterized tests and the benchmark run over this list. */
     public static List<ServerVariant> all() {
-        return List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL);
+        return List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, NIO_EPOLL, NIO_POLL);
+    }
+
+    /** Looks a variant up by its short name, e.g. {@code et}. */
+    public static ServerVariant named(String name) {
+        return all().stream().filter(v -> v.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no variant '" + name + "'; known: " + all()));
+    }
+
+    /** False for the poll(2) baseline, the one variant that waits without an epoll instance. */
+    public boolean usesEpoll() {
+        return !jvmArgs.contains("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider");
+    }
+
+    /** True for variants on Netty's native epoll library; the NIO baselines need only the JDK. */
+    public boolean nativeTransport() {
+        return !jar.startsWith("nio-server/");
+    }
+
+    /** The command name the jar prints in its messages, e.g. {@code lt-server}. */
+    public String commandName() {
+        return Path.of(jar).getFileName().toString().replaceFirst("\\.jar$", "");
     }
 
     public Path jarPath() {

@@ -163,8 +163,13 @@ public final class EchoServer implements LabServer {
     }
 
     private void logStats() {
-        log.info("stats: {} pending-out={} direct-memory={}", stats.snapshot(), registry.pendingOutboundBytes(),
+        log.info("stats: {} pending-out={} direct-memory={}", stats.snapshot(), pendingOutboundBytes(),
                 usedDirectMemory());
+    }
+
+    /** Echo bytes queued but not yet taken by the kernel, over all connections: what backpressure bounds. */
+    public long pendingOutboundBytes() {
+        return registry.pendingOutboundBytes();
     }
 
     /** Bytes of direct memory the allocator holds (pooled: whole chunks in use), or -1 if it cannot tell. */

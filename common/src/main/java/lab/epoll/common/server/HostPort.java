@@ -1,5 +1,6 @@
 package lab.epoll.common.server;
 
+import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
@@ -9,11 +10,11 @@ public final class HostPort {
     }
 
     public static String format(InetSocketAddress address) {
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        if (address.getAddress() instanceof Inet6Address) {
-            int scope = host.indexOf('%');
-            host = "[" + (scope >= 0 ? host.substring(0, scope) : host) + "]";
+        if (address.getAddress() == null) {
+            return address.getHostString() + ":" + address.getPort();
         }
-        return host + ":" + address.getPort();
+        // RFC 5952 text ("::1", not "0:0:0:0:0:0:0:1"), bracketed for IPv6 so the port stays unambiguous.
+        String host = NetUtil.toAddressString(address.getAddress());
+        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

@@ -1,0 +1,97 @@
+package lab.epoll.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import lab.epoll.testkit.ServerProcess;
+import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Behaviour 10, bad input: every option refuses a bad value before the server binds anything, with exit code 2
+ * and exactly one line on stderr that names the option and ends with {@code (see --help)}; nothing on stdout
+ * (scripts read stdout for the {@code listening on} line).
+ *
+ * <p>Why it matters for epoll: several options are passed straight to the kernel ({@code --backlog} to
+ * {@code listen(2)}, {@code --max-events} to {@code epoll_wait(2)}, {@code --tcp-defer-accept} and
+ * {@code --busy-poll} to {@code setsockopt(2)}, in seconds and microseconds). A value the kernel would silently
+ * round, clamp or misread must be refused up front, not become a server that quietly runs differently from
+ * what its command line says.
+ */
+class BadOptionsTest {
+
+    /** One bad command line and the option its error must name. */
+    record BadInput(String option, List<String> args) {
+        @Override
+        public String toString() {
+            return String.join(" ", args);
+        }
+    }
+
+    static final List<BadInput> BAD_INPUTS = List.of(
+            bad("--port", "--port", "70000"),
+            bad("--port", "--port", "abc"),
+            bad("--port", "--port", "-1"),
+            bad("--io-threads", "--io-threads", "0"),
+            bad("--idle-timeout", "--idle-timeout", "5"),
+            bad("--idle-timeout", "--idle-timeout", "xyz"),
+            bad("--shutdown-grace", "--shutdown-grace", "soon"),
+            bad("--write-buffer-low", "--write-buffer-low", "128k", "--write-buffer-high", "64k"),
+            bad("--write-buffer-high", "--write-buffer-high", "0"),
+            bad("--write-buffer-high", "--write-buffer-high", "3g"),
+            bad("--recv-allocator", "--recv-allocator", "bogus"),
+            bad("--recv-allocator", "--recv-allocator", "fixed:10"),
+            bad("--allocator", "--allocator", "bogus"),
+            bad("--max-events", "--max-events", "-1"),
+            bad("--max-messages-per-read", "--max-messages-per-read", "0"),
+            bad("--max-connections", "--max-connections", "-1"),
+            bad("--backlog", "--backlog", "0"),
+            bad("--listeners", "--listeners", "0"),
+            bad("--tcp-fastopen", "--tcp-fastopen", "-1"),
+            bad("--tcp-defer-accept", "--tcp-defer-accept", "500ms"),
+            bad("--busy-poll", "--busy-poll", "1500ns"),
+            bad("--stats-interval", "--stats-interval", "1"),
+            bad("--host", "--host", ""),
+            bad("--no-such-option", "--no-such-option"));
+
+    private static BadInput bad(String option, String... args) {
+        return new BadInput(option, List.of(args));
+    }
+
+    static Stream<Arguments> variantsAndBadInputs() {
+        List<Arguments> cases = new ArrayList<>();
+        for (ServerVariant variant : ServerVariant.all()) {
+            for (BadInput input : BAD_INPUTS) {
+                cases.add(Arguments.of(variant, input));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} server: {1}")
+    @MethodSource("variantsAndBadInputs")
+    void refusedWithExitTwoAndOneLineNamingTheOption(ServerVariant variant, BadInput input) {
+        List<String> args = new ArrayList<>(input.args());
+        if (!args.contains("--port")) {
+            // Should the option wrongly pass, the server must not grab the default port 8080 of another build.
+            args.addAll(List.of("--port", "0"));
+        }
+        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, args.toArray(String[]::new));
+        try {
+            int exit = server.awaitExit(ServerUnderTest.WAIT);
+            String output = server.output();
+            assertThat(exit).as("exit code for %s\n%s", input, output).isEqualTo(2);
+            assertThat(server.stderr()).as("stderr for %s", input).hasSize(1);
+            assertThat(server.stderr().get(0)).as("the error line for %s", input)
+                    .contains("'" + input.option() + "'")
+                    .endsWith("(see --help)");
+            assertThat(server.stdout()).as("stdout for %s", input).isEmpty();
+        } finally {
+            server.close();
+        }
+    }
+}

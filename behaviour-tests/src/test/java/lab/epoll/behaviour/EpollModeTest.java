@@ -1,0 +1,81 @@
+package lab.epoll.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.ProcFs;
+import lab.epoll.testkit.ProcFs.EpollRegistration;
+import lab.epoll.testkit.ProcFs.TcpSocket;
+import lab.epoll.testkit.ServerProcess;
+import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The mode a variant claims is the mode the kernel got. A server could print {@code mode=EDGE_TRIGGERED} and still
+ * register its sockets level-triggered; {@code /proc/PID/fdinfo/EPOLL_FD} lists every registered fd with the
+ * event mask the kernel holds, so we find the accepted socket for our client there and read its bits.
+ */
+class EpollModeTest {
+
+    static List<ServerVariant> variants() {
+        return ServerVariant.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void acceptedSocketsAreRegisteredInTheVariantsMode(ServerVariant variant) {
+        Assumptions.assumeTrue(variant.usesEpoll(), "the poll(2) baseline has no epoll registrations");
+        try (ServerProcess server = ServerProcess.start(variant)) {
+            EpollRegistration accepted;
+            try (EchoClient client = EchoClient.connect(server.address())) {
+                byte[] hello = "Hello, epoll!\n".getBytes(StandardCharsets.US_ASCII);
+                assertThat(client.roundTrip(hello)).isEqualTo(hello);
+                accepted = await().atMost(Duration.ofSeconds(10))
+                        .until(() -> registrationOfPeer(server.pid(), client.localPort()), Optional::isPresent)
+                        .orElseThrow();
+            }
+            String mask = Long.toHexString(accepted.events());
+            assertThat(accepted.has(ProcFs.EPOLLIN)).as("EPOLLIN in %s", mask).isTrue();
+            assertThat(accepted.has(ProcFs.EPOLLET)).as("EPOLLET in %s", mask).isEqualTo(variant.epollet());
+            assertThat(accepted.has(ProcFs.EPOLLONESHOT)).as("EPOLLONESHOT in %s", mask).isEqualTo(variant.oneshot());
+
+            server.signal("TERM");
+            assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();
+            assertThat(server.leakReports()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void thePollBaselineWaitsWithoutAnyEpollInstance(ServerVariant variant) {
+        try (ServerProcess server = ServerProcess.start(variant)) {
+            try (EchoClient client = EchoClient.connect(server.address())) {
+                byte[] hello = "Hello, poll!\n".getBytes(StandardCharsets.US_ASCII);
+                assertThat(client.roundTrip(hello)).isEqualTo(hello);
+                boolean hasEpollFd = ProcFs.fds(server.pid()).containsValue("anon_inode:[eventpoll]");
+                assertThat(hasEpollFd).as("an eventpoll fd in %s", variant).isEqualTo(variant.usesEpoll());
+            }
+            server.signal("TERM");
+            assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();
+        }
+    }
+
+    /** The server's epoll registration of the socket whose peer is our client's port. */
+    private static Optional<EpollRegistration> registrationOfPeer(long pid, int clientPort) {
+        Map<Long, TcpSocket> sockets = ProcFs.tcpSockets(pid);
+        return ProcFs.epollRegistrations(pid).stream()
+                .filter(r -> {
+                    TcpSocket socket = sockets.get(ProcFs.socketInode(r.fdTarget()));
+                    return socket != null && socket.remotePort() == clientPort;
+                })
+                .findFirst();
+    }
+}

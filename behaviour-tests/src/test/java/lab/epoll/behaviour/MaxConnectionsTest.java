@@ -1,0 +1,83 @@
+package lab.epoll.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.Payload;
+import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Behaviour 8, {@code --max-connections N}: with N connections open, every further one (here a burst of 20 at
+ * once) is accepted and closed at once, unanswered, and counted {@code refused}; the N admitted ones keep
+ * echoing; and when one of them leaves, its slot is free again.
+ *
+ * <p>Why it matters for epoll: the limit is enforced after {@code accept(2)}, on whichever event loop got the
+ * connection, so admission must be one atomic step across loops (a burst must not slip N+1 through), a refused
+ * connection must be closed without ever being registered for reading, and the listener must keep draining its
+ * accept queue while it refuses (an edge-triggered listener that stops after one accept strands the rest of the
+ * burst in the queue, where it would neither be served nor refused).
+ */
+class MaxConnectionsTest {
+    static final int MAX = 5;
+    static final int BURST = 20;
+
+    @RegisterExtension
+    final RunningServers servers = new RunningServers();
+
+    @ParameterizedTest(name = "{0} server")
+    @MethodSource("lab.epoll.testkit.ServerVariant#all")
+    void connectionsBeyondTheLimitAreClosedAtOnceAndCounted(ServerVariant variant) {
+        ServerUnderTest server = servers.start(variant, "--max-connections", Integer.toString(MAX));
+        byte[] message = new Payload(8).bytes(0, 256);
+        List<EchoClient> admitted = new ArrayList<>();
+        List<EchoClient> burst = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX; i++) {
+                EchoClient client = server.connect();
+                admitted.add(client);
+                assertThat(client.roundTrip(message)).as("admitted connection %d echoes", i).isEqualTo(message);
+            }
+
+            for (int i = 0; i < BURST; i++) {
+                burst.add(server.connect());
+            }
+            for (int i = 0; i < BURST; i++) {
+                assertThat(burst.get(i).readsEof()).as("connection %d beyond the limit is closed by the server", i)
+                        .isTrue();
+            }
+            ServerCounters full = server.awaitStats("the burst counted as refused",
+                    c -> c.refused() == BURST);
+            assertThat(full.active()).as("active while full").isEqualTo(MAX);
+            assertThat(full.accepted()).as("accepted while full").isEqualTo(MAX);
+
+            for (int i = 0; i < MAX; i++) {
+                assertThat(admitted.get(i).roundTrip(message)).as("admitted connection %d still echoes", i)
+                        .isEqualTo(message);
+            }
+
+            // One leaves; once the server has seen it go, a newcomer takes its place.
+            admitted.remove(0).close();
+            server.awaitStats("a slot free", c -> c.active() == MAX - 1);
+            EchoClient newcomer = server.connect();
+            admitted.add(newcomer);
+            assertThat(newcomer.roundTrip(message)).as("a newcomer in the freed slot echoes").isEqualTo(message);
+        } finally {
+            admitted.forEach(EchoClient::close);
+            burst.forEach(EchoClient::close);
+        }
+        server.awaitStats("every connection closed", c -> c.active() == 0);
+        server.awaitFdsAtBaseline();
+
+        ServerCounters summary = server.stop();
+        assertThat(summary.refused()).as("summary refused").isEqualTo(BURST);
+        assertThat(summary.accepted()).as("summary accepted: the limit, the newcomer, the leak probe")
+                .isEqualTo(MAX + 1 + ServerUnderTest.LEAK_PROBE_CONNECTIONS);
+        assertThat(summary.errors()).as("summary errors").isZero();
+    }
+}

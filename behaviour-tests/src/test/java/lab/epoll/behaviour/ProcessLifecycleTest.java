@@ -1,0 +1,149 @@
+package lab.epoll.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.ServerProcess;
+import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A server process as a user meets it: the exit-code contract (0 after a signal, 1 when it cannot run, 2 for a
+ * bad command line), one clear line instead of a stack trace, a summary at shutdown, and signals that work.
+ */
+class ProcessLifecycleTest {
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+
+    static List<ServerVariant> variants() {
+        return ServerVariant.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void sigtermShutsDownGracefullyWithASummary(ServerVariant variant) {
+        try (ServerProcess server = ServerProcess.start(variant)) {
+            try (EchoClient client = EchoClient.connect(server.address())) {
+                byte[] line = "Hello, epoll!\n".getBytes(StandardCharsets.US_ASCII);
+                assertThat(client.roundTrip(line)).isEqualTo(line);
+            }
+            server.signal("TERM");
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
+            assertThat(server.stdout()).last().asString().startsWith("stopped: accepted=1 active=0 closed=1 ")
+                    .contains("bytes-in=14 bytes-out=14");
+            assertThat(server.leakReports()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void sigintShutsDownGracefullyToo(ServerVariant variant) {
+        try (ServerProcess server = ServerProcess.start(variant)) {
+            server.signal("INT");
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
+            assertThat(server.stdout()).last().asString().startsWith("stopped: ");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void aSecondSignalExitsAtOnceInsteadOfWaitingOutTheGrace(ServerVariant variant) {
+        try (ServerProcess server = ServerProcess.start(variant, "--shutdown-grace", "60s", "--idle-timeout", "0");
+             EchoClient idle = EchoClient.connect(server.address())) {
+            byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+            assertThat(idle.roundTrip(ping)).isEqualTo(ping);
+            server.signal("TERM");
+            // The open connection holds the server in its 60 s grace period...
+            await().atMost(EXIT_TIMEOUT).until(() -> server.stderr().stream()
+                    .anyMatch(l -> l.contains("SIGTERM received")));
+            assertThat(server.isAlive()).isTrue();
+            // ...until the operator insists.
+            server.signal("TERM");
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(128 + 15);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void aBusyPortExitsOneWithOneLineNamingTheAddress(ServerVariant variant) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
+                    "--port", Integer.toString(port));
+            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
+            assertThat(server.stderr()).containsExactly(variant.commandName() + ": cannot listen on 127.0.0.1:" + port + ": Address already in use");
+            assertThat(server.stdout()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void anUnresolvableHostExitsOne(ServerVariant variant) {
+        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
+                "--host", "no-such-host.invalid", "--port", "0");
+        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
+        assertThat(server.stderr()).singleElement().asString().contains("cannot resolve host 'no-such-host.invalid'");
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void withoutEpollTheServerSaysWhyAndExitsOne(ServerVariant variant) {
+        // Netty's own switch to refuse its native transports: the closest we get to a machine without epoll.
+        List<String> noNative = List.of("-Dio.netty.transport.noNative=true");
+        if (!variant.nativeTransport()) {
+            // The NIO baselines never needed the native library: they must run as usual.
+            try (ServerProcess server = ServerProcess.start(variant, noNative, "--port", "0")) {
+                server.signal("TERM");
+                assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
+            }
+            return;
+        }
+        ServerProcess server = ServerProcess.launch(variant, noNative, "--port", "0");
+        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
+        assertThat(server.stderr()).singleElement().asString().contains("epoll is not available");
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void aBadOptionExitsTwoWithOneLineNamingIt(ServerVariant variant) {
+        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--port", "http");
+        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(2);
+        assertThat(server.stderr()).singleElement().asString()
+                .contains("Invalid value for option '--port'").doesNotContain("Exception");
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void helpDocumentsEveryOptionAndExitsZero(ServerVariant variant) {
+        ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--help");
+        assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
+        String help = String.join("\n", server.stdout());
+        for (String option : List.of("--host", "--port", "--io-threads", "--idle-timeout", "--shutdown-grace",
+                "--backlog", "--max-connections", "--write-buffer-low", "--write-buffer-high", "--[no-]tcp-nodelay",
+                "--listeners", "--tcp-quickack", "--tcp-fastopen", "--tcp-defer-accept", "--busy-poll",
+                "--max-events", "--recv-allocator", "--max-messages-per-read", "--allocator", "--stats-interval",
+                "--verbose", "--help", "--version")) {
+            assertThat(help).contains(option);
+        }
+        assertThat(help).contains("(default: 127.0.0.1)").contains("(default: 60s)").contains("SO_REUSEPORT");
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void listensOnIpv6Loopback(ServerVariant variant) {
+        try (ServerProcess server = ServerProcess.start(variant, "--host", "::1");
+             EchoClient client = EchoClient.connect(new InetSocketAddress("::1", server.port()))) {
+            assertThat(server.stdout().get(0)).startsWith("listening on [::1]:" + server.port() + " (");
+            byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+            assertThat(client.roundTrip(ping)).isEqualTo(ping);
+        }
+    }
+}

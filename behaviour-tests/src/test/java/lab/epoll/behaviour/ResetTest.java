@@ -1,0 +1,143 @@
+package lab.epoll.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.Payload;
+import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Behaviour 5, resets: clients that reset (RST, {@code SO_LINGER 0}) or vanish mid-message leave nothing behind
+ * in the server: no fd (the fd count returns to its baseline), no buffer (pending-out returns to 0; with the
+ * unpooled allocator, direct memory returns to exactly what it was; the paranoid leak detector reports nothing),
+ * no error storm (at most one log line per reset connection, no stack trace), and counters that add up
+ * ({@code accepted == closed}, {@code active == 0}).
+ *
+ * <p>Four ways to go: reset right after connecting; send half a message and reset; send 64 KiB and close without
+ * reading the echo (the echo then meets a closed socket); and, the hardest, reset while the server holds
+ * paused, unsent echo for the connection (each of those clients uploads 8 MiB and reads nothing first).
+ *
+ * <p>Why it matters for epoll: a reset arrives as {@code EPOLLERR|EPOLLHUP} (often with {@code EPOLLIN} and
+ * {@code EPOLLRDHUP}); each of those paths must close the channel exactly once, remove the fd from the epoll set
+ * and release the buffers queued for it. A path that forgets one of them leaks an fd or direct memory per reset;
+ * one that keeps the fd registered after an error spins or logs on every {@code epoll_wait}.
+ */
+class ResetTest {
+    static final int PER_KIND = Integer.getInteger("lab.resets.perKind", 50);
+    /** Clients that reset while the server holds their echo: each keeps several MiB in kernel buffers. */
+    static final int PAUSED = Integer.getInteger("lab.resets.paused", 20);
+    static final long HIGH_WATER = 64 * 1024;
+    /** The peer in a connection's log line: {@code fd=16 (127.0.0.1:38402) failed: ...}. */
+    private static final Pattern PEER = Pattern.compile("\\((\\S+:\\d+)\\)");
+
+    @RegisterExtension
+    final RunningServers servers = new RunningServers();
+
+    static Stream<Arguments> variantsAndAllocators() {
+        List<Arguments> cases = new ArrayList<>();
+        for (ServerVariant variant : ServerVariant.all()) {
+            cases.add(Arguments.of(variant, "pooled"));
+            cases.add(Arguments.of(variant, "unpooled"));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} server, {1} allocator")
+    @MethodSource("variantsAndAllocators")
+    void resetsLeaveNoFdNoBufferNoErrorStorm(ServerVariant variant, String allocator) {
+        ServerUnderTest server = servers.start(variant, "--allocator", allocator);
+        ServerCounters before = server.awaitStats("a first stats line", c -> true);
+        int logLinesBefore = server.logLines().size();
+        byte[] message = new Payload(5).bytes(0, 10);
+        int connections = 0;
+
+        for (int i = 0; i < PER_KIND; i++) {
+            server.connect().reset();
+        }
+        connections += PER_KIND;
+
+        for (int i = 0; i < PER_KIND; i++) {
+            EchoClient client = server.connect();
+            client.send(Arrays.copyOf(message, message.length / 2));
+            client.reset();
+        }
+        connections += PER_KIND;
+
+        byte[] chunk = new Payload(6).bytes(0, 64 * 1024);
+        for (int i = 0; i < PER_KIND; i++) {
+            EchoClient client = server.connect();
+            client.send(chunk);
+            client.close();
+        }
+        connections += PER_KIND;
+
+        // Uploads that read nothing: wait until the server has paused every one of them with echo queued.
+        CountDownLatch never = new CountDownLatch(1);
+        List<EchoStream> paused = new ArrayList<>();
+        try {
+            for (int i = 0; i < PAUSED; i++) {
+                paused.add(EchoStream.connect(server.address(), 100 + i).length(8L << 20).readAfter(never).start());
+            }
+            int total = connections + PAUSED;
+            server.awaitStats("all " + PAUSED + " uploads paused with their echo queued",
+                    c -> c.accepted() == total && c.active() == PAUSED && c.pendingOut() > PAUSED * HIGH_WATER);
+            for (EchoStream stream : paused) {
+                try {
+                    stream.socket().setSoLinger(true, 0);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                stream.close();
+            }
+        } finally {
+            paused.forEach(EchoStream::close);
+        }
+        connections += PAUSED;
+
+        int expected = connections;
+        ServerCounters after = server.awaitStats("every reset connection closed and its buffers released",
+                c -> c.active() == 0 && c.closed() == expected && c.pendingOut() == 0
+                        && (!allocator.equals("unpooled") || c.directMemory() == before.directMemory()));
+        assertThat(after.accepted()).as("accepted").isEqualTo(expected);
+        server.awaitFdsAtBaseline();
+
+        List<String> log = server.logLines();
+        List<String> resetLog = log.subList(logLinesBefore, log.size());
+        System.out.printf("%s resets (%s): %d connections, %d log lines, errors=%d, direct-memory %d -> %d%n",
+                variant, allocator, expected, resetLog.size(), after.errors(), before.directMemory(),
+                after.directMemory());
+        assertThat(resetLog).as("log lines for %d reset connections (at most one each, no stack traces)", expected)
+                .hasSizeLessThanOrEqualTo(expected)
+                .noneMatch(line -> line.startsWith("\tat ") || line.trim().startsWith("at ")
+                        || line.contains("Exception in"));
+        // ...and no connection got two: lines name the peer, e.g. "fd=16 (127.0.0.1:38402) failed: ...".
+        List<String> peers = resetLog.stream().map(ResetTest::peer).filter(p -> !p.isEmpty()).toList();
+        assertThat(peers).as("connections named in the log").doesNotHaveDuplicates();
+        assertThat(after.errors()).as("errors counted").isLessThanOrEqualTo(expected);
+
+        ServerCounters summary = server.stop();
+        assertThat(summary.accepted()).as("summary accepted")
+                .isEqualTo(expected + ServerUnderTest.LEAK_PROBE_CONNECTIONS)
+                .isEqualTo(summary.closed());
+        assertThat(summary.active()).as("summary active").isZero();
+    }
+
+    private static String peer(String logLine) {
+        Matcher m = PEER.matcher(logLine);
+        return m.find() ? m.group(1) : "";
+    }
+}

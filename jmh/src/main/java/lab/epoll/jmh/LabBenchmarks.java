@@ -1,0 +1,145 @@
+package lab.epoll.jmh;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import lab.epoll.jmh.bench.BulkStreamBenchmark;
+import lab.epoll.jmh.bench.EchoBenchmark;
+import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
+import lab.epoll.jmh.metrics.PerfStat;
+import lab.epoll.jmh.metrics.ServerMetricsProfiler;
+import lab.epoll.testkit.LabPaths;
+import lab.epoll.testkit.ServerVariant;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code mvn -pl jmh exec:java [-Dexec.args="..."]}: runs the comparison of every variant and prints a Markdown
+ * table; JMH's JSON goes to {@code jmh/target/results.json}.
+ *
+ * <p>Arguments: {@code --quick} (the default: a few minutes), {@code --full} (the whole matrix), and any of
+ * JMH's own options, which win over the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3},
+ * {@code -i 10}, {@code -prof ...}, {@code -rff other.json}.
+ */
+public final class LabBenchmarks {
+    private LabBenchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));
+        boolean full = jmhArgs.remove("--full");
+        jmhArgs.remove("--quick");
+        if (jmhArgs.contains("--help")) {
+            System.out.println("usage: mvn -pl jmh exec:java -Dexec.args=\"[--quick|--full] [JMH options]\"\n"
+                    + "  --quick  the default: every variant, fewer parameters and short iterations\n"
+                    + "  --full   every variant over the whole parameter matrix\n"
+                    + "JMH's options (e.g. -p clients=1000, -f 2, -i 5, a benchmark regex) override the defaults;"
+                    + " -h lists them.");
+            return;
+        }
+        CommandLineOptions user;
+        try {
+            user = new CommandLineOptions(jmhArgs.toArray(String[]::new));
+        } catch (CommandLineOptionException e) {
+            System.err.println("jmh: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (user.shouldHelp() || user.shouldList()) {
+            new Runner(user).list();
+            return;
+        }
+        useProjectClasspathInForks();
+
+        Path results = LabPaths.root().resolve("jmh/target/results.json");
+        Files.createDirectories(results.getParent());
+        ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
+                .threads(1)
+                .shouldFailOnError(true)
+                .jvmArgsAppend("-Dlab.root=" + LabPaths.root(), "-Xms1g", "-Xmx1g",
+                        "-Dio.netty.leakDetection.level=disabled")
+                .addProfiler(ServerMetricsProfiler.class);
+        if (user.getIncludes().isEmpty()) {
+            options.include(EchoBenchmark.class.getSimpleName())
+                    .include(IdleConnectionsBenchmark.class.getSimpleName())
+                    .include(BulkStreamBenchmark.class.getSimpleName());
+        }
+        defaultParam(options, user, "variant", ServerVariant.all().stream().map(ServerVariant::name)
+                .toArray(String[]::new));
+        if (full) {
+            defaultParam(options, user, "clients", "1", "50", "1000");
+            defaultParam(options, user, "payload", "64", "512", "16384");
+            defaultParam(options, user, "idle", "0", "1000", "10000");
+        } else {
+            defaultParam(options, user, "clients", "1", "50");
+            defaultParam(options, user, "payload", "512");
+            defaultParam(options, user, "idle", "0", "10000");
+        }
+        if (!user.getForkCount().hasValue()) {
+            options.forks(1);
+        }
+        if (!user.getWarmupIterations().hasValue()) {
+            options.warmupIterations(full ? 2 : 1);
+        }
+        if (!user.getWarmupTime().hasValue()) {
+            options.warmupTime(TimeValue.seconds(full ? 3 : 2));
+        }
+        if (!user.getMeasurementIterations().hasValue()) {
+            options.measurementIterations(full ? 5 : 3);
+        }
+        if (!user.getMeasurementTime().hasValue()) {
+            options.measurementTime(TimeValue.seconds(full ? 4 : 2));
+        }
+        if (!user.getResult().hasValue()) {
+            options.result(results.toString());
+        }
+        if (!user.getResultFormat().hasValue()) {
+            options.resultFormat(ResultFormatType.JSON);
+        }
+
+        String noPerf = PerfStat.availability();
+        System.out.println("[lab] " + (full ? "full" : "quick") + " run; server JVMs: see the serverJvm parameter; "
+                + (noPerf == null ? "syscalls counted with perf" : "no syscall counts: " + noPerf));
+        Collection<RunResult> run = new Runner(options.build()).run();
+        System.out.println();
+        System.out.println(ResultsTable.markdown(run));
+        System.out.println("[lab] JMH results: " + (user.getResult().hasValue() ? user.getResult().get() : results));
+    }
+
+    private static void defaultParam(ChainedOptionsBuilder options, CommandLineOptions user, String name,
+                                     String... values) {
+        if (!user.getParameter(name).hasValue()) {
+            options.param(name, values);
+        }
+    }
+
+    /**
+     * {@code exec:java} runs us inside Maven's JVM, whose {@code java.class.path} is Maven's own launcher. JMH
+     * builds its forked JVMs' class path from that property, so point it at the classes and jars Maven loaded
+     * the project from.
+     */
+    private static void useProjectClasspathInForks() throws URISyntaxException {
+        ClassLoader loader = LabBenchmarks.class.getClassLoader();
+        if (!(loader instanceof URLClassLoader)) {
+            return; // Plain `java -cp ...`: the property is already right.
+        }
+        List<String> entries = new ArrayList<>();
+        for (URL url : ((URLClassLoader) loader).getURLs()) {
+            entries.add(Path.of(url.toURI()).toString());
+        }
+        System.setProperty("java.class.path", String.join(File.pathSeparator, entries));
+    }
+}

@@ -1,0 +1,60 @@
+package lab.epoll.jmh.bench;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import lab.epoll.testkit.ServerProcess;
+import lab.epoll.testkit.ServerVariant;
+
+/**
+ * A variant under measurement: its runnable jar in its own JVM with fixed, recorded flags, stopped with SIGTERM
+ * and required to exit 0, so a server that misbehaved during a trial cannot hand in numbers.
+ */
+public final class BenchmarkServer implements AutoCloseable {
+    /** Server JVM flags for every trial: a fixed heap, leak detection off (it would tax the hot path). */
+    public static final String DEFAULT_JVM_FLAGS = "-Xms512m -Xmx512m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled";
+
+    private final ServerProcess process;
+
+    private BenchmarkServer(ServerProcess process) {
+        this.process = process;
+    }
+
+    /**
+     * Starts the variant on a free port with no idle timeout (idle connections are part of some scenarios) and
+     * the given extra server options, e.g. {@code --busy-poll 50us} for a tuning run.
+     */
+    public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--idle-timeout", "0", "--shutdown-grace", "5s"));
+        args.addAll(split(serverArgs));
+        return new BenchmarkServer(ServerProcess.start(variant, split(jvmFlags), args.toArray(String[]::new)));
+    }
+
+    private static List<String> split(String flags) {
+        return flags == null || flags.isBlank() ? List.of() : Arrays.asList(flags.trim().split("\\s+"));
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public InetSocketAddress address() {
+        return process.address();
+    }
+
+    /** SIGTERM, then the graceful shutdown must end with exit code 0. */
+    public void stop() {
+        process.signal("TERM");
+        int exit = process.awaitExit(Duration.ofSeconds(60));
+        if (exit != 0) {
+            throw new IllegalStateException("server exited with " + exit + " after SIGTERM:\n" + process.output());
+        }
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,188 @@
+package lab.epoll.jmh.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed-loop echo client: each of C connections sends one payload, waits for all of it to come back, records
+ * the round trip and sends again. One Netty epoll event loop drives every connection, so even a thousand
+ * connections cost the client one thread.
+ *
+ * <p>The benchmark thread consumes completions ({@link #awaitCompletion()}), so JMH counts one operation per
+ * echoed payload. Between iterations the load is {@link #pause() paused}: connections finish what is in flight
+ * and park, so completions cannot pile up while JMH is not counting.
+ */
+public final class EchoLoad implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final ByteBuf payload;
+    private final int payloadLength;
+    private final Semaphore completions = new Semaphore(0);
+    // Round trips from 1 us to 60 s at 3 significant digits.
+    private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    private final List<Channel> active = new ArrayList<>();
+    private final List<Channel> idle = new ArrayList<>();
+    private volatile boolean running;
+
+    public EchoLoad(int payloadLength) {
+        this.group = new EpollEventLoopGroup(1, new DefaultThreadFactory("echo-load", true));
+        this.payloadLength = payloadLength;
+        byte[] bytes = new byte[payloadLength];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        this.payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(payloadLength).writeBytes(bytes));
+    }
+
+    /** Opens {@code count} connections that take part in the closed loop. */
+    public void connectActive(InetSocketAddress server, int count) throws InterruptedException {
+        active.addAll(connect(server, count, true));
+    }
+
+    /** Opens {@code count} connections that never send: they only occupy the server's fd table and epoll set. */
+    public void connectIdle(InetSocketAddress server, int count) throws InterruptedException {
+        idle.addAll(connect(server, count, false));
+    }
+
+    private List<Channel> connect(InetSocketAddress server, int count, boolean echoing) throws InterruptedException {
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(echoing ? new RoundTrip() : new Discard());
+                    }
+                });
+        List<Channel> channels = new ArrayList<>(count);
+        // In batches: a burst of ten thousand SYNs would overflow the server's accept backlog.
+        for (int start = 0; start < count; start += 500) {
+            List<ChannelFuture> batch = new ArrayList<>();
+            for (int i = start; i < Math.min(count, start + 500); i++) {
+                batch.add(bootstrap.connect(server));
+            }
+            for (ChannelFuture future : batch) {
+                channels.add(future.sync().channel());
+            }
+        }
+        return channels;
+    }
+
+    /** Starts (or restarts) the closed loop: every parked connection sends its next payload. */
+    public void resume() {
+        completions.drainPermits();
+        running = true;
+        for (Channel channel : active) {
+            RoundTrip trip = channel.pipeline().get(RoundTrip.class);
+            channel.eventLoop().execute(trip::sendIfParked);
+        }
+    }
+
+    /** Lets in-flight payloads finish, then parks every connection. */
+    public void pause() {
+        running = false;
+    }
+
+    /** Blocks until one more payload has come back in full; one JMH operation. */
+    public void awaitCompletion() throws InterruptedException {
+        if (!completions.tryAcquire(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("no echo completed for 30 s: is the server still serving?");
+        }
+    }
+
+    /** Round trips recorded since the last call, in nanoseconds. */
+    public Histogram takeLatencies() {
+        return latencies.getIntervalHistogram();
+    }
+
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Channel channel : active) {
+            channel.close().syncUninterruptibly();
+        }
+        for (Channel channel : idle) {
+            channel.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** One connection's loop: send, count the echo back, record, repeat while running. */
+    private final class RoundTrip extends ChannelInboundHandlerAdapter {
+        private ChannelHandlerContext ctx;
+        private long sentAt;
+        private int received;
+        private boolean inFlight;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void sendIfParked() {
+            if (!inFlight && running && ctx.channel().isActive()) {
+                send();
+            }
+        }
+
+        private void send() {
+            inFlight = true;
+            received = 0;
+            sentAt = System.nanoTime();
+            ctx.writeAndFlush(payload.duplicate(), ctx.voidPromise());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            received += buf.readableBytes();
+            buf.release();
+            if (received >= payloadLength) {
+                latencies.recordValue(Math.min(System.nanoTime() - sentAt, TimeUnit.SECONDS.toNanos(60)));
+                inFlight = false;
+                completions.release();
+                if (running) {
+                    send();
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Idle connections read nothing they do not get; if the server ever sends, drop it. */
+    private static final class Discard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ((ByteBuf) msg).release();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package lab.epoll.jmh.metrics;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Exact syscall counts of a running process from {@code perf stat -e 'syscalls:sys_enter_*' -p PID}: kernel
+ * tracepoints, so every call is counted, unlike sampling. Counting is switched on and off through perf's
+ * control FIFO, which acknowledges each switch, so the counted window is exactly the one we ask for.
+ *
+ * <p>perf needs root or {@code kernel.perf_event_paranoid <= -1} and tracefs; {@link #availability()} says
+ * whether this machine has them, and if not, the harness reports no syscall counts rather than estimates.
+ */
+public final class PerfStat implements AutoCloseable {
+    private static volatile String unavailableReason;
+    private static volatile boolean checked;
+
+    private final Process perf;
+    private final Path dir;
+    private final RandomAccessFile control;
+    private final RandomAccessFile ack;
+    private final List<String> eventOrder;
+
+    private PerfStat(Process perf, Path dir, RandomAccessFile control, RandomAccessFile ack, List<String> eventOrder) {
+        this.perf = perf;
+        this.dir = dir;
+        this.control = control;
+        this.ack = ack;
+        this.eventOrder = eventOrder;
+    }
+
+    /** Null when perf can count syscall tracepoints here, else why not (checked once per JVM). */
+    public static synchronized String availability() {
+        if (!checked) {
+            unavailableReason = check(System.getProperty("lab.perf", "perf"));
+            checked = true;
+        }
+        return unavailableReason;
+    }
+
+    /** Tries {@code perf stat} on one syscall tracepoint around {@code true}; null if it counted. */
+    static String check(String perfCommand) {
+        if ("false".equals(perfCommand)) {
+            return "disabled with -Dlab.perf=false";
+        }
+        try {
+            Process p = new ProcessBuilder(perfCommand, "stat", "-x,", "-e", "syscalls:sys_enter_epoll_wait", "--", "true")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "'" + perfCommand + " stat' did not finish";
+            }
+            if (p.exitValue() != 0 || out.contains("<not supported>") || out.contains("<not counted>")) {
+                String firstLine = out.lines().filter(l -> !l.isBlank()).findFirst().orElse("no output");
+                return "'" + perfCommand + " stat -e syscalls:sys_enter_epoll_wait' failed: " + firstLine.trim();
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot run '" + perfCommand + "': " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** perf's {@code -e} arguments, in the order its CSV output lists the counts. */
+    static List<String> eventArguments(List<String> order) {
+        List<String> args = new ArrayList<>();
+        for (String syscall : SyscallCounts.ENTERED) {
+            args.add("-e");
+            args.add("syscalls:sys_enter_" + syscall);
+            order.add("enter:" + syscall);
+        }
+        List<String> waits = new ArrayList<>(SyscallCounts.EPOLL_WAITS);
+        waits.addAll(SyscallCounts.POLLS);
+        for (String wait : waits) {
+            for (int b = 0; b < SyscallCounts.BUCKETS.length; b++) {
+                int[] bucket = SyscallCounts.BUCKETS[b];
+                String filter = bucket[0] == bucket[1] ? "ret == " + bucket[0]
+                        : bucket[1] < 0 ? "ret >= " + bucket[0]
+                        : "ret >= " + bucket[0] + " && ret <= " + bucket[1];
+                args.addAll(List.of("-e", "syscalls:sys_exit_" + wait, "--filter", filter));
+                order.add("exit:" + wait + ":" + b);
+            }
+        }
+        return args;
+    }
+
+    /** Attaches to every thread of {@code pid}, counting nothing until {@link #start()}. */
+    public static PerfStat attach(long pid) {
+        try {
+            Path dir = Files.createTempDirectory("lab-perf");
+            Path ctl = dir.resolve("ctl");
+            Path ack = dir.resolve("ack");
+            for (Path fifo : List.of(ctl, ack)) {
+                Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+                if (mkfifo.waitFor() != 0) {
+                    throw new IOException("mkfifo " + fifo + " failed");
+                }
+            }
+            List<String> order = new ArrayList<>();
+            List<String> command = new ArrayList<>(List.of(System.getProperty("lab.perf", "perf"), "stat", "-x,",
+                    "--delay=-1", "--control", "fifo:" + ctl + "," + ack, "-o", dir.resolve("out.csv").toString(),
+                    "-p", Long.toString(pid)));
+            command.addAll(eventArguments(order));
+            Process perf = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("perf.log").toFile()).start();
+            // Opening a FIFO read-write never blocks, whether or not perf has opened its end yet.
+            return new PerfStat(perf, dir, new RandomAccessFile(ctl.toFile(), "rw"),
+                    new RandomAccessFile(ack.toFile(), "rw"), order);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start perf", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts counting; returns once perf acknowledged. */
+    public void start() {
+        command("enable");
+    }
+
+    /** Stops counting, ends perf and returns what it counted. */
+    public SyscallCounts stop() {
+        command("disable");
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
+            if (!perf.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("perf did not exit after SIGINT");
+            }
+            return parse(Files.readAllLines(dir.resolve("out.csv")), eventOrder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void command(String word) {
+        try {
+            control.write((word + "\n").getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> {
+                try {
+                    // perf writes its acknowledgement with the C string's terminating NUL: "ack\n\0".
+                    byte[] buf = new byte[5];
+                    ack.readFully(buf);
+                    return new String(buf, StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String answer = reply.get(30, TimeUnit.SECONDS);
+            if (!answer.startsWith("ack\n")) {
+                throw new IllegalStateException("perf answered '" + answer + "' to " + word);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("perf did not acknowledge '" + word + "' (log: "
+                    + readQuietly(dir.resolve("perf.log")) + ")", e);
+        }
+    }
+
+    /** Reads perf's {@code -x,} output: one {@code value,unit,event,...} line per {@code -e}, in order. */
+    static SyscallCounts parse(List<String> lines, List<String> eventOrder) {
+        List<Long> values = new ArrayList<>();
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String value = line.split(",", 2)[0];
+            values.add(value.startsWith("<") ? 0L : Long.parseLong(value));
+        }
+        if (values.size() != eventOrder.size()) {
+            throw new IllegalStateException("perf printed " + values.size() + " counts for " + eventOrder.size()
+                    + " events:\n" + String.join("\n", lines));
+        }
+        Map<String, Long> entered = new LinkedHashMap<>();
+        Map<String, long[]> waitReturns = new LinkedHashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            String[] key = eventOrder.get(i).split(":");
+            if (key[0].equals("enter")) {
+                entered.put(key[1], values.get(i));
+            } else {
+                waitReturns.computeIfAbsent(key[1], k -> new long[SyscallCounts.BUCKETS.length])
+                        [Integer.parseInt(key[2])] = values.get(i);
+            }
+        }
+        return new SyscallCounts(entered, waitReturns);
+    }
+
+    private static String readQuietly(Path path) {
+        try {
+            return Files.readString(path).trim();
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    @Override
+    public void close() {
+        perf.destroyForcibly();
+        try {
+            control.close();
+            ack.close();
+            try (var files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // Temp files; nothing depends on them any more.
+        }
+    }
+}

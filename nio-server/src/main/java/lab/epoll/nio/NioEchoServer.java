@@ -1,0 +1,64 @@
+package lab.epoll.nio;
+
+import java.util.List;
+import lab.epoll.common.cli.EchoServerCommand;
+import lab.epoll.common.cli.ServerCli;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.cli.VersionProvider;
+import lab.epoll.common.server.EchoServer;
+import lab.epoll.common.server.LabServer;
+import lab.epoll.common.transport.NioTransport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The baseline echo server: the same pipeline on Netty's NIO transport, so the benchmark can put Netty's own
+ * epoll next to the JDK's epoll selector and the JDK's poll(2) selector (chosen with
+ * {@code -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider}).
+ */
+@Command(name = "nio-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Echo server (RFC 862) on Netty's NIO transport: the JDK's selector, epoll by default on Linux.",
+                "Run with -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider for poll(2).",
+                "The epoll-only options (--listeners > 1, --tcp-quickack, --tcp-fastopen, --tcp-defer-accept, "
+                        + "--busy-poll, --max-events) are refused."},
+        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
+                + "command line."})
+public final class NioEchoServer extends EchoServerCommand {
+
+    @Override
+    protected void validate() {
+        List<String> epollOnly = new java.util.ArrayList<>();
+        if (options.listeners() > 1) {
+            epollOnly.add("--listeners");
+        }
+        if (options.tcpQuickAck()) {
+            epollOnly.add("--tcp-quickack");
+        }
+        if (options.tcpFastOpen() > 0) {
+            epollOnly.add("--tcp-fastopen");
+        }
+        if (!options.tcpDeferAccept().isZero()) {
+            epollOnly.add("--tcp-defer-accept");
+        }
+        if (!options.busyPoll().isZero()) {
+            epollOnly.add("--busy-poll");
+        }
+        if (options.maxEvents() != 0) {
+            epollOnly.add("--max-events");
+        }
+        if (!epollOnly.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + epollOnly.get(0)
+                    + "': it needs Netty's epoll transport, and nio-server runs on NIO");
+        }
+    }
+
+    @Override
+    protected LabServer newServer(ServerOptions options) {
+        return new EchoServer(options, new NioTransport());
+    }
+
+    public static void main(String[] args) {
+        ServerCli.main(new NioEchoServer(), args);
+    }
+}
