@@ -55,10 +55,13 @@ import org.slf4j.LoggerFactory;
  * <p>Also in the set, beside the client sockets:
  * <ul>
  *   <li>the listening socket(s), {@code EPOLLIN | EPOLLONESHOT}: one thread accepts until {@code EAGAIN}, then
- *       re-arms;</li>
+ *       re-arms. When {@code accept} fails (EMFILE: out of fds) the listener is left disarmed for a second and
+ *       the timer re-arms it: re-arming at once would spin, since a listener with a non-empty accept queue
+ *       stays readable whether or not {@code accept} can succeed;</li>
  *   <li>a timerfd, {@code EPOLLIN | EPOLLONESHOT}: the idle sweep. Each connection records when it last moved a
  *       byte; every quarter of {@code --idle-timeout} (10 ms to 1 s) one thread reads the timerfd, asks every
- *       connection idle for longer to close, and re-arms the timer;</li>
+ *       connection idle for longer to close, re-arms listeners whose accept backoff is over, and re-arms the
+ *       timer;</li>
  *   <li>an eventfd, {@code EPOLLIN} level-triggered and never read: written once at shutdown, it wakes every
  *       waiting thread at once.</li>
  * </ul>
@@ -87,6 +90,8 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private static final long MIN_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MAX_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
+    /** How long a listener rests after a failed accept, like Netty's ServerBootstrap (one second). */
+    private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerOptions options;
     private final int workers;
@@ -237,7 +242,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 try {
                     // Whoever waits next after the sweep arms the timer for the next one (timerfd_settime).
                     ready = armTimer.getAndSet(false)
-                            ? LabEpollAccess.epollWaitArmingTimer(epollFd, events, timerFd, timerPeriodNanos)
+                            ? LabEpollAccess.epollWaitArmingTimer(epollFd, events, timerFd, timerDelayNanos())
                             : LabEpollAccess.epollWait(epollFd, events, -1);
                 } catch (IOException e) {
                     log.error("epoll_wait failed; this worker stops", e);
@@ -312,12 +317,16 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             return;
         }
         boolean rearm = false;
+        boolean backOff = false;
         try {
             if (!listener.closeRequested()) {
-                acceptAll(listener);
+                backOff = !acceptAll(listener);
             }
             if (listener.closeRequested()) {
                 listener.close();
+            } else if (backOff) {
+                // Left disarmed: the timer re-arms it. Published before exit(), so the timer thread sees it.
+                listener.backoffUntilNanos = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
             } else {
                 rearm = true;
             }
@@ -325,29 +334,38 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             listener.guard.exit();
         }
         if (rearm) {
-            try {
-                Native.epollCtlMod(epollFd.intValue(), listener.fd, EPOLLIN | EPOLLONESHOT);
-            } catch (IOException e) {
-                log.error("re-arming the listener failed; no new connections will be accepted", e);
-            }
+            rearmListener(listener);
+        } else if (backOff && timerPeriodNanos == 0) {
+            armTimer.set(true); // no periodic sweep to piggyback on: one timer expiry just for the backoff
         }
     }
 
-    /** Accepts until {@code EAGAIN}: the listener is armed again only after its queue is empty. */
-    private void acceptAll(Listener listener) {
+    private void rearmListener(Listener listener) {
+        try {
+            Native.epollCtlMod(epollFd.intValue(), listener.fd, EPOLLIN | EPOLLONESHOT);
+        } catch (IOException e) {
+            log.error("re-arming the listener failed; no new connections will be accepted", e);
+        }
+    }
+
+    /**
+     * Accepts until {@code EAGAIN} (true): the listener is armed again only after its queue is empty. False when
+     * {@code accept} failed, e.g. with EMFILE: the connection stays queued, and the listener rests for a second.
+     */
+    private boolean acceptAll(Listener listener) {
         for (;;) {
             int fd;
             try {
                 fd = listener.socket.accept(listener.acceptedAddress);
             } catch (IOException e) {
                 if (!listener.closeRequested()) {
-                    // EMFILE and friends: the connection waits in the queue; the next event retries.
-                    log.warn("accept failed: {}", e.getMessage());
+                    log.warn("accept failed: {}; not accepting for {} ms", e.getMessage(),
+                            TimeUnit.NANOSECONDS.toMillis(ACCEPT_BACKOFF_NANOS));
                 }
-                return;
+                return false;
             }
             if (fd < 0) {
-                return;
+                return true;
             }
             admit(new Socket(fd));
         }
@@ -414,6 +432,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         if (!timerGuard.enter()) {
             return;
         }
+        boolean backingOff = false;
         try {
             try {
                 timerFd.read(timerExpirations, 0, 8); // the expiration count; reading resets it
@@ -435,15 +454,35 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 nextStatsNanos = now + statsNanos;
                 logStats();
             }
+            for (Listener listener : listeners) {
+                long until = listener.backoffUntilNanos;
+                if (until == 0) {
+                    continue;
+                }
+                if (now - until >= 0) {
+                    // Disarmed since its failed accept, so no thread holds an event for it: safe to re-arm here.
+                    listener.backoffUntilNanos = 0;
+                    rearmListener(listener);
+                } else {
+                    backingOff = true;
+                }
+            }
         } finally {
             timerGuard.exit();
         }
         try {
             Native.epollCtlMod(epollFd.intValue(), timerFd.intValue(), EPOLLIN | EPOLLONESHOT);
-            armTimer.set(true);
+            if (timerPeriodNanos > 0 || backingOff) {
+                armTimer.set(true);
+            }
         } catch (IOException e) {
-            log.error("re-arming the idle timer failed; idle connections will not be closed", e);
+            log.error("re-arming the timer failed; idle connections will not be closed", e);
         }
+    }
+
+    /** The periodic sweep's period, or, without one, the accept backoff that asked for a timer. */
+    private long timerDelayNanos() {
+        return timerPeriodNanos > 0 ? timerPeriodNanos : ACCEPT_BACKOFF_NANOS;
     }
 
     private void logStats() {

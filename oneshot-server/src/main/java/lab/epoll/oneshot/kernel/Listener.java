@@ -22,6 +22,11 @@ final class Listener {
     final byte[] acceptedAddress = new byte[26];
     private volatile boolean closeRequested;
     private boolean closed;
+    /**
+     * After a failed accept (EMFILE...), when the timer thread may re-arm this listener: System.nanoTime(), or
+     * 0 while it is not backing off. Written by the thread that held its event, read by the timer thread.
+     */
+    volatile long backoffUntilNanos;
 
     Listener(LinuxSocket socket, InFlightMonitor.Guard guard) {
         this.socket = socket;
