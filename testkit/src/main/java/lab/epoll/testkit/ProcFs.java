@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +27,14 @@ public final class ProcFs {
     public static final long EPOLLONESHOT = 0x40000000L;
     public static final long EPOLLET = 0x80000000L;
 
+    /**
+     * System call numbers of the epoll waits on this machine's architecture: x86_64 has epoll_wait (232),
+     * epoll_pwait (281) and epoll_pwait2 (441); aarch64 has no plain epoll_wait, only epoll_pwait (22) and
+     * epoll_pwait2 (441). Netty's event loop uses epoll_pwait2 when the kernel has it and a timeout is due.
+     */
+    public static final Set<Integer> EPOLL_WAIT_SYSCALLS =
+            "aarch64".equals(System.getProperty("os.arch")) ? Set.of(22, 441) : Set.of(232, 281, 441);
+
     private static final Pattern TFD = Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-f]+)\\s+data:\\s*([0-9a-f]+).*");
 
     private ProcFs() {
@@ -34,6 +44,16 @@ public final class ProcFs {
     public record EpollRegistration(int epollFd, int fd, long events, String fdTarget) {
         public boolean has(long flag) {
             return (events & flag) != 0;
+        }
+    }
+
+    /**
+     * A thread blocked in a system call, from {@code /proc/PID/task/TID/syscall}: the call's number and its first
+     * argument (for the epoll waits, the epoll fd the thread waits on).
+     */
+    public record BlockedThread(long tid, String name, int syscall, long firstArgument) {
+        public boolean inEpollWait() {
+            return EPOLL_WAIT_SYSCALLS.contains(syscall);
         }
     }
 
@@ -83,6 +103,49 @@ public final class ProcFs {
             }
         }
         return registrations;
+    }
+
+    /**
+     * The process's threads that are blocked in a system call right now. {@code /proc/PID/task/TID/syscall} reads
+     * {@code NR ARG1 ARG2 ... SP PC} for a thread blocked in system call NR (arguments in hex), {@code running}
+     * for one on a CPU and {@code -1 SP PC} for one blocked outside any system call; only the first kind is
+     * returned. Reading it needs ptrace access to the process (the same user suffices).
+     */
+    public static List<BlockedThread> blockedThreads(long pid) {
+        List<BlockedThread> threads = new ArrayList<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+            for (Path task : dir) {
+                String syscall;
+                String name;
+                try {
+                    syscall = Files.readString(task.resolve("syscall")).trim();
+                    name = Files.readString(task.resolve("comm")).trim();
+                } catch (NoSuchFileException exitedMeanwhile) {
+                    continue;
+                }
+                String[] f = syscall.split("\\s+");
+                if (f.length < 2 || !f[0].matches("\\d+")) {
+                    continue;
+                }
+                threads.add(new BlockedThread(Long.parseLong(task.getFileName().toString()), name,
+                        Integer.parseInt(f[0]), Long.parseUnsignedLong(f[1].replaceFirst("^0x", ""), 16)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return threads;
+    }
+
+    /** Threads blocked in epoll_wait, epoll_pwait or epoll_pwait2, by the epoll fd they wait on. */
+    public static Map<Integer, List<BlockedThread>> epollWaiters(long pid) {
+        Map<Integer, List<BlockedThread>> waiters = new TreeMap<>();
+        for (BlockedThread thread : blockedThreads(pid)) {
+            if (thread.inEpollWait()) {
+                waiters.computeIfAbsent((int) thread.firstArgument(), fd -> new ArrayList<>()).add(thread);
+            }
+        }
+        return waiters;
     }
 
     /** The process's TCP sockets (IPv4 and IPv6) by inode, the number {@code socket:[N]} fd links carry. */

@@ -22,6 +22,16 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
             new ServerVariant("lt", "lt-server/target/lt-server.jar", List.of(), List.of(), false, false);
     public static final ServerVariant ET =
             new ServerVariant("et", "et-server/target/et-server.jar", List.of(), List.of(), true, false);
+    /**
+     * ONESHOT emulated on Netty: AUTO_READ off, reads handed to a worker pool. Sockets keep Netty's default
+     * registration, EPOLLET (fdinfo shows EPOLLET|EPOLLRDHUP, plus EPOLLIN while a read is pending), never
+     * EPOLLONESHOT.
+     */
+    public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "netty"), true, false);
+    /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
+    public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"), false, true);
 
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
     public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
@@ -34,7 +44,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
 
     /** Every variant the lab has; parameterized tests and the benchmark run over this list. */
     public static List<ServerVariant> all() {
-        return List.of(LT, ET, NIO_EPOLL, NIO_POLL);
+        return List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, NIO_EPOLL, NIO_POLL);
     }
 
     /** Looks a variant up by its short name, e.g. {@code et}. */

@@ -1,0 +1,74 @@
+package lab.epoll.oneshot;
+
+import io.netty.util.NettyRuntime;
+import lab.epoll.common.cli.EchoServerCommand;
+import lab.epoll.common.cli.ServerCli;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.cli.VersionProvider;
+import lab.epoll.common.server.EchoServer;
+import lab.epoll.common.server.LabServer;
+import lab.epoll.oneshot.kernel.KernelOneshotServer;
+import lab.epoll.oneshot.netty.WorkerPoolTransport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The multi-threaded {@code EPOLLONESHOT} echo server, with two engines:
+ * <ul>
+ *   <li>{@code netty}: Netty's epoll event loops with {@code AUTO_READ} off; each read goes to a worker pool,
+ *       which echoes and re-arms the connection with {@code read()} ({@link WorkerPoolTransport});</li>
+ *   <li>{@code kernel}: N threads in {@code epoll_wait} on one shared epoll instance, every client registered
+ *       with {@code EPOLLONESHOT} and re-armed with {@code EPOLL_CTL_MOD} ({@link KernelOneshotServer}).</li>
+ * </ul>
+ * Both share the other variants' options, counters, idle timeout and graceful shutdown.
+ */
+@Command(name = "oneshot-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Echo server (RFC 862) where any of several threads may handle a connection, but only one "
+                + "at a time: EPOLLONESHOT, emulated on Netty (--engine netty) or the kernel's own on one shared "
+                + "epoll instance (--engine kernel).",
+        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
+                + "command line."})
+public final class OneshotEchoServer extends EchoServerCommand {
+    /** Which implementation serves the connections. */
+    public enum Engine { netty, kernel }
+
+    @Option(names = "--engine", paramLabel = "netty|kernel", defaultValue = "netty",
+            description = "netty: Netty's event loops (one epoll instance and thread each) with AUTO_READ off, "
+                    + "each read handed to a worker pool that re-arms the connection with read(). "
+                    + "kernel: --workers threads in epoll_wait on ONE shared epoll instance, every client fd "
+                    + "registered with EPOLLIN|EPOLLRDHUP|EPOLLONESHOT and re-armed with EPOLL_CTL_MOD "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Engine engine;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "${sys:lab.defaultIoThreads}",
+            description = "netty: threads of the worker pool that does the echo. kernel: threads waiting in "
+                    + "epoll_wait, which also do the I/O; the kernel engine has no event loops, so --io-threads "
+                    + "does not apply to it (default: the number of cores, ${DEFAULT-VALUE} here).")
+    private int workers;
+
+    static {
+        // The same default ServerOptions gives --io-threads; set here too in case this class loads first.
+        System.setProperty("lab.defaultIoThreads", Integer.toString(NettyRuntime.availableProcessors()));
+    }
+
+    @Override
+    protected void validate() {
+        if (workers < 1 || workers > 4096) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--workers': '" + workers + "' is not in 1..4096");
+        }
+    }
+
+    @Override
+    protected LabServer newServer(ServerOptions options) {
+        return engine == Engine.kernel
+                ? new KernelOneshotServer(options, workers)
+                : new EchoServer(options, new WorkerPoolTransport(workers));
+    }
+
+    public static void main(String[] args) {
+        ServerCli.main(new OneshotEchoServer(), args);
+    }
+}

@@ -1,0 +1,293 @@
+package lab.epoll.oneshot.kernel;
+
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLERR;
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLHUP;
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLIN;
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLONESHOT;
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLOUT;
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLRDHUP;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import lab.epoll.common.stats.ConnectionStats;
+import lab.epoll.oneshot.InFlightMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client socket of the kernel engine and its echo state.
+ *
+ * <p><b>Who may touch it.</b> The socket is registered with {@code EPOLLONESHOT}: once {@code epoll_wait} has
+ * reported it to one thread, the kernel reports it to no other until that thread re-arms it with
+ * {@code EPOLL_CTL_MOD}. That thread is the connection's only owner for the event; {@link #onEvent} runs on it
+ * alone, so the fields below need no locks, and the {@link InFlightMonitor.Guard} around it proves it. Other
+ * threads (the idle sweep, {@code stop}) never read or write the socket: they {@link #requestClose ask} for a
+ * close, which the owner carries out.
+ *
+ * <p><b>One event.</b> Flush what earlier reads left unsent; then read until {@code EAGAIN} (or a short read,
+ * which means the receive queue was empty at that moment; re-arming re-polls the socket, so whatever arrives
+ * afterwards raises a new event), echoing each read at once; then say what to re-arm with:
+ * {@code EPOLLIN | EPOLLRDHUP} while it may read, {@code EPOLLOUT} while echo is left unsent.
+ *
+ * <p><b>Backpressure.</b> While more than {@code --write-buffer-high} bytes wait to be sent (the peer is not
+ * reading), the connection is re-armed without {@code EPOLLIN}: the server stops reading from it, so its memory
+ * stays bounded. Reading resumes once the backlog drops below {@code --write-buffer-low}.
+ *
+ * <p><b>Half-close.</b> On {@code EPOLLRDHUP} (the peer sent FIN) it reads to the end of the stream, keeps
+ * echoing what it read, and closes once all of it was sent.
+ */
+final class Connection {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    /** {@link #onEvent} returns this when it closed the connection: nothing to re-arm. */
+    static final int CLOSED = 0;
+
+    private static final int INPUT_EVENTS = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
+
+    /** Why a connection closed; decides which counters it adds to. */
+    enum CloseReason { PEER, IDLE, SHUTDOWN, ERROR }
+
+    /** What the server needs to hear from a connection. */
+    interface Host {
+        void closed(Connection connection, CloseReason reason);
+    }
+
+    /** The options a connection needs, resolved once. */
+    record Settings(ByteBufAllocator allocator, int writeBufferLow, int writeBufferHigh, int maxReadsPerEvent,
+                    boolean verbose) {
+    }
+
+    final int fd;
+    final InFlightMonitor.Guard guard;
+    private final Socket socket;
+    private final String name;
+    private final Settings settings;
+    private final ConnectionStats stats;
+    private final Host host;
+    private final ReadSizer readSizer;
+
+    // Owner-only state (see the class comment).
+    private final ArrayDeque<ByteBuf> unsent = new ArrayDeque<>();
+    private boolean paused;
+    private boolean inputClosed;
+    private long bytesIn;
+    private long bytesOut;
+
+    // Read by other threads.
+    private volatile int unsentBytes;
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile CloseReason closeRequest;
+    private boolean closed; // guarded by this: requestClose() must never shut down a number close() gave back
+
+    Connection(Socket socket, InFlightMonitor.Guard guard, ReadSizer readSizer, Settings settings,
+               ConnectionStats stats, Host host) {
+        this.socket = socket;
+        this.fd = socket.intValue();
+        this.guard = guard;
+        this.readSizer = readSizer;
+        this.settings = settings;
+        this.stats = stats;
+        this.host = host;
+        this.name = "fd=" + fd + " (" + String.valueOf(socket.remoteAddress()).replaceFirst("^/", "") + ")";
+    }
+
+    String name() {
+        return name;
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    int unsentBytes() {
+        return unsentBytes;
+    }
+
+    /**
+     * Handles one event on the owner thread: returns the events to re-arm with ({@code EPOLLONESHOT} included),
+     * or {@link #CLOSED}.
+     */
+    int onEvent(int events) {
+        try {
+            CloseReason request = closeRequest;
+            if (request != null) {
+                close(request);
+                return CLOSED;
+            }
+            boolean wasPaused = paused;
+            if (!unsent.isEmpty()) {
+                flush();
+            }
+            boolean resumed = wasPaused && !paused;
+            if (!inputClosed && !paused && ((events & INPUT_EVENTS) != 0 || resumed)) {
+                read((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
+            }
+            if (inputClosed && unsent.isEmpty()) {
+                close(CloseReason.PEER);
+                return CLOSED;
+            }
+            return interest();
+        } catch (IOException e) {
+            // A reset or broken pipe: the peer's doing, one line, no stack trace.
+            stats.error();
+            log.warn("{} failed: {}; closing it", name, e.getMessage());
+            close(CloseReason.ERROR);
+            return CLOSED;
+        } catch (RuntimeException | Error e) {
+            // A bug: keep the stack trace. Closing is the only safe answer: the socket was not re-armed.
+            stats.error();
+            log.warn("{} failed; closing it", name, e);
+            close(CloseReason.ERROR);
+            return CLOSED;
+        }
+    }
+
+    private int interest() {
+        int interest = EPOLLONESHOT;
+        if (!inputClosed && !paused) {
+            interest |= EPOLLIN | EPOLLRDHUP;
+        }
+        if (!unsent.isEmpty()) {
+            interest |= EPOLLOUT;
+        }
+        return interest;
+    }
+
+    private void read(boolean peerClosing) throws IOException {
+        for (int i = 0; i < settings.maxReadsPerEvent(); i++) {
+            int size = readSizer.next();
+            ByteBuf buf = settings.allocator().directBuffer(size);
+            int n;
+            try {
+                n = readInto(buf, size);
+            } catch (IOException e) {
+                buf.release();
+                throw e;
+            }
+            if (n <= 0) {
+                buf.release();
+                if (n < 0) {
+                    // End of stream: the peer's FIN. Echo what is left, then close (half-close).
+                    inputClosed = true;
+                }
+                return; // 0: EAGAIN, the socket is drained
+            }
+            buf.writerIndex(buf.writerIndex() + n);
+            readSizer.record(n);
+            bytesIn += n;
+            stats.bytesIn(n);
+            lastActivityNanos = System.nanoTime();
+            if (settings.verbose()) {
+                log.info("{} read {} bytes", name, n);
+            }
+            unsent.add(buf);
+            unsentBytes += n;
+            flush();
+            if (paused) {
+                return;
+            }
+            if (n < size && !peerClosing) {
+                // A short read: the receive queue was empty. Re-arming re-polls it, so this is as good as EAGAIN.
+                return;
+            }
+        }
+        // Read --max-messages-per-read times: give other connections a turn. The socket is still readable, so
+        // re-arming makes epoll report it again at once.
+    }
+
+    private int readInto(ByteBuf buf, int size) throws IOException {
+        int index = buf.writerIndex();
+        if (buf.hasMemoryAddress()) {
+            return socket.readAddress(buf.memoryAddress(), index, index + size);
+        }
+        ByteBuffer nio = buf.internalNioBuffer(index, size);
+        return socket.read(nio, nio.position(), nio.limit());
+    }
+
+    /** Writes unsent echo until done or the socket's send buffer is full ({@code EAGAIN} or a partial write). */
+    private void flush() throws IOException {
+        while (!unsent.isEmpty()) {
+            ByteBuf buf = unsent.peek();
+            int readable = buf.readableBytes();
+            int written = writeFrom(buf);
+            if (written > 0) {
+                buf.skipBytes(written);
+                unsentBytes -= written;
+                bytesOut += written;
+                stats.bytesOut(written);
+                lastActivityNanos = System.nanoTime();
+                if (settings.verbose()) {
+                    log.info("{} wrote {} bytes", name, written);
+                }
+            }
+            if (written < readable) {
+                break;
+            }
+            unsent.poll().release();
+        }
+        // The same water marks as Netty's WRITE_BUFFER_WATER_MARK: unwritable above high, writable below low.
+        if (unsentBytes > settings.writeBufferHigh()) {
+            paused = true;
+        } else if (paused && unsentBytes < settings.writeBufferLow()) {
+            paused = false;
+        }
+    }
+
+    private int writeFrom(ByteBuf buf) throws IOException {
+        int index = buf.readerIndex();
+        int end = buf.writerIndex();
+        if (buf.hasMemoryAddress()) {
+            return socket.writeAddress(buf.memoryAddress(), index, end);
+        }
+        ByteBuffer nio = buf.internalNioBuffer(index, end - index);
+        return socket.write(nio, nio.position(), nio.limit());
+    }
+
+    /**
+     * Any thread: asks for this connection to be closed (idle, or the end of the shutdown grace period). Calls
+     * {@code shutdown(SHUT_RDWR)}, which makes the socket report {@code EPOLLHUP} whatever it is armed for, so
+     * the thread that next owns it sees the request and closes it; an owner that holds it right now sees the
+     * request when it re-arms. The lock keeps this from racing with {@link #close}: once the fd is closed its
+     * number may already belong to another socket.
+     */
+    synchronized void requestClose(CloseReason reason) {
+        if (closed || closeRequest != null) {
+            return;
+        }
+        closeRequest = reason;
+        try {
+            socket.shutdown(true, true);
+        } catch (IOException e) {
+            // Already shut down (the peer reset it): the socket reports EPOLLHUP/EPOLLERR anyway.
+        }
+    }
+
+    /** The owner (or stop(), once no worker runs): closes the fd and releases everything unsent. */
+    void close(CloseReason reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                // close(2) also removes the fd from the epoll set: no EPOLL_CTL_DEL needed.
+                socket.close();
+            } catch (IOException e) {
+                log.debug("{}: close failed: {}", name, e.getMessage());
+            }
+        }
+        while (!unsent.isEmpty()) {
+            unsent.poll().release();
+        }
+        unsentBytes = 0;
+        if (settings.verbose()) {
+            log.info("closed {}: {} bytes in, {} bytes out{}", name, bytesIn, bytesOut,
+                    reason == CloseReason.IDLE ? " (idle)" : "");
+        }
+        host.closed(this, reason);
+    }
+}

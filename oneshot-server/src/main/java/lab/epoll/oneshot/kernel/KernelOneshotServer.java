@@ -1,0 +1,617 @@
+package lab.epoll.oneshot.kernel;
+
+import static lab.epoll.oneshot.kernel.EpollFlags.CLIENT_READ;
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLIN;
+import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLONESHOT;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelException;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventArray;
+import io.netty.channel.epoll.LabEpollAccess;
+import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.epoll.Native;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.HostPort;
+import lab.epoll.common.server.LabServer;
+import lab.epoll.common.server.ServerStartException;
+import lab.epoll.common.stats.ConnectionStats;
+import lab.epoll.oneshot.InFlightMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kernel's own {@code EPOLLONESHOT}: {@code --workers} threads block in {@code epoll_wait} on ONE shared epoll
+ * instance. Every client socket is registered with {@code EPOLLIN | EPOLLRDHUP | EPOLLONESHOT}: when the kernel
+ * hands its event to one thread it disarms the registration in the same step, so no other thread can get that
+ * socket until the first re-arms it with {@code EPOLL_CTL_MOD}. Any free thread takes the next event; no
+ * connection is ever handled by two threads at once.
+ *
+ * <p>Compare Netty: each {@code EpollEventLoop} owns its own epoll instance and thread, and a connection is
+ * pinned to one of them for life, so the question ONESHOT answers (who may handle this socket now?) never comes
+ * up. Here it is the whole point: one epoll set, many waiters, and ONESHOT as the lock.
+ *
+ * <p>Also in the set, beside the client sockets:
+ * <ul>
+ *   <li>the listening socket(s), {@code EPOLLIN | EPOLLONESHOT}: one thread accepts until {@code EAGAIN}, then
+ *       re-arms. When {@code accept} fails (EMFILE: out of fds) the listener is left disarmed for a second and
+ *       the timer re-arms it: re-arming at once would spin, since a listener with a non-empty accept queue
+ *       stays readable whether or not {@code accept} can succeed;</li>
+ *   <li>a timerfd, {@code EPOLLIN | EPOLLONESHOT}: the idle sweep. Each connection records when it last moved a
+ *       byte; every quarter of {@code --idle-timeout} (10 ms to 1 s) one thread reads the timerfd, asks every
+ *       connection idle for longer to close, re-arms listeners whose accept backoff is over, and re-arms the
+ *       timer;</li>
+ *   <li>an eventfd, {@code EPOLLIN} level-triggered and never read: written once at shutdown, it wakes every
+ *       waiting thread at once.</li>
+ * </ul>
+ *
+ * <p>Only the thread that holds an fd's event ever closes it. With one shared set this matters: if another
+ * thread closed a socket, the kernel could give its number to a new connection while some thread still held an
+ * event for the old one. The sweep and {@code stop} therefore only ask ({@code shutdown(2)}, which raises
+ * {@code EPOLLHUP}); the owner closes.
+ *
+ * <p>The system calls are Netty's JNI bindings (netty-transport-native-epoll); the few of them that Netty keeps
+ * package-private are reached through {@link LabEpollAccess} alone.
+ */
+public final class KernelOneshotServer implements LabServer, Connection.Host {
+    private static final Logger log = LoggerFactory.getLogger(KernelOneshotServer.class);
+
+    // Linux socket option numbers (<netinet/tcp.h>, <asm-generic/socket.h>) for options unix.Socket has no setter for.
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_BUSY_POLL = 46;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_DEFER_ACCEPT = 9;
+    private static final int TCP_QUICKACK = 12;
+    private static final int TCP_FASTOPEN = 23;
+
+    /** Events one {@code epoll_wait} may return when {@code --max-events} is 0 (see {@link #describe()}). */
+    static final int DEFAULT_MAX_EVENTS = 4;
+    private static final long MIN_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
+    /** How long a listener rests after a failed accept, like Netty's ServerBootstrap (one second). */
+    private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final ServerOptions options;
+    private final int workers;
+    private final boolean oneshot;
+    private final int maxEvents;
+    private final ConnectionStats stats = new ConnectionStats();
+    private final InFlightMonitor monitor = new InFlightMonitor();
+    private final Connection.Settings settings;
+    private final long idleNanos;
+    private final long statsNanos;
+    private final long timerPeriodNanos;
+
+    private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile boolean draining;
+    private final AtomicBoolean armTimer = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private FileDescriptor epollFd;
+    private FileDescriptor wakeFd;
+    private FileDescriptor timerFd;
+    private InFlightMonitor.Guard timerGuard;
+    private final ByteBuffer timerExpirations = ByteBuffer.allocateDirect(8);
+    private long nextStatsNanos;
+
+    public KernelOneshotServer(ServerOptions options, int workers) {
+        this(options, workers, true);
+    }
+
+    /**
+     * {@code oneshot = false} registers client sockets without {@code EPOLLONESHOT}, for the test that proves the
+     * in-flight guard can catch two threads on one connection. Never for real use.
+     */
+    KernelOneshotServer(ServerOptions options, int workers, boolean oneshot) {
+        this.options = options;
+        this.workers = workers;
+        this.oneshot = oneshot;
+        this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
+        ByteBufAllocator allocator = options.allocator() == ServerOptions.AllocatorChoice.pooled
+                ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
+        this.settings = new Connection.Settings(allocator, options.writeBufferLow(), options.writeBufferHigh(),
+                options.maxMessagesPerRead(), options.verbose());
+        this.idleNanos = options.idleTimeout().toNanos();
+        this.statsNanos = options.statsInterval().toNanos();
+        long period = idleNanos > 0 ? Math.max(MIN_SWEEP_NANOS, Math.min(MAX_SWEEP_NANOS, idleNanos / 4)) : 0;
+        if (statsNanos > 0) {
+            period = period == 0 ? statsNanos : Math.min(period, statsNanos);
+        }
+        this.timerPeriodNanos = period;
+    }
+
+    @Override
+    public String describe() {
+        return "engine=kernel, workers=" + workers + ", epoll-instances=1, registered="
+                + EpollFlags.describe(clientFlags()) + ", max-events=" + maxEvents;
+    }
+
+    private int clientFlags() {
+        return oneshot ? CLIENT_READ : CLIENT_READ & ~EPOLLONESHOT;
+    }
+
+    @Override
+    public InetSocketAddress start() throws ServerStartException {
+        if (!Epoll.isAvailable()) {
+            // Epoll's class initializer loads Native, whose JNI the whole engine runs on.
+            Throwable cause = Epoll.unavailabilityCause();
+            throw new ServerStartException("epoll is not available: "
+                    + (cause == null ? "unknown reason" : cause.getMessage()));
+        }
+        InetAddress host = resolve(options.host());
+        InetSocketAddress requested = new InetSocketAddress(host, options.port());
+        try {
+            epollFd = Native.newEpollCreate();
+            wakeFd = Native.newEventFd();
+            timerFd = Native.newTimerFd();
+            // Level-triggered and never read: once written, every epoll_wait returns it, so every worker wakes.
+            Native.epollCtlAdd(epollFd.intValue(), wakeFd.intValue(), EPOLLIN);
+            Native.epollCtlAdd(epollFd.intValue(), timerFd.intValue(), EPOLLIN | EPOLLONESHOT);
+            timerGuard = monitor.newGuard();
+
+            InetSocketAddress bound = listen(requested);
+            // With --port 0 the kernel chose the port; further SO_REUSEPORT listeners must share that one.
+            for (int i = 1; i < options.listeners(); i++) {
+                listen(bound);
+            }
+            for (Listener listener : listeners) {
+                Native.epollCtlAdd(epollFd.intValue(), listener.fd, EPOLLIN | EPOLLONESHOT);
+            }
+        } catch (IOException | ChannelException e) {
+            closeResources();
+            throw new ServerStartException("cannot listen on " + HostPort.format(requested) + ": "
+                    + failure(e), e);
+        }
+        nextStatsNanos = System.nanoTime() + statsNanos;
+        armTimer.set(timerPeriodNanos > 0);
+        for (int i = 0; i < workers; i++) {
+            Thread thread = new Thread(this::runWorker, "oneshot-epoll-" + (i + 1));
+            threads.add(thread);
+            thread.start();
+        }
+        return listeners.get(0).socket.localAddress();
+    }
+
+    private InetSocketAddress listen(InetSocketAddress address) throws IOException {
+        LinuxSocket socket = LinuxSocket.newSocketStream();
+        Listener listener = new Listener(socket, monitor.newGuard());
+        listeners.add(listener);
+        socket.setReuseAddress(true);
+        if (options.listeners() > 1) {
+            socket.setReusePort(true);
+        }
+        if (options.tcpFastOpen() > 0) {
+            socket.setIntOpt(IPPROTO_TCP, TCP_FASTOPEN, options.tcpFastOpen());
+        }
+        if (!options.tcpDeferAccept().isZero()) {
+            socket.setIntOpt(IPPROTO_TCP, TCP_DEFER_ACCEPT, (int) options.tcpDeferAccept().toSeconds());
+        }
+        socket.bind(address);
+        socket.listen(options.backlog());
+        return socket.localAddress();
+    }
+
+    private static String failure(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // Netty's native errors read "bind(..) failed: Address already in use"; keep the errno text.
+        return message.replaceFirst("^.*failed( with error\\(-?\\d+\\))?: ", "");
+    }
+
+    private static InetAddress resolve(String host) throws ServerStartException {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ServerStartException("cannot resolve host '" + host + "'");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The workers.
+
+    private void runWorker() {
+        EpollEventArray events = LabEpollAccess.newEventArray(maxEvents);
+        try {
+            while (!stopping) {
+                int ready;
+                try {
+                    // Whoever waits next after the sweep arms the timer for the next one (timerfd_settime).
+                    ready = armTimer.getAndSet(false)
+                            ? LabEpollAccess.epollWaitArmingTimer(epollFd, events, timerFd, timerDelayNanos())
+                            : LabEpollAccess.epollWait(epollFd, events, -1);
+                } catch (IOException e) {
+                    log.error("epoll_wait failed; this worker stops", e);
+                    return;
+                }
+                for (int i = 0; i < ready; i++) {
+                    dispatch(LabEpollAccess.fd(events, i), LabEpollAccess.events(events, i));
+                }
+            }
+        } finally {
+            LabEpollAccess.free(events);
+        }
+    }
+
+    private void dispatch(int fd, int events) {
+        if (fd == wakeFd.intValue()) {
+            return; // stop() set stopping before writing it; the loop ends after this batch
+        }
+        if (fd == timerFd.intValue()) {
+            onTimer();
+            return;
+        }
+        Connection connection = connections.get(fd);
+        if (connection != null) {
+            onConnectionEvent(connection, events);
+            return;
+        }
+        for (Listener listener : listeners) {
+            if (listener.fd == fd) {
+                onListenerEvent(listener);
+                return;
+            }
+        }
+        // Without ONESHOT (the guard test only), a second thread can see an fd its owner has closed meanwhile.
+    }
+
+    private void onConnectionEvent(Connection connection, int events) {
+        if (!connection.guard.enter()) {
+            return; // another thread holds it: counted as a violation; the holder re-arms
+        }
+        int interest;
+        try {
+            interest = connection.onEvent(events);
+        } finally {
+            connection.guard.exit();
+        }
+        // After exit(): the kernel reports the socket to nobody until this MOD, so nobody can enter meanwhile.
+        if (interest != Connection.CLOSED) {
+            rearm(connection, oneshot ? interest : interest & ~EPOLLONESHOT);
+        }
+    }
+
+    private void rearm(Connection connection, int interest) {
+        try {
+            Native.epollCtlMod(epollFd.intValue(), connection.fd, interest);
+        } catch (IOException e) {
+            // Not armed, so no other thread can get it: this thread may still close it.
+            stats.error();
+            log.warn("{}: re-arming failed: {}; closing it", connection.name(), e.getMessage());
+            if (connection.guard.enter()) {
+                try {
+                    connection.close(Connection.CloseReason.ERROR);
+                } finally {
+                    connection.guard.exit();
+                }
+            }
+        }
+    }
+
+    private void onListenerEvent(Listener listener) {
+        if (!listener.guard.enter()) {
+            return;
+        }
+        boolean rearm = false;
+        boolean backOff = false;
+        try {
+            if (!listener.closeRequested()) {
+                backOff = !acceptAll(listener);
+            }
+            if (listener.closeRequested()) {
+                listener.close();
+            } else if (backOff) {
+                // Left disarmed: the timer re-arms it. Published before exit(), so the timer thread sees it.
+                listener.backoffUntilNanos = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
+            } else {
+                rearm = true;
+            }
+        } finally {
+            listener.guard.exit();
+        }
+        if (rearm) {
+            rearmListener(listener);
+        } else if (backOff && timerPeriodNanos == 0) {
+            armTimer.set(true); // no periodic sweep to piggyback on: one timer expiry just for the backoff
+        }
+    }
+
+    private void rearmListener(Listener listener) {
+        try {
+            Native.epollCtlMod(epollFd.intValue(), listener.fd, EPOLLIN | EPOLLONESHOT);
+        } catch (IOException e) {
+            log.error("re-arming the listener failed; no new connections will be accepted", e);
+        }
+    }
+
+    /**
+     * Accepts until {@code EAGAIN} (true): the listener is armed again only after its queue is empty. False when
+     * {@code accept} failed, e.g. with EMFILE: the connection stays queued, and the listener rests for a second.
+     */
+    private boolean acceptAll(Listener listener) {
+        for (;;) {
+            int fd;
+            try {
+                fd = listener.socket.accept(listener.acceptedAddress);
+            } catch (IOException e) {
+                if (!listener.closeRequested()) {
+                    log.warn("accept failed: {}; not accepting for {} ms", e.getMessage(),
+                            TimeUnit.NANOSECONDS.toMillis(ACCEPT_BACKOFF_NANOS));
+                }
+                return false;
+            }
+            if (fd < 0) {
+                return true;
+            }
+            admit(new Socket(fd));
+        }
+    }
+
+    private void admit(Socket socket) {
+        int now = open.incrementAndGet();
+        int max = options.maxConnections();
+        if (max > 0 && now > max) {
+            open.decrementAndGet();
+            stats.refused();
+            closeQuietly(socket);
+            return;
+        }
+        stats.accepted();
+        Connection connection;
+        try {
+            socket.setTcpNoDelay(options.tcpNoDelay());
+            if (options.tcpQuickAck()) {
+                socket.setIntOpt(IPPROTO_TCP, TCP_QUICKACK, 1);
+            }
+            if (!options.busyPoll().isZero()) {
+                socket.setIntOpt(SOL_SOCKET, SO_BUSY_POLL, (int) (options.busyPoll().toNanos() / 1000));
+            }
+            connection = new Connection(socket, monitor.newGuard(), new ReadSizer(options.recvAllocator()),
+                    settings, stats, this);
+        } catch (IOException e) {
+            stats.error();
+            log.warn("fd={}: setting up the accepted socket failed: {}", socket.intValue(), e.getMessage());
+            closeQuietly(socket);
+            closed(null, Connection.CloseReason.ERROR);
+            return;
+        }
+        if (settings.verbose()) {
+            log.info("accepted {}", connection.name());
+        }
+        // In the map before it is in the epoll set: its first event may reach another thread at once.
+        connections.put(connection.fd, connection);
+        try {
+            Native.epollCtlAdd(epollFd.intValue(), connection.fd, clientFlags());
+        } catch (IOException e) {
+            stats.error();
+            log.warn("{}: epoll_ctl(ADD) failed: {}", connection.name(), e.getMessage());
+            connection.close(Connection.CloseReason.ERROR);
+        }
+    }
+
+    @Override
+    public void closed(Connection connection, Connection.CloseReason reason) {
+        if (connection != null) {
+            connections.remove(connection.fd, connection);
+        }
+        stats.closed();
+        if (reason == Connection.CloseReason.IDLE) {
+            stats.closedIdle();
+        }
+        if (open.decrementAndGet() == 0 && draining) {
+            drained.complete(null);
+        }
+    }
+
+    /** The timerfd fired: one thread (ONESHOT) sweeps for idle connections, logs stats, re-arms the timer. */
+    private void onTimer() {
+        if (!timerGuard.enter()) {
+            return;
+        }
+        boolean backingOff = false;
+        try {
+            try {
+                timerFd.read(timerExpirations, 0, 8); // the expiration count; reading resets it
+            } catch (IOException e) {
+                log.debug("reading the timerfd failed: {}", e.getMessage());
+            }
+            long now = System.nanoTime();
+            if (idleNanos > 0) {
+                for (Connection connection : connections.values()) {
+                    if (now - connection.lastActivityNanos() >= idleNanos) {
+                        if (settings.verbose()) {
+                            log.info("{} idle for too long, closing it", connection.name());
+                        }
+                        connection.requestClose(Connection.CloseReason.IDLE);
+                    }
+                }
+            }
+            if (statsNanos > 0 && now - nextStatsNanos >= 0) {
+                nextStatsNanos = now + statsNanos;
+                logStats();
+            }
+            for (Listener listener : listeners) {
+                long until = listener.backoffUntilNanos;
+                if (until == 0) {
+                    continue;
+                }
+                if (now - until >= 0) {
+                    // Disarmed since its failed accept, so no thread holds an event for it: safe to re-arm here.
+                    listener.backoffUntilNanos = 0;
+                    rearmListener(listener);
+                } else {
+                    backingOff = true;
+                }
+            }
+        } finally {
+            timerGuard.exit();
+        }
+        try {
+            Native.epollCtlMod(epollFd.intValue(), timerFd.intValue(), EPOLLIN | EPOLLONESHOT);
+            if (timerPeriodNanos > 0 || backingOff) {
+                armTimer.set(true);
+            }
+        } catch (IOException e) {
+            log.error("re-arming the timer failed; idle connections will not be closed", e);
+        }
+    }
+
+    /** The periodic sweep's period, or, without one, the accept backoff that asked for a timer. */
+    private long timerDelayNanos() {
+        return timerPeriodNanos > 0 ? timerPeriodNanos : ACCEPT_BACKOFF_NANOS;
+    }
+
+    private void logStats() {
+        long pending = 0;
+        for (Connection connection : connections.values()) {
+            pending += connection.unsentBytes();
+        }
+        ByteBufAllocator allocator = settings.allocator();
+        long direct = allocator instanceof ByteBufAllocatorMetricProvider
+                ? ((ByteBufAllocatorMetricProvider) allocator).metric().usedDirectMemory() : -1;
+        log.info("stats: {} pending-out={} direct-memory={}", stats.snapshot(), pending, direct);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Shutdown.
+
+    /**
+     * Refuses new connections at once (each listener is shut down, so the kernel stops completing handshakes),
+     * lets open connections finish for up to {@code grace}, asks the rest to close, then stops the workers.
+     */
+    @Override
+    public void stop(Duration grace) {
+        if (threads.isEmpty()) {
+            closeResources();
+            return;
+        }
+        for (Listener listener : listeners) {
+            listener.requestClose();
+        }
+        draining = true;
+        if (open.get() == 0) {
+            drained.complete(null);
+        }
+        int openNow = open.get();
+        if (openNow > 0) {
+            log.info("listener closed; waiting up to {} ms for {} open connection(s)", grace.toMillis(), openNow);
+            if (!awaitDrained(grace)) {
+                log.info("grace period over; closing {} connection(s)", open.get());
+                for (Connection connection : connections.values()) {
+                    connection.requestClose(Connection.CloseReason.SHUTDOWN);
+                }
+                if (!awaitDrained(FORCED_CLOSE_WAIT)) {
+                    log.warn("{} connection(s) did not close; closing them after the workers stop", open.get());
+                }
+            }
+        }
+        stopWorkers();
+        for (Connection connection : connections.values()) {
+            connection.close(Connection.CloseReason.SHUTDOWN); // no worker runs: this thread owns them all now
+        }
+        closeResources();
+        if (monitor.events() > 0 || monitor.violations() > 0) {
+            log.info("{}", monitor.summary());
+        }
+    }
+
+    private boolean awaitDrained(Duration timeout) {
+        try {
+            drained.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void stopWorkers() {
+        stopping = true;
+        Native.eventFdWrite(wakeFd.intValue(), 1L);
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                log.warn("{} did not stop", thread.getName());
+            }
+        }
+    }
+
+    private void closeResources() {
+        for (Listener listener : listeners) {
+            listener.close();
+        }
+        for (FileDescriptor fd : new FileDescriptor[] {timerFd, wakeFd, epollFd}) {
+            if (fd != null) {
+                try {
+                    fd.close();
+                } catch (IOException ignored) {
+                    // Best effort at the very end.
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // A refused connection: nothing more to do.
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // What tests and the summary read.
+
+    @Override
+    public ConnectionStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    /** Events handled and violations of one-thread-per-connection. */
+    public InFlightMonitor inFlight() {
+        return monitor;
+    }
+
+    /** The shared epoll instance's fd number, as {@code /proc/PID/fdinfo} knows it; -1 before start. */
+    public int epollFd() {
+        return epollFd == null ? -1 : epollFd.intValue();
+    }
+
+    /** The worker threads, e.g. to find them in {@code /proc/PID/task}. */
+    public List<Thread> workerThreads() {
+        return List.copyOf(threads);
+    }
+}

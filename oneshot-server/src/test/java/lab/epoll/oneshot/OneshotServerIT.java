@@ -1,0 +1,142 @@
+package lab.epoll.oneshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.ProcFs;
+import lab.epoll.testkit.ProcFs.EpollRegistration;
+import lab.epoll.testkit.ServerProcess;
+import lab.epoll.testkit.ServerVariant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The runnable jar, as a user runs it ({@code java -jar oneshot-server/target/oneshot-server.jar}): its startup
+ * line, echo, SIGTERM, exit codes, and what {@code /proc} says about its epoll registrations and threads.
+ */
+class OneshotServerIT {
+    static Stream<ServerVariant> engines() {
+        return Stream.of(ServerVariant.ONESHOT_NETTY, ServerVariant.ONESHOT_KERNEL);
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void servesUntilSigtermThenExitsZeroWithTheSummary(ServerVariant variant) {
+        String engine = variant.serverArgs().get(1);
+        try (ServerProcess server = ServerProcess.start(variant, "--workers", "2")) {
+            assertThat(server.stdout().get(0)).matches("listening on 127\\.0\\.0\\.1:\\d+ \\(engine=" + engine
+                    + ", workers=2, .*idle-timeout=60s\\)");
+            try (EchoClient client = EchoClient.connect(server.address())) {
+                assertThat(client.roundTrip("hi\n".getBytes())).isEqualTo("hi\n".getBytes());
+            }
+            server.signal("TERM");
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).as(server.output()).isZero();
+            assertThat(server.stdout()).as(server.output()).anyMatch(line -> line.matches(
+                    "stopped: accepted=1 active=0 closed=1 closed-idle=0 refused=0 errors=0 bytes-in=3 bytes-out=3"));
+            assertThat(server.stderr()).as(server.output())
+                    .anyMatch(line -> line.matches(".*in-flight guard: events=\\d+ violations=0"));
+            assertThat(server.leakReports()).isEmpty();
+        }
+    }
+
+    static Stream<Arguments> badCommandLines() {
+        return Stream.of(
+                Arguments.of(List.of("--engine", "epoll"), "--engine"),
+                Arguments.of(List.of("--workers", "0"), "--workers"),
+                Arguments.of(List.of("--workers", "many"), "--workers"),
+                Arguments.of(List.of("--engine", "kernel", "--write-buffer-low", "1m"), "--write-buffer-low"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badCommandLines")
+    void badOptionsExitTwoWithOneLineNamingTheOption(List<String> args, String option) {
+        ServerVariant plain = new ServerVariant("oneshot", "oneshot-server/target/oneshot-server.jar", List.of(),
+                List.of(), false, false);
+        List<String> all = new ArrayList<>(List.of("--port", "0"));
+        all.addAll(args);
+        try (ServerProcess server = ServerProcess.launch(plain, ServerProcess.TEST_JVM_ARGS,
+                all.toArray(String[]::new))) {
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).as(server.output()).isEqualTo(2);
+            assertThat(server.stderr()).as(server.output()).hasSize(1);
+            assertThat(server.stderr().get(0)).startsWith("oneshot-server: ").contains(option);
+            assertThat(server.stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void kernelEngineRegistersEveryClientWithOneshotInOneEpollSetThatSeveralThreadsWaitOn() {
+        try (ServerProcess server = ServerProcess.start(ServerVariant.ONESHOT_KERNEL, "--workers", "3")) {
+            List<EchoClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    EchoClient client = EchoClient.connect(server.address());
+                    clients.add(client);
+                    assertThat(client.roundTrip(new byte[] {(byte) i})).containsExactly(i);
+                }
+                // Idle clients are armed again (the handler re-armed them after the echo).
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    List<EpollRegistration> registrations = clientRegistrations(server.pid(), clients);
+                    assertThat(registrations).hasSize(clients.size());
+                    assertThat(registrations).allSatisfy(r -> {
+                        assertThat(r.has(ProcFs.EPOLLONESHOT)).as("EPOLLONESHOT 0x40000000 in %x", r.events()).isTrue();
+                        assertThat(r.has(ProcFs.EPOLLIN)).as("armed: EPOLLIN in %x", r.events()).isTrue();
+                        assertThat(r.has(ProcFs.EPOLLRDHUP)).isTrue();
+                        assertThat(r.has(ProcFs.EPOLLET)).as("level-triggered").isFalse();
+                    });
+                    assertThat(registrations.stream().map(EpollRegistration::epollFd).distinct())
+                            .as("one shared epoll set").hasSize(1);
+                });
+                int epollFd = clientRegistrations(server.pid(), clients).get(0).epollFd();
+                assertThat(ProcFs.epollRegistrations(server.pid()).stream().map(EpollRegistration::epollFd)
+                        .distinct()).as("the process has exactly one epoll instance").containsExactly(epollFd);
+
+                // All three workers go back to epoll_wait on that one fd.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    Map<Integer, List<ProcFs.BlockedThread>> waiters = ProcFs.epollWaiters(server.pid());
+                    assertThat(waiters.getOrDefault(epollFd, List.of()))
+                            .as("threads in epoll_wait on fd %d: %s", epollFd, waiters)
+                            .hasSizeGreaterThanOrEqualTo(2)
+                            .allSatisfy(t -> assertThat(t.name()).startsWith("oneshot-epoll-"));
+                });
+            } finally {
+                clients.forEach(EchoClient::close);
+            }
+        }
+    }
+
+    @Test
+    void nettyEngineSocketsKeepNettysEdgeTriggeredRegistrationWithoutOneshot() {
+        try (ServerProcess server = ServerProcess.start(ServerVariant.ONESHOT_NETTY, "--workers", "2");
+             EchoClient client = EchoClient.connect(server.address())) {
+            assertThat(client.roundTrip(new byte[] {7})).containsExactly(7);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                List<EpollRegistration> registrations = clientRegistrations(server.pid(), List.of(client));
+                assertThat(registrations).singleElement().satisfies(r -> {
+                    assertThat(r.has(ProcFs.EPOLLET)).isEqualTo(ServerVariant.ONESHOT_NETTY.epollet());
+                    assertThat(r.has(ProcFs.EPOLLONESHOT)).isEqualTo(ServerVariant.ONESHOT_NETTY.oneshot());
+                    assertThat(r.has(ProcFs.EPOLLIN)).as("read() re-armed it").isTrue();
+                });
+            });
+        }
+    }
+
+    /** The registrations of the server-side sockets whose peers are {@code clients}. */
+    private static List<EpollRegistration> clientRegistrations(long pid, List<EchoClient> clients) {
+        Map<Long, ProcFs.TcpSocket> sockets = ProcFs.tcpSockets(pid);
+        List<Integer> clientPorts = clients.stream().map(EchoClient::localPort).toList();
+        return ProcFs.epollRegistrations(pid).stream()
+                .filter(r -> {
+                    ProcFs.TcpSocket socket = sockets.get(ProcFs.socketInode(r.fdTarget()));
+                    return socket != null && clientPorts.contains(socket.remotePort());
+                })
+                .toList();
+    }
+}
