@@ -59,7 +59,6 @@ public abstract class EchoServerCommand implements Callable<Integer> {
 
     private String settings(LabServer server) {
         StringBuilder s = new StringBuilder(server.describe())
-                .append(", io-threads=").append(options.ioThreads())
                 .append(", idle-timeout=").append(DurationConverter.format(options.idleTimeout()));
         if (options.listeners() > 1) {
             s.append(", listeners=").append(options.listeners());

@@ -3,6 +3,9 @@ package lab.epoll.common.pipeline;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
+import lab.epoll.common.server.ErrorText;
+import lab.epoll.common.server.HostPort;
 import lab.epoll.common.stats.ConnectionStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,8 @@ public final class AcceptFailureHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         stats.error();
-        log.warn("accept on {} failed: {}; accepting again in 1 s", ctx.channel().localAddress(), cause.getMessage());
+        log.warn("accept on {} failed: {}; accepting again in 1 s",
+                HostPort.format((InetSocketAddress) ctx.channel().localAddress()), ErrorText.of(cause));
     }
 
     @Sharable

@@ -102,14 +102,8 @@ public final class EchoServer implements LabServer {
             throw new ServerStartException("interrupted while binding " + HostPort.format(address));
         } catch (Exception e) {
             // bind(2) failures arrive as IOExceptions: "Address already in use", "Permission denied", ...
-            throw new ServerStartException("cannot listen on " + HostPort.format(address) + ": " + bindFailure(e), e);
+            throw new ServerStartException("cannot listen on " + HostPort.format(address) + ": " + ErrorText.of(e), e);
         }
-    }
-
-    private static String bindFailure(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // Netty's native errors read "bind(..) failed with error(-98): Address already in use"; keep the errno text.
-        return message.replaceFirst("^.*failed( with error\\(-?\\d+\\))?: ", "");
     }
 
     private static InetAddress resolve(String host) throws ServerStartException {
@@ -156,7 +150,7 @@ public final class EchoServer implements LabServer {
 
     @Override
     public String describe() {
-        return transport.describe();
+        return transport.describe() + ", io-threads=" + options.ioThreads();
     }
 
     @Override

@@ -14,7 +14,10 @@ public interface LabServer {
     /** Binds and starts serving; returns the address actually bound (the real port when asked for port 0). */
     InetSocketAddress start() throws ServerStartException;
 
-    /** What tells this variant apart on the {@code listening on} line, e.g. {@code mode=EDGE_TRIGGERED}. */
+    /**
+     * What tells this variant apart on the {@code listening on} line, e.g. {@code mode=EDGE_TRIGGERED, io-threads=2};
+     * only the settings this server really has.
+     */
     String describe();
 
     /** Graceful shutdown: refuse new connections, let open ones finish within {@code grace}, close the rest. */

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public abstract class ServerTrial {
     /** The variant's short name from {@link ServerVariant}; the harness passes every variant the lab has. */
-    @Param({"lt", "et", "nio-epoll", "nio-poll"})
+    @Param({"lt", "et", "oneshot-netty", "oneshot-kernel", "nio-epoll", "nio-poll"})
     public String variant;
 
     /** The server JVM's flags: part of the parameters so results.json records them. */

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.ServerStartException;
@@ -359,8 +360,10 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 fd = listener.socket.accept(listener.acceptedAddress);
             } catch (IOException e) {
                 if (!listener.closeRequested()) {
-                    log.warn("accept failed: {}; not accepting for {} ms", e.getMessage(),
-                            TimeUnit.NANOSECONDS.toMillis(ACCEPT_BACKOFF_NANOS));
+                    stats.error();
+                    // The same line as the Netty variants' AcceptFailureHandler, so logs read alike.
+                    log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(listener.socket.localAddress()),
+                            ErrorText.of(e), TimeUnit.NANOSECONDS.toSeconds(ACCEPT_BACKOFF_NANOS));
                 }
                 return false;
             }
