@@ -53,22 +53,4 @@ public final class EchoHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.fireUserEventTriggered(evt);
     }
-
-    /** Adds a write's length to bytes-out once the kernel has taken all of it. */
-    private static final class CountWrittenBytes implements ChannelFutureListener {
-        private final ConnectionStats stats;
-        private final int length;
-
-        CountWrittenBytes(ConnectionStats stats, int length) {
-            this.stats = stats;
-            this.length = length;
-        }
-
-        @Override
-        public void operationComplete(io.netty.channel.ChannelFuture future) {
-            if (future.isSuccess()) {
-                stats.bytesOut(length);
-            }
-        }
-    }
 }

@@ -2,7 +2,6 @@ package lab.epoll.oneshot.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,6 +11,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import lab.epoll.common.pipeline.CountWrittenBytes;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
 
@@ -207,23 +207,5 @@ final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
         reading.clear();
         waiting.forEach(ReferenceCountUtil::safeRelease);
         waiting.clear();
-    }
-
-    /** Adds a write's length to bytes-out once the kernel has taken all of it. */
-    private static final class CountWrittenBytes implements ChannelFutureListener {
-        private final ConnectionStats stats;
-        private final int length;
-
-        CountWrittenBytes(ConnectionStats stats, int length) {
-            this.stats = stats;
-            this.length = length;
-        }
-
-        @Override
-        public void operationComplete(ChannelFuture future) {
-            if (future.isSuccess()) {
-                stats.bytesOut(length);
-            }
-        }
     }
 }
