@@ -177,9 +177,13 @@ public final class ProcFs {
 
     /** User plus system CPU time the process has used, in clock ticks (USER_HZ, 100 per second on Linux). */
     public static long cpuTicks(long pid) {
-        String stat = readLines(Path.of("/proc", Long.toString(pid), "stat")).get(0);
+        return cpuTicksOfStat(readLines(Path.of("/proc", Long.toString(pid), "stat")).get(0));
+    }
+
+    /** utime + stime of a {@code /proc/PID/stat} or {@code /proc/PID/task/TID/stat} line, in clock ticks. */
+    static long cpuTicksOfStat(String stat) {
         // Fields after the command name, which is in parentheses and may contain spaces.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 

@@ -34,9 +34,7 @@ public final class ProcThreads {
             for (Path task : dir) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim();
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    ticks.merge(name, ProcFs.cpuTicksOfStat(Files.readString(task.resolve("stat"))), Long::sum);
                 } catch (NoSuchFileException exited) {
                     // The thread ended between listing and reading.
                 }
