@@ -3,8 +3,8 @@ package lab.epoll.jmh;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import lab.epoll.jmh.report.Numbers;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -63,12 +63,7 @@ public final class ResultsTable {
     }
 
     private static String number(double value) {
-        if (Double.isNaN(value)) {
-            return "";
-        }
-        double abs = Math.abs(value);
-        String pattern = abs >= 100 ? "%.0f" : abs >= 10 ? "%.1f" : abs >= 1 ? "%.2f" : "%.3f";
-        return String.format(Locale.ROOT, pattern, value);
+        return Double.isNaN(value) ? "" : Numbers.rounded(value);
     }
 
     private static void row(StringBuilder out, List<String> cells) {

@@ -7,7 +7,7 @@ import java.util.Optional;
  * How the report writes numbers: about three significant digits (more would claim a precision a short JMH run
  * does not have), thousands separated, the margin at the value's precision and "n/a" when JMH had none.
  */
-final class Numbers {
+public final class Numbers {
     /** A cell for a metric the trial did not measure (e.g. syscalls when perf could not count). */
     static final String MISSING = "—";
     static final String NO_MARGIN = "n/a";
@@ -57,6 +57,11 @@ final class Numbers {
         } catch (NumberFormatException e) {
             return count;
         }
+    }
+
+    /** A bare value at about three significant digits, e.g. {@code 49,316}, {@code 15.2}, {@code 0.417}. */
+    public static String rounded(double value) {
+        return format(pattern(value), value);
     }
 
     private static String pattern(double value) {
