@@ -1,5 +1,6 @@
 package lab.epoll.behaviour;
 
+import lab.epoll.catalog.EpollFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,7 @@ import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ProcFs.EpollRegistration;
 import lab.epoll.testkit.ProcFs.TcpSocket;
 import lab.epoll.testkit.ServerProcess;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,9 +44,9 @@ class EpollModeTest {
                         .orElseThrow();
             }
             String mask = Long.toHexString(accepted.events());
-            assertThat(accepted.has(ProcFs.EPOLLIN)).as("EPOLLIN in %s", mask).isTrue();
-            assertThat(accepted.has(ProcFs.EPOLLET)).as("EPOLLET in %s", mask).isEqualTo(variant.epollet());
-            assertThat(accepted.has(ProcFs.EPOLLONESHOT)).as("EPOLLONESHOT in %s", mask).isEqualTo(variant.oneshot());
+            assertThat(accepted.has(EpollFlags.EPOLLIN)).as("EPOLLIN in %s", mask).isTrue();
+            assertThat(accepted.has(EpollFlags.EPOLLET)).as("EPOLLET in %s", mask).isEqualTo(variant.epollet());
+            assertThat(accepted.has(EpollFlags.EPOLLONESHOT)).as("EPOLLONESHOT in %s", mask).isEqualTo(variant.oneshot());
 
             server.signal("TERM");
             assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();

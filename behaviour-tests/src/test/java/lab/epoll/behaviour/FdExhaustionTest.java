@@ -9,7 +9,7 @@ import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ProcThreads;
 import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,7 +55,7 @@ class FdExhaustionTest {
     final RunningServers servers = new RunningServers();
 
     @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.testkit.ServerVariant#all")
+    @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void survivesEmfileWithoutSpinningAndRecovers(ServerVariant variant) throws InterruptedException {
         // No stats lines: their timer would wake an event loop every 200 ms and could stand in for the timer that
         // re-arms accepting after an error.

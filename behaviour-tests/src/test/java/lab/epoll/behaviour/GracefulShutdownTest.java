@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,7 +50,7 @@ class GracefulShutdownTest {
     final RunningServers servers = new RunningServers();
 
     @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.testkit.ServerVariant#all")
+    @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void drainsEveryEchoRefusesNewcomersAndExitsAtTheDeadline(ServerVariant variant) throws Exception {
         ServerUnderTest server = servers.start(variant, "--shutdown-grace", "2s", "--idle-timeout", "0");
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,7 +61,7 @@ class IdleTimeoutTest {
     }
 
     @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.testkit.ServerVariant#all")
+    @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void idleConnectionsCloseOnTimeBusyOnesNever(ServerVariant variant) throws Exception {
         // No stats lines: their timer would wake an event loop every 200 ms and could hide a loop that does not
         // wake up for the idle timers on its own.

@@ -7,7 +7,7 @@ import java.util.List;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +31,7 @@ class MaxConnectionsTest {
     final RunningServers servers = new RunningServers();
 
     @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.testkit.ServerVariant#all")
+    @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void connectionsBeyondTheLimitAreClosedAtOnceAndCounted(ServerVariant variant) {
         ServerUnderTest server = servers.start(variant, "--max-connections", Integer.toString(MAX));
         byte[] message = new Payload(8).bytes(0, 256);

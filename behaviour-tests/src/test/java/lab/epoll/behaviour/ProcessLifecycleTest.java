@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.ServerProcess;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,7 +32,7 @@ class ScaleTest {
     final RunningServers servers = new RunningServers();
 
     @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.testkit.ServerVariant#all")
+    @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void tenThousandConcurrentConnectionsEchoAndLeaveNoFdBehind(ServerVariant variant) throws IOException {
         long clientLimit = openFileLimitOfThisJvm();
         assertThat(clientLimit).as("this JVM's open-file limit (ulimit -n) must leave room for %d client sockets",

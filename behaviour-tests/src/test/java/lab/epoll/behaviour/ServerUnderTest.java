@@ -17,7 +17,7 @@ import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 

@@ -9,7 +9,7 @@ import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,7 +53,7 @@ class StalledReaderTest {
     final RunningServers servers = new RunningServers();
 
     @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.testkit.ServerVariant#all")
+    @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void serverStopsReadingAndBuffersNoMoreThanTheWaterMarks(ServerVariant variant) {
         ServerUnderTest server = servers.start(variant, "--write-buffer-high", Long.toString(HIGH_WATER),
                 "--write-buffer-low", Long.toString(LOW_WATER));

@@ -16,8 +16,8 @@ import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
 import lab.epoll.jmh.report.PerformanceReport;
-import lab.epoll.testkit.LabPaths;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.LabPaths;
+import lab.epoll.catalog.ServerVariant;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -97,7 +97,7 @@ public final class LabBenchmarks {
             if (user.getIncludes().isEmpty()) {
                 options.include(EchoBenchmark.class.getSimpleName());
             }
-            defaultParam(options, user, "variant", "lt", "et");
+            defaultParam(options, user, "variant", ServerVariant.LT.name(), ServerVariant.ET.name());
             defaultParam(options, user, "clients", "50");
             defaultParam(options, user, "payload", "512");
             defaultParam(options, user, "serverArgs", TUNING_KNOBS);
@@ -107,8 +107,7 @@ public final class LabBenchmarks {
                     .include(BulkStreamBenchmark.class.getSimpleName());
         }
         if (!tuning) {
-            defaultParam(options, user, "variant", ServerVariant.all().stream().map(ServerVariant::name)
-                    .toArray(String[]::new));
+            defaultParam(options, user, "variant", ServerVariant.names().toArray(String[]::new));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
                 defaultParam(options, user, "payload", "64", "512", "16384");

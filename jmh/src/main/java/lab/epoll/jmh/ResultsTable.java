@@ -4,28 +4,25 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import lab.epoll.jmh.report.Numbers;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Numbers;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
 /** The compact Markdown table the harness prints after a run: one row per trial, the numbers that compare. */
 public final class ResultsTable {
-    private static final String[][] METRICS = {
-        {"p50 us", "latency.p50.us"}, {"p99 us", "latency.p99.us"}, {"p99.9 us", "latency.p999.us"},
-        {"srv CPU us/op", "server.cpu.us/op"}, {"epoll_wait/op", "sys.epoll_wait/op"}, {"poll/op", "sys.poll/op"},
-        {"read/op", "sys.read/op"}, {"write/op", "sys.write/op"}, {"epoll_ctl/op", "sys.epoll_ctl/op"},
-        {"events/wait", "events/wait"}, {"srv cores", "server.cpu.cores"}, {"client cores", "client.cpu.cores"},
-        {"RSS MiB", "server.rss.peak.MiB"},
-    };
+    private static final List<Metric> METRICS = List.of(Metric.P50, Metric.P99, Metric.P999,
+            Metric.SERVER_CPU_PER_OP, Metric.EPOLL_WAIT, Metric.POLL, Metric.READ, Metric.WRITE, Metric.EPOLL_CTL,
+            Metric.EVENTS_PER_WAIT, Metric.SERVER_CORES, Metric.CLIENT_CORES, Metric.RSS_PEAK);
 
     private ResultsTable() {
     }
 
     public static String markdown(Collection<RunResult> results) {
         List<String> header = new ArrayList<>(List.of("benchmark", "variant", "scenario", "ops/s", "±"));
-        for (String[] metric : METRICS) {
-            header.add(metric[0]);
+        for (Metric metric : METRICS) {
+            header.add(metric.header());
         }
         StringBuilder out = new StringBuilder();
         row(out, header);
@@ -41,8 +38,8 @@ public final class ResultsTable {
             cells.add(scenario(params));
             cells.add(number(primary.getScore()));
             cells.add(number(primary.getScoreError()));
-            for (String[] metric : METRICS) {
-                Result r = secondary.get(metric[1]);
+            for (Metric metric : METRICS) {
+                Result r = secondary.get(metric.label());
                 cells.add(r == null ? "" : number(r.getScore()));
             }
             row(out, cells);

@@ -1,5 +1,6 @@
 package lab.epoll.oneshot;
 
+import lab.epoll.catalog.EpollFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +13,7 @@ import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ProcFs.EpollRegistration;
 import lab.epoll.testkit.ServerProcess;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,8 +59,7 @@ class OneshotServerIT {
     @ParameterizedTest
     @MethodSource("badCommandLines")
     void badOptionsExitTwoWithOneLineNamingTheOption(List<String> args, String option) {
-        ServerVariant plain = new ServerVariant("oneshot", "oneshot-server/target/oneshot-server.jar", List.of(),
-                List.of(), false, false);
+        ServerVariant plain = ServerVariant.ONESHOT_NETTY.withServerArgs(List.of()); // the jar, no --engine
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(args);
         try (ServerProcess server = ServerProcess.launch(plain, ServerProcess.TEST_JVM_ARGS,
@@ -86,10 +86,10 @@ class OneshotServerIT {
                     List<EpollRegistration> registrations = clientRegistrations(server.pid(), clients);
                     assertThat(registrations).hasSize(clients.size());
                     assertThat(registrations).allSatisfy(r -> {
-                        assertThat(r.has(ProcFs.EPOLLONESHOT)).as("EPOLLONESHOT 0x40000000 in %x", r.events()).isTrue();
-                        assertThat(r.has(ProcFs.EPOLLIN)).as("armed: EPOLLIN in %x", r.events()).isTrue();
-                        assertThat(r.has(ProcFs.EPOLLRDHUP)).isTrue();
-                        assertThat(r.has(ProcFs.EPOLLET)).as("level-triggered").isFalse();
+                        assertThat(r.has(EpollFlags.EPOLLONESHOT)).as("EPOLLONESHOT 0x40000000 in %x", r.events()).isTrue();
+                        assertThat(r.has(EpollFlags.EPOLLIN)).as("armed: EPOLLIN in %x", r.events()).isTrue();
+                        assertThat(r.has(EpollFlags.EPOLLRDHUP)).isTrue();
+                        assertThat(r.has(EpollFlags.EPOLLET)).as("level-triggered").isFalse();
                     });
                     assertThat(registrations.stream().map(EpollRegistration::epollFd).distinct())
                             .as("one shared epoll set").hasSize(1);
@@ -120,9 +120,9 @@ class OneshotServerIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 List<EpollRegistration> registrations = clientRegistrations(server.pid(), List.of(client));
                 assertThat(registrations).singleElement().satisfies(r -> {
-                    assertThat(r.has(ProcFs.EPOLLET)).isEqualTo(ServerVariant.ONESHOT_NETTY.epollet());
-                    assertThat(r.has(ProcFs.EPOLLONESHOT)).isEqualTo(ServerVariant.ONESHOT_NETTY.oneshot());
-                    assertThat(r.has(ProcFs.EPOLLIN)).as("read() re-armed it").isTrue();
+                    assertThat(r.has(EpollFlags.EPOLLET)).isEqualTo(ServerVariant.ONESHOT_NETTY.epollet());
+                    assertThat(r.has(EpollFlags.EPOLLONESHOT)).isEqualTo(ServerVariant.ONESHOT_NETTY.oneshot());
+                    assertThat(r.has(EpollFlags.EPOLLIN)).as("read() re-armed it").isTrue();
                 });
             });
         }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.epoll.catalog.EpollFlags;
 
 /**
  * What Linux's {@code /proc} says about a process: its open fds, what its epoll instances watch and with which
@@ -21,12 +22,6 @@ import java.util.regex.Pattern;
  * {@code EPOLLET} bit actually registered for an accepted socket.
  */
 public final class ProcFs {
-    public static final long EPOLLIN = 0x001;
-    public static final long EPOLLOUT = 0x004;
-    public static final long EPOLLRDHUP = 0x2000;
-    public static final long EPOLLONESHOT = 0x40000000L;
-    public static final long EPOLLET = 0x80000000L;
-
     /**
      * System call numbers of the epoll waits on this machine's architecture: x86_64 has epoll_wait (232),
      * epoll_pwait (281) and epoll_pwait2 (441); aarch64 has no plain epoll_wait, only epoll_pwait (22) and
@@ -42,8 +37,9 @@ public final class ProcFs {
 
     /** One fd registered in one epoll instance, as {@code /proc/PID/fdinfo/EPFD} lists it. */
     public record EpollRegistration(int epollFd, int fd, long events, String fdTarget) {
-        public boolean has(long flag) {
-            return (events & flag) != 0;
+        /** Whether the registration has one of {@link EpollFlags}' bits. */
+        public boolean has(int flag) {
+            return EpollFlags.has(events, flag);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Per-thread CPU time from {@code /proc/PID/task/TID/stat}, by thread name ({@code /proc/.../comm}: the Java
- * thread name cut to 15 characters, e.g. {@code epoll-lt-2-1}). {@link ProcFs#cpuTicks} counts the whole JVM,
+ * thread name cut to 15 characters, e.g. {@code epoll-level-2-1}). {@link ProcFs#cpuTicks} counts the whole JVM,
  * JIT compilers and garbage collector included, which on a busy machine may catch up on work at any moment; the
  * server's own threads (event loops, workers) are where a busy loop would show.
  */

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.epoll.catalog.ServerVariant;
 
 /**
  * A server variant running as its own JVM, the way a user runs it: {@code java -jar VARIANT.jar ARGS}. Its

@@ -76,7 +76,7 @@ public final class EpollTransport implements Transport {
     }
 
     private String shortMode() {
-        return mode == EpollMode.EDGE_TRIGGERED ? "et" : "lt";
+        return mode == EpollMode.EDGE_TRIGGERED ? "edge" : "level";
     }
 
     private static String rootMessage(Throwable t) {

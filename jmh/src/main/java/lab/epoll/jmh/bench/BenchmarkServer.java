@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import lab.epoll.testkit.ServerProcess;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 
 /**
  * A variant under measurement: its runnable jar in its own JVM with fixed, recorded flags, stopped with SIGTERM

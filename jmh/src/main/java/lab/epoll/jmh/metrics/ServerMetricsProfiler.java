@@ -3,6 +3,7 @@ package lab.epoll.jmh.metrics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import lab.epoll.catalog.Metric;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
@@ -52,36 +53,36 @@ public final class ServerMetricsProfiler implements InternalProfiler {
         }
         long ops = Math.max(1, result.getMetadata().getMeasuredOps());
         List<Result> results = new ArrayList<>();
-        results.add(avg("server.cpu.us/op", m.serverCpuSeconds() * 1e6 / ops, "us/op"));
-        results.add(avg("server.cpu.cores", m.serverCpuSeconds() / m.seconds(), "cores"));
-        results.add(avg("client.cpu.cores", m.clientCpuSeconds() / m.seconds(), "cores"));
-        results.add(avg("MiB/s", ops * (double) m.payloadLength() / m.seconds() / (1 << 20), "MiB/s"));
-        results.add(new ScalarResult("server.rss.peak.MiB", m.serverPeakRssBytes() / (double) (1 << 20), "MiB",
-                AggregationPolicy.MAX));
+        results.add(result(Metric.SERVER_CPU_PER_OP, m.serverCpuSeconds() * 1e6 / ops));
+        results.add(result(Metric.SERVER_CORES, m.serverCpuSeconds() / m.seconds()));
+        results.add(result(Metric.CLIENT_CORES, m.clientCpuSeconds() / m.seconds()));
+        results.add(result(Metric.MIB_PER_S, ops * (double) m.payloadLength() / m.seconds() / (1 << 20)));
+        results.add(result(Metric.RSS_PEAK, m.serverPeakRssBytes() / (double) (1 << 20)));
         Histogram latencies = m.latencies();
         if (latencies.getTotalCount() > 0) {
-            results.add(avg("latency.p50.us", latencies.getValueAtPercentile(50) / 1e3, "us"));
-            results.add(avg("latency.p99.us", latencies.getValueAtPercentile(99) / 1e3, "us"));
-            results.add(avg("latency.p999.us", latencies.getValueAtPercentile(99.9) / 1e3, "us"));
-            results.add(avg("latency.mean.us", latencies.getMean() / 1e3, "us"));
+            results.add(result(Metric.P50, latencies.getValueAtPercentile(50) / 1e3));
+            results.add(result(Metric.P99, latencies.getValueAtPercentile(99) / 1e3));
+            results.add(result(Metric.P999, latencies.getValueAtPercentile(99.9) / 1e3));
+            results.add(result(Metric.MEAN, latencies.getMean() / 1e3));
         }
         SyscallCounts syscalls = m.syscalls();
         if (syscalls != null) {
-            results.add(avg("sys.epoll_wait/op", syscalls.epollWaits() / (double) ops, "calls/op"));
-            results.add(avg("sys.poll/op", syscalls.polls() / (double) ops, "calls/op"));
-            results.add(avg("sys.read/op", syscalls.reads() / (double) ops, "calls/op"));
-            results.add(avg("sys.write/op", syscalls.writes() / (double) ops, "calls/op"));
-            results.add(avg("sys.epoll_ctl/op", syscalls.epollCtls() / (double) ops, "calls/op"));
-            results.add(avg("sys.total/op", syscalls.total() / (double) ops, "calls/op"));
+            results.add(result(Metric.EPOLL_WAIT, syscalls.epollWaits() / (double) ops));
+            results.add(result(Metric.POLL, syscalls.polls() / (double) ops));
+            results.add(result(Metric.READ, syscalls.reads() / (double) ops));
+            results.add(result(Metric.WRITE, syscalls.writes() / (double) ops));
+            results.add(result(Metric.EPOLL_CTL, syscalls.epollCtls() / (double) ops));
+            results.add(result(Metric.SYSCALLS_TOTAL, syscalls.total() / (double) ops));
             double eventsPerWait = syscalls.eventsPerWait();
             if (!Double.isNaN(eventsPerWait)) {
-                results.add(avg("events/wait", eventsPerWait, "events"));
+                results.add(result(Metric.EVENTS_PER_WAIT, eventsPerWait));
             }
         }
         return results;
     }
 
-    private static ScalarResult avg(String label, double value, String unit) {
-        return new ScalarResult(label, value, unit, AggregationPolicy.AVG);
+    private static ScalarResult result(Metric metric, double value) {
+        return new ScalarResult(metric.label(), value, metric.unit(),
+                metric.isPeak() ? AggregationPolicy.MAX : AggregationPolicy.AVG);
     }
 }

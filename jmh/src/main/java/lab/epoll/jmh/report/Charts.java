@@ -1,5 +1,7 @@
 package lab.epoll.jmh.report;
 
+import lab.epoll.catalog.Numbers;
+import lab.epoll.catalog.Metric;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,7 +78,7 @@ final class Charts {
     /** p50, p99 and p99.9 for each client count, log scale: the tail is often 10× the median. */
     static Optional<CategoryChart> latency(Results results) {
         List<Trial> echo = middlePayload(results.baseline(Results.ECHO));
-        if (!Results.anyHas(echo, MetricLabels.P50)) {
+        if (!Results.anyHas(echo, Metric.P50)) {
             return Optional.empty();
         }
         CategoryChart chart = ChartStyle.bars("Echo round-trip latency, payload " + payloadOf(echo) + " (log scale)",
@@ -95,15 +97,15 @@ final class Charts {
             for (String clients : ParamValues.distinct(echo, "clients")) {
                 Optional<Trial> trial = echo.stream()
                         .filter(t -> t.variant().equals(variant) && t.param("clients").equals(clients)).findFirst();
-                for (String label : List.of(MetricLabels.P50, MetricLabels.P99, MetricLabels.P999)) {
-                    values.add(trial.flatMap(t -> t.metric(label)).map(Metric::score).orElse(null));
+                for (Metric label : List.of(Metric.P50, Metric.P99, Metric.P999)) {
+                    values.add(trial.flatMap(t -> t.metric(label)).map(Score::score).orElse(null));
                 }
             }
             chart.addSeries(variant, categories, values);
         }
         ChartStyle.colourByVariant(chart, variants);
         // Bars start at zero unless told otherwise, and a log axis has no zero: start at the decade below.
-        double lowest = echo.stream().flatMap(t -> t.metric(MetricLabels.P50).stream()).mapToDouble(Metric::score)
+        double lowest = echo.stream().flatMap(t -> t.metric(Metric.P50).stream()).mapToDouble(Score::score)
                 .filter(v -> v > 0).min().orElse(1);
         chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
         return Optional.of(chart);
@@ -112,13 +114,13 @@ final class Charts {
     /** The server's CPU time per echo: the cost each mode pays per request, independent of the client. */
     static Optional<CategoryChart> cpuPerOp(Results results) {
         List<Trial> echo = results.baseline(Results.ECHO);
-        if (!Results.anyHas(echo, MetricLabels.CPU_PER_OP)) {
+        if (!Results.anyHas(echo, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
         CategoryChart chart = ChartStyle.bars("Server CPU time per echo", "concurrent clients · payload",
                 "server CPU per echo (µs)");
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
-        perVariant(chart, echo, Charts::clientsAndPayload, t -> t.metric(MetricLabels.CPU_PER_OP));
+        perVariant(chart, echo, Charts::clientsAndPayload, t -> t.metric(Metric.SERVER_CPU_PER_OP));
         return Optional.of(chart);
     }
 
@@ -128,7 +130,7 @@ final class Charts {
      */
     static Optional<CategoryChart> syscalls(Results results) {
         List<Trial> echo = middlePayload(results.baseline(Results.ECHO));
-        if (!Results.anyHas(echo, MetricLabels.SYSCALLS_TOTAL)) {
+        if (!Results.anyHas(echo, Metric.SYSCALLS_TOTAL)) {
             return Optional.empty();
         }
         CategoryChart chart = ChartStyle.bars("Syscalls per echo by kind, payload " + payloadOf(echo),
@@ -142,11 +144,11 @@ final class Charts {
         List<String> categories = ordered.stream().map(t -> t.variant() + " · " + clients(t.param("clients")))
                 .toList();
         List<Color> colours = new ArrayList<>();
-        for (String label : MetricLabels.SYSCALL_KINDS) {
-            List<Double> values = ordered.stream().map(t -> t.metric(MetricLabels.SYSCALLS_TOTAL).isEmpty() ? null
-                    : t.metric(label).map(Metric::score).orElse(0.0)).toList();
+        for (Metric label : Metric.SYSCALL_KINDS) {
+            List<Double> values = ordered.stream().map(t -> t.metric(Metric.SYSCALLS_TOTAL).isEmpty() ? null
+                    : t.metric(label).map(Score::score).orElse(0.0)).toList();
             if (values.stream().anyMatch(v -> v != null && v > 0)) {
-                chart.addSeries(MetricLabels.syscallName(label), categories, values);
+                chart.addSeries(label.syscallName(), categories, values);
                 colours.add(syscallColour(label));
             }
         }
@@ -157,7 +159,7 @@ final class Charts {
     /** Server CPU per echo as silent connections are added: flat for epoll, rising for poll(2), if the seeds hold. */
     static Optional<CategoryChart> idleScaling(Results results) {
         List<Trial> idle = results.baseline(Results.IDLE);
-        if (!Results.anyHas(idle, MetricLabels.CPU_PER_OP)) {
+        if (!Results.anyHas(idle, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
         CategoryChart chart = ChartStyle.bars("Server CPU per echo as idle connections are added",
@@ -167,7 +169,7 @@ final class Charts {
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         chart.getStyler().setMarkerSize(9);
         chart.getStyler().setYAxisMin(0.0);
-        perVariant(chart, idle, t -> Numbers.count(t.param("idle")), t -> t.metric(MetricLabels.CPU_PER_OP));
+        perVariant(chart, idle, t -> Numbers.count(t.param("idle")), t -> t.metric(Metric.SERVER_CPU_PER_OP));
         return Optional.of(chart);
     }
 
@@ -185,7 +187,7 @@ final class Charts {
 
     /** The server's peak RSS per variant, for the echo benchmark and each idle and bulk scenario. */
     static Optional<CategoryChart> memory(Results results) {
-        Map<String, Map<String, Metric>> groups = PeakRss.byGroup(results);
+        Map<String, Map<String, Score>> groups = PeakRss.byGroup(results);
         if (groups.isEmpty()) {
             return Optional.empty();
         }
@@ -209,21 +211,21 @@ final class Charts {
      * for all of them. A variant without a trial in some category leaves a gap there.
      */
     private static void perVariant(CategoryChart chart, List<Trial> trials, Function<Trial, String> category,
-                                   Function<Trial, Optional<Metric>> metric) {
+                                   Function<Trial, Optional<Score>> metric) {
         List<String> categories = trials.stream().map(category).distinct().toList();
         List<String> variants = Results.variants(trials);
         // A missing margin drawn as a zero-height error bar would read as "no error": all margins or none.
-        boolean errorBars = trials.stream().map(metric).allMatch(m -> m.map(Metric::hasError).orElse(true))
+        boolean errorBars = trials.stream().map(metric).allMatch(m -> m.map(Score::hasError).orElse(true))
                 && trials.stream().map(metric).anyMatch(Optional::isPresent);
         for (String variant : variants) {
             List<Double> values = new ArrayList<>();
             List<Double> errors = new ArrayList<>();
             for (String c : categories) {
-                Optional<Metric> m = trials.stream()
+                Optional<Score> m = trials.stream()
                         .filter(t -> t.variant().equals(variant) && category.apply(t).equals(c))
                         .findFirst().flatMap(metric);
-                values.add(m.map(Metric::score).orElse(null));
-                errors.add(m.filter(Metric::hasError).map(Metric::error).orElse(0.0));
+                values.add(m.map(Score::score).orElse(null));
+                errors.add(m.filter(Score::hasError).map(Score::error).orElse(0.0));
             }
             if (errorBars) {
                 chart.addSeries(variant, categories, values, errors);
@@ -235,13 +237,13 @@ final class Charts {
     }
 
     /** Fixed colours per syscall kind, so "read" looks the same in every run's chart. */
-    private static Color syscallColour(String label) {
+    private static Color syscallColour(Metric label) {
         return switch (label) {
-            case MetricLabels.EPOLL_WAIT -> new Color(0x4c72b0);
-            case MetricLabels.POLL -> new Color(0xc44e52);
-            case MetricLabels.READ -> new Color(0x55a868);
-            case MetricLabels.WRITE -> new Color(0xdd8452);
-            case MetricLabels.EPOLL_CTL -> new Color(0x8172b3);
+            case EPOLL_WAIT -> new Color(0x4c72b0);
+            case POLL -> new Color(0xc44e52);
+            case READ -> new Color(0x55a868);
+            case WRITE -> new Color(0xdd8452);
+            case EPOLL_CTL -> new Color(0x8172b3);
             default -> new Color(0x7f7f7f);
         };
     }

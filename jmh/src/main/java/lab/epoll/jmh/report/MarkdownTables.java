@@ -1,5 +1,8 @@
 package lab.epoll.jmh.report;
 
+import lab.epoll.catalog.MarkdownTable;
+import lab.epoll.catalog.Numbers;
+import lab.epoll.catalog.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,45 +59,45 @@ final class MarkdownTables {
     /** Echoes per second and the bytes they move, per client count and payload. */
     static String throughput(Results results) {
         return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
-                List.of("echoes/s", "MiB/s"),
-                t -> List.of(Numbers.withError(t.primary()), Numbers.withError(t.metric(MetricLabels.MIB_PER_S))));
+                List.of(Metric.ECHOES.header(), Metric.MIB_PER_S.header()),
+                t -> List.of(Score.text(t.primary()), Score.text(t.metric(Metric.MIB_PER_S))));
     }
 
     /** Round-trip latency percentiles as the client saw them (every round trip recorded). */
     static String latency(Results results) {
         List<Trial> echo = results.baseline(Results.ECHO);
-        if (!echo.isEmpty() && !Results.anyHas(echo, MetricLabels.P50)) {
+        if (!echo.isEmpty() && !Results.anyHas(echo, Metric.P50)) {
             return "_No latency percentiles in this run._";
         }
         return byScenario(echo, "No echo trials in this run.",
                 List.of("p50 µs", "p99 µs", "p99.9 µs", "mean µs"),
-                t -> List.of(metric(t, MetricLabels.P50), metric(t, MetricLabels.P99), metric(t, MetricLabels.P999),
-                        metric(t, MetricLabels.MEAN)));
+                t -> List.of(metric(t, Metric.P50), metric(t, Metric.P99), metric(t, Metric.P999),
+                        metric(t, Metric.MEAN)));
     }
 
     /** The server's CPU per echo, and how busy each side was: a client near a full core limits the score. */
     static String cpu(Results results) {
         return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
                 List.of("server CPU µs/echo", "server cores", "client cores"),
-                t -> List.of(metric(t, MetricLabels.CPU_PER_OP), metric(t, MetricLabels.SERVER_CORES),
-                        metric(t, MetricLabels.CLIENT_CORES)));
+                t -> List.of(metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.SERVER_CORES),
+                        metric(t, Metric.CLIENT_CORES)));
     }
 
     /** perf's syscall counts per echo by kind, and how many ready events each wait returned. */
     static String syscalls(Results results) {
         List<Trial> echo = results.baseline(Results.ECHO);
-        if (!echo.isEmpty() && !Results.anyHas(echo, MetricLabels.SYSCALLS_TOTAL)) {
+        if (!echo.isEmpty() && !Results.anyHas(echo, Metric.SYSCALLS_TOTAL)) {
             return noSyscalls();
         }
         List<String> header = new ArrayList<>();
-        MetricLabels.SYSCALL_KINDS.forEach(label -> header.add(MetricLabels.syscallName(label)));
+        Metric.SYSCALL_KINDS.forEach(label -> header.add(label.syscallName()));
         header.add("total");
-        header.add("events/wait");
+        header.add(Metric.EVENTS_PER_WAIT.header());
         return byScenario(echo, "No echo trials in this run.", header, t -> {
             List<String> cells = new ArrayList<>();
-            MetricLabels.SYSCALL_KINDS.forEach(label -> cells.add(Numbers.withError(t.metric(label))));
-            cells.add(Numbers.withError(t.metric(MetricLabels.SYSCALLS_TOTAL)));
-            cells.add(Numbers.withError(t.metric(MetricLabels.EVENTS_PER_WAIT)));
+            Metric.SYSCALL_KINDS.forEach(label -> cells.add(Score.text(t.metric(label))));
+            cells.add(Score.text(t.metric(Metric.SYSCALLS_TOTAL)));
+            cells.add(Score.text(t.metric(Metric.EVENTS_PER_WAIT)));
             return cells;
         }) + "\nSyscalls per echo, counted by perf over each measurement iteration.\n";
     }
@@ -103,19 +106,19 @@ final class MarkdownTables {
     static String idle(Results results) {
         List<Trial> idle = results.baseline(Results.IDLE);
         List<String> header = new ArrayList<>(List.of("echoes/s", "server CPU µs/echo", "p99 µs"));
-        boolean syscalls = Results.anyHas(idle, MetricLabels.SYSCALLS_TOTAL);
+        boolean syscalls = Results.anyHas(idle, Metric.SYSCALLS_TOTAL);
         if (syscalls) {
             header.addAll(List.of("epoll_wait/echo", "poll/echo"));
         }
         header.add("peak RSS MiB");
         return byScenario(idle, "No idle-connection trials in this run.", header, t -> {
-            List<String> cells = new ArrayList<>(List.of(Numbers.withError(t.primary()),
-                    metric(t, MetricLabels.CPU_PER_OP), metric(t, MetricLabels.P99)));
+            List<String> cells = new ArrayList<>(List.of(Score.text(t.primary()),
+                    metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.P99)));
             if (syscalls) {
-                cells.add(Numbers.withError(t.metric(MetricLabels.EPOLL_WAIT)));
-                cells.add(Numbers.withError(t.metric(MetricLabels.POLL)));
+                cells.add(Score.text(t.metric(Metric.EPOLL_WAIT)));
+                cells.add(Score.text(t.metric(Metric.POLL)));
             }
-            cells.add(metric(t, MetricLabels.RSS_PEAK));
+            cells.add(metric(t, Metric.RSS_PEAK));
             return cells;
         });
     }
@@ -123,17 +126,17 @@ final class MarkdownTables {
     /** Bulk streaming: MiB echoed per second; per-op metrics are per MiB here. */
     static String bulk(Results results) {
         List<Trial> bulk = results.baseline(Results.BULK);
-        List<String> header = new ArrayList<>(List.of("MiB/s", "server CPU µs/MiB", "server cores"));
-        boolean syscalls = Results.anyHas(bulk, MetricLabels.SYSCALLS_TOTAL);
+        List<String> header = new ArrayList<>(List.of(Metric.MIB_PER_S.header(), "server CPU µs/MiB", "server cores"));
+        boolean syscalls = Results.anyHas(bulk, Metric.SYSCALLS_TOTAL);
         if (syscalls) {
             header.addAll(List.of("read/MiB", "write/MiB"));
         }
         return byScenario(bulk, "No bulk-stream trials in this run.", header, t -> {
-            List<String> cells = new ArrayList<>(List.of(Numbers.withError(t.primary()),
-                    metric(t, MetricLabels.CPU_PER_OP), metric(t, MetricLabels.SERVER_CORES)));
+            List<String> cells = new ArrayList<>(List.of(Score.text(t.primary()),
+                    metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.SERVER_CORES)));
             if (syscalls) {
-                cells.add(Numbers.withError(t.metric(MetricLabels.READ)));
-                cells.add(Numbers.withError(t.metric(MetricLabels.WRITE)));
+                cells.add(Score.text(t.metric(Metric.READ)));
+                cells.add(Score.text(t.metric(Metric.WRITE)));
             }
             return cells;
         });
@@ -141,7 +144,7 @@ final class MarkdownTables {
 
     /** Peak RSS (VmHWM) per variant: a row per variant, a column per group of scenarios. */
     static String memory(Results results) {
-        Map<String, Map<String, Metric>> groups = PeakRss.byGroup(results);
+        Map<String, Map<String, Score>> groups = PeakRss.byGroup(results);
         if (groups.isEmpty()) {
             return "_No peak RSS in this run._";
         }
@@ -152,7 +155,7 @@ final class MarkdownTables {
                 .sorted(Variants.order()).toList();
         for (String variant : variants) {
             List<String> row = new ArrayList<>(List.of(variant));
-            groups.values().forEach(g -> row.add(Numbers.withError(Optional.ofNullable(g.get(variant)))));
+            groups.values().forEach(g -> row.add(Score.text(Optional.ofNullable(g.get(variant)))));
             table.row(row);
         }
         return table.render() + "\nPeak resident memory of the server process in MiB (VmHWM).\n";
@@ -170,12 +173,12 @@ final class MarkdownTables {
         for (Trial t : tuned) {
             Optional<Trial> base = results.baselineOf(t);
             table.row(t.benchmarkClass().replace("Benchmark", ""), scenarioText(t), t.variant(), code(t.serverArgs()),
-                    base.map(b -> Numbers.withError(b.primary())).orElse(Numbers.MISSING),
-                    Numbers.withError(t.primary()),
+                    base.map(b -> Score.text(b.primary())).orElse(Numbers.MISSING),
+                    Score.text(t.primary()),
                     Numbers.change(base.map(b -> b.primary().score()).orElse(Double.NaN), t.primary().score()),
-                    base.map(b -> metric(b, MetricLabels.P99)).orElse(Numbers.MISSING), metric(t, MetricLabels.P99),
-                    base.map(b -> metric(b, MetricLabels.CPU_PER_OP)).orElse(Numbers.MISSING),
-                    metric(t, MetricLabels.CPU_PER_OP));
+                    base.map(b -> metric(b, Metric.P99)).orElse(Numbers.MISSING), metric(t, Metric.P99),
+                    base.map(b -> metric(b, Metric.SERVER_CPU_PER_OP)).orElse(Numbers.MISSING),
+                    metric(t, Metric.SERVER_CPU_PER_OP));
         }
         return table.render() + "\nScores are echoes/s (MiB/s for BulkStream); \"—\" where the run had no"
                 + " baseline trial with the same parameters.\n";
@@ -205,8 +208,8 @@ final class MarkdownTables {
         return table.render();
     }
 
-    private static String metric(Trial trial, String label) {
-        return Numbers.withError(trial.metric(label));
+    private static String metric(Trial trial, Metric label) {
+        return Score.text(trial.metric(label));
     }
 
     private static String scenarioText(Trial trial) {

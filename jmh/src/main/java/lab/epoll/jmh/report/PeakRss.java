@@ -1,5 +1,7 @@
 package lab.epoll.jmh.report;
 
+import lab.epoll.catalog.Numbers;
+import lab.epoll.catalog.Metric;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,15 +18,15 @@ final class PeakRss {
     }
 
     /** Group label, e.g. {@code idle 10,000}, to each variant's peak RSS; groups in report order. */
-    static Map<String, Map<String, Metric>> byGroup(Results results) {
-        Map<String, Map<String, Metric>> groups = new LinkedHashMap<>();
+    static Map<String, Map<String, Score>> byGroup(Results results) {
+        Map<String, Map<String, Score>> groups = new LinkedHashMap<>();
         List<Trial> echo = results.baseline(Results.ECHO);
         if (!echo.isEmpty()) {
-            Map<String, Metric> highest = new LinkedHashMap<>();
+            Map<String, Score> highest = new LinkedHashMap<>();
             for (String variant : Results.variants(echo)) {
                 echo.stream().filter(t -> t.variant().equals(variant))
-                        .map(t -> t.metric(MetricLabels.RSS_PEAK)).flatMap(Optional::stream)
-                        .max(Comparator.comparingDouble(Metric::score))
+                        .map(t -> t.metric(Metric.RSS_PEAK)).flatMap(Optional::stream)
+                        .max(Comparator.comparingDouble(Score::score))
                         .ifPresent(m -> highest.put(variant, m));
             }
             put(groups, "echo (highest)", highest);
@@ -34,17 +36,17 @@ final class PeakRss {
         return groups;
     }
 
-    private static void addPerValue(Map<String, Map<String, Metric>> groups, List<Trial> trials, String param,
+    private static void addPerValue(Map<String, Map<String, Score>> groups, List<Trial> trials, String param,
                                     String prefix, String suffix) {
         for (String value : ParamValues.distinct(trials, param)) {
-            Map<String, Metric> byVariant = new LinkedHashMap<>();
+            Map<String, Score> byVariant = new LinkedHashMap<>();
             trials.stream().filter(t -> t.param(param).equals(value))
-                    .forEach(t -> t.metric(MetricLabels.RSS_PEAK).ifPresent(m -> byVariant.put(t.variant(), m)));
+                    .forEach(t -> t.metric(Metric.RSS_PEAK).ifPresent(m -> byVariant.put(t.variant(), m)));
             put(groups, prefix + Numbers.count(value) + suffix, byVariant);
         }
     }
 
-    private static void put(Map<String, Map<String, Metric>> groups, String label, Map<String, Metric> byVariant) {
+    private static void put(Map<String, Map<String, Score>> groups, String label, Map<String, Score> byVariant) {
         if (!byVariant.isEmpty()) {
             groups.put(label, byVariant);
         }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import lab.epoll.testkit.LabPaths;
+import lab.epoll.catalog.LabPaths;
 
 /**
  * {@code mvn -pl jmh exec:java -Dexec.args="--report [path/to/results.json]"}: turns a harness run's JMH JSON

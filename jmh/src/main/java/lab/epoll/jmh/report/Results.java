@@ -1,5 +1,6 @@
 package lab.epoll.jmh.report;
 
+import lab.epoll.catalog.Metric;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public record Results(List<Trial> trials) {
     }
 
     /** Whether any of the trials measured the metric: decides between a table and a "not measured" note. */
-    static boolean anyHas(Collection<Trial> trials, String label) {
+    static boolean anyHas(Collection<Trial> trials, Metric label) {
         return trials.stream().anyMatch(t -> t.metric(label).isPresent());
     }
 

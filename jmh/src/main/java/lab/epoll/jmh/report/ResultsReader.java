@@ -47,7 +47,7 @@ public final class ResultsReader {
             if (benchmark == null || primaryMetric == null) {
                 throw new IllegalArgumentException("not a JMH result entry (no benchmark or primaryMetric): " + this);
             }
-            Map<String, Metric> secondary = new TreeMap<>();
+            Map<String, Score> secondary = new TreeMap<>();
             if (secondaryMetrics != null) {
                 secondaryMetrics.forEach((label, m) -> secondary.put(label, m.toMetric()));
             }
@@ -60,8 +60,8 @@ public final class ResultsReader {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     private record JsonMetric(Double score, Double scoreError, String scoreUnit) {
-        Metric toMetric() {
-            return new Metric(score == null ? Double.NaN : score, scoreError == null ? Double.NaN : scoreError,
+        Score toMetric() {
+            return new Score(score == null ? Double.NaN : score, scoreError == null ? Double.NaN : scoreError,
                     scoreUnit == null ? "" : scoreUnit);
         }
     }

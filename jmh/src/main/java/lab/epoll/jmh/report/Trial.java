@@ -1,5 +1,6 @@
 package lab.epoll.jmh.report;
 
+import lab.epoll.catalog.Metric;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.Set;
  * @param secondary the profiler's metrics keyed by label, e.g. {@code latency.p99.us}
  * @param setup     how JMH ran it
  */
-public record Trial(String benchmark, Map<String, String> params, Metric primary, Map<String, Metric> secondary,
+public record Trial(String benchmark, Map<String, String> params, Score primary, Map<String, Score> secondary,
                     RunSetup setup) {
     /** Parameters that name the server rather than the scenario. */
     private static final Set<String> SERVER_PARAMS = Set.of("variant", "serverJvm", "serverArgs");
@@ -54,8 +55,8 @@ public record Trial(String benchmark, Map<String, String> params, Metric primary
     }
 
     /** A secondary metric, empty when this trial did not measure it (or measured nothing usable). */
-    public Optional<Metric> metric(String label) {
-        return Optional.ofNullable(secondary.get(label)).filter(m -> Double.isFinite(m.score()));
+    public Optional<Score> metric(Metric metric) {
+        return Optional.ofNullable(secondary.get(metric.label())).filter(m -> Double.isFinite(m.score()));
     }
 
     /** The scenario parameters (everything but the server's), e.g. clients and payload, in name order. */

@@ -3,22 +3,21 @@ package lab.epoll.jmh.report;
 import java.awt.Color;
 import java.util.Comparator;
 import java.util.List;
+import lab.epoll.catalog.ServerVariant;
 
 /**
  * The order and colour each server variant has in every table and chart, so a reader learns them once: the
- * Netty epoll modes first (blues/greens), then the NIO baselines (oranges, poll(2) in red because it is the
- * one without epoll). Variants the lab adds later sort after these, by name, in a neutral colour.
+ * registry's order ({@link ServerVariant#all()}), and a colour by position in it from one palette. Variants not in
+ * the registry (an old results file) sort after these, by name, in a neutral grey.
  */
 final class Variants {
-    static final List<String> KNOWN = List.of("lt", "et", "oneshot-netty", "oneshot-kernel", "nio-epoll", "nio-poll");
+    private static final List<String> KNOWN = ServerVariant.names();
 
-    private static final Color[] COLORS = {
-        new Color(0x1f77b4), // lt
-        new Color(0x17becf), // et
-        new Color(0x2ca02c), // oneshot-netty
-        new Color(0x9467bd), // oneshot-kernel
-        new Color(0xff7f0e), // nio-epoll
-        new Color(0xd62728), // nio-poll
+    /** Matplotlib's "tab20" pairs' dark tones first, then their light ones: distinct side by side. */
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0x17becf), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
+        new Color(0xd62728), new Color(0x8c564b), new Color(0xe377c2), new Color(0xbcbd22), new Color(0xaec7e8),
+        new Color(0x98df8a), new Color(0xffbb78), new Color(0xc5b0d5), new Color(0xc49c94),
     };
     private static final Color OTHER = new Color(0x7f7f7f);
 
@@ -31,7 +30,7 @@ final class Variants {
 
     static Color color(String variant) {
         int i = KNOWN.indexOf(variant);
-        return i < 0 ? OTHER : COLORS[i];
+        return i < 0 ? OTHER : PALETTE[i % PALETTE.length];
     }
 
     private static int rank(String variant) {

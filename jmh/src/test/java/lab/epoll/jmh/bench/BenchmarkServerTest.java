@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import lab.epoll.testkit.EchoClient;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import lab.epoll.testkit.Signals;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import lab.epoll.jmh.bench.BenchmarkServer;
 import lab.epoll.jmh.load.EchoLoad;
-import lab.epoll.testkit.ServerVariant;
+import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.IterationResult;

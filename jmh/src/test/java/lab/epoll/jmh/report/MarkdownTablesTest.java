@@ -1,5 +1,6 @@
 package lab.epoll.jmh.report;
 
+import lab.epoll.catalog.MarkdownTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -23,10 +24,10 @@ class MarkdownTablesTest {
 
     @Test
     void numericMarginsKeepTheValuesPrecision() {
-        assertThat(Numbers.withError(new Metric(49_315.9, 1_204.4, "ops/s"))).isEqualTo("49,316 ± 1,204");
-        assertThat(Numbers.withError(new Metric(15.23, 0.412, "us/op"))).isEqualTo("15.2 ± 0.4");
-        assertThat(Numbers.withError(new Metric(2.6957, Double.NaN, "events"))).isEqualTo("2.70 ± n/a");
-        assertThat(Numbers.withError(java.util.Optional.empty())).isEqualTo("—");
+        assertThat(Score.text(new Score(49_315.9, 1_204.4, "ops/s"))).isEqualTo("49,316 ± 1,204");
+        assertThat(Score.text(new Score(15.23, 0.412, "us/op"))).isEqualTo("15.2 ± 0.4");
+        assertThat(Score.text(new Score(2.6957, Double.NaN, "events"))).isEqualTo("2.70 ± n/a");
+        assertThat(Score.text(java.util.Optional.empty())).isEqualTo("—");
     }
 
     @Test

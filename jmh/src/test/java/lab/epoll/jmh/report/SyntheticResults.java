@@ -1,5 +1,7 @@
 package lab.epoll.jmh.report;
 
+import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.Metric;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.Map;
  * only two trials; this is what the tables and charts must also cope with.
  */
 final class SyntheticResults {
-    static final List<String> VARIANTS = Variants.KNOWN;
+    static final List<String> VARIANTS = ServerVariant.names();
     static final RunSetup SETUP = new RunSetup("1.37", "OpenJDK 64-Bit Server VM", "17.0.15", "17.0.15+6", 2, 1, 2,
             "3 s", 5, "4 s");
     private static final String JVM = "-Xms512m -Xmx512m -XX:+UseG1GC";
@@ -33,24 +35,24 @@ final class SyntheticResults {
             }
             for (int idle : new int[] {0, 1000, 10_000}) {
                 double cpu = 14 + v + (variant.equals("nio-poll") ? idle / 250.0 : idle / 5000.0);
-                Map<String, Metric> secondary = common(cpu, 900 + v * 50, 110 + idle / 100.0 + v);
+                Map<String, Score> secondary = common(cpu, 900 + v * 50, 110 + idle / 100.0 + v);
                 if (perf) {
-                    secondary.put(MetricLabels.EPOLL_WAIT, m(variant.equals("nio-poll") ? 0 : 0.4, "calls/op"));
-                    secondary.put(MetricLabels.POLL, m(variant.equals("nio-poll") ? 0.4 : 0, "calls/op"));
-                    secondary.put(MetricLabels.SYSCALLS_TOTAL, m(2.6, "calls/op"));
+                    secondary.put(Metric.EPOLL_WAIT.label(), m(variant.equals("nio-poll") ? 0 : 0.4, "calls/op"));
+                    secondary.put(Metric.POLL.label(), m(variant.equals("nio-poll") ? 0.4 : 0, "calls/op"));
+                    secondary.put(Metric.SYSCALLS_TOTAL.label(), m(2.6, "calls/op"));
                 }
                 trials.add(trial("IdleConnectionsBenchmark.echoAmongIdleConnections", variant,
-                        Map.of("idle", String.valueOf(idle)), "", new Metric(40_000 - cpu * 100, 1500, "ops/s"),
+                        Map.of("idle", String.valueOf(idle)), "", new Score(40_000 - cpu * 100, 1500, "ops/s"),
                         secondary));
             }
-            Map<String, Metric> bulk = common(900 + v * 20, 0, 140 + v);
+            Map<String, Score> bulk = common(900 + v * 20, 0, 140 + v);
             if (perf) {
-                bulk.put(MetricLabels.READ, m(16 + v, "calls/op"));
-                bulk.put(MetricLabels.WRITE, m(9 + v, "calls/op"));
-                bulk.put(MetricLabels.SYSCALLS_TOTAL, m(40, "calls/op"));
+                bulk.put(Metric.READ.label(), m(16 + v, "calls/op"));
+                bulk.put(Metric.WRITE.label(), m(9 + v, "calls/op"));
+                bulk.put(Metric.SYSCALLS_TOTAL.label(), m(40, "calls/op"));
             }
             trials.add(trial("BulkStreamBenchmark.streamMebibyte", variant, Map.of("connections", "4"), "",
-                    new Metric(1100 - v * 40, 35, "ops/s"), bulk));
+                    new Score(1100 - v * 40, 35, "ops/s"), bulk));
         }
         trials.add(echo("lt", 50, 512, "--busy-poll 50us", 52_000, perf, 0));
         trials.add(echo("et", 50, 512, "--max-messages-per-read 1", 44_000, perf, 1));
@@ -59,40 +61,40 @@ final class SyntheticResults {
 
     private static Trial echo(String variant, int clients, int payload, String serverArgs, double ops, boolean perf,
                               int v) {
-        Map<String, Metric> secondary = common(12 + v * 1.5 + payload / 4096.0, 20 + clients * 18.0, 100 + v * 3);
-        secondary.put(MetricLabels.MIB_PER_S, m(ops * payload / (1 << 20), "MiB/s"));
+        Map<String, Score> secondary = common(12 + v * 1.5 + payload / 4096.0, 20 + clients * 18.0, 100 + v * 3);
+        secondary.put(Metric.MIB_PER_S.label(), m(ops * payload / (1 << 20), "MiB/s"));
         if (perf) {
             boolean poll = variant.equals("nio-poll");
-            secondary.put(MetricLabels.EPOLL_WAIT, m(poll ? 0 : 1.0 / Math.max(1, clients / 10.0), "calls/op"));
-            secondary.put(MetricLabels.POLL, m(poll ? 1.0 / Math.max(1, clients / 10.0) : 0, "calls/op"));
-            secondary.put(MetricLabels.READ, m(variant.equals("et") ? 2.0 : 1.1, "calls/op"));
-            secondary.put(MetricLabels.WRITE, m(1.0, "calls/op"));
-            secondary.put(MetricLabels.EPOLL_CTL, m(variant.startsWith("oneshot") ? 1.0 : 0, "calls/op"));
-            secondary.put(MetricLabels.SYSCALLS_TOTAL, m(3.5, "calls/op"));
-            secondary.put(MetricLabels.EVENTS_PER_WAIT, m(Math.min(clients, 40) * 0.9, "events"));
+            secondary.put(Metric.EPOLL_WAIT.label(), m(poll ? 0 : 1.0 / Math.max(1, clients / 10.0), "calls/op"));
+            secondary.put(Metric.POLL.label(), m(poll ? 1.0 / Math.max(1, clients / 10.0) : 0, "calls/op"));
+            secondary.put(Metric.READ.label(), m(variant.equals("et") ? 2.0 : 1.1, "calls/op"));
+            secondary.put(Metric.WRITE.label(), m(1.0, "calls/op"));
+            secondary.put(Metric.EPOLL_CTL.label(), m(variant.startsWith("oneshot") ? 1.0 : 0, "calls/op"));
+            secondary.put(Metric.SYSCALLS_TOTAL.label(), m(3.5, "calls/op"));
+            secondary.put(Metric.EVENTS_PER_WAIT.label(), m(Math.min(clients, 40) * 0.9, "events"));
         }
         Map<String, String> scenario = Map.of("clients", String.valueOf(clients), "payload", String.valueOf(payload));
         return trial("EchoBenchmark.echo", variant, scenario, serverArgs,
-                new Metric(ops, clients == 1 ? Double.NaN : ops * 0.03, "ops/s"), secondary);
+                new Score(ops, clients == 1 ? Double.NaN : ops * 0.03, "ops/s"), secondary);
     }
 
-    private static Map<String, Metric> common(double cpuPerOp, double p50, double rss) {
-        Map<String, Metric> secondary = new HashMap<>();
-        secondary.put(MetricLabels.CPU_PER_OP, new Metric(cpuPerOp, cpuPerOp * 0.05, "us/op"));
-        secondary.put(MetricLabels.SERVER_CORES, m(0.7, "cores"));
-        secondary.put(MetricLabels.CLIENT_CORES, m(0.9, "cores"));
-        secondary.put(MetricLabels.RSS_PEAK, m(rss, "MiB"));
+    private static Map<String, Score> common(double cpuPerOp, double p50, double rss) {
+        Map<String, Score> secondary = new HashMap<>();
+        secondary.put(Metric.SERVER_CPU_PER_OP.label(), new Score(cpuPerOp, cpuPerOp * 0.05, "us/op"));
+        secondary.put(Metric.SERVER_CORES.label(), m(0.7, "cores"));
+        secondary.put(Metric.CLIENT_CORES.label(), m(0.9, "cores"));
+        secondary.put(Metric.RSS_PEAK.label(), m(rss, "MiB"));
         if (p50 > 0) {
-            secondary.put(MetricLabels.P50, new Metric(p50, p50 * 0.1, "us"));
-            secondary.put(MetricLabels.P99, m(p50 * 4, "us"));
-            secondary.put(MetricLabels.P999, m(p50 * 9, "us"));
-            secondary.put(MetricLabels.MEAN, m(p50 * 1.1, "us"));
+            secondary.put(Metric.P50.label(), new Score(p50, p50 * 0.1, "us"));
+            secondary.put(Metric.P99.label(), m(p50 * 4, "us"));
+            secondary.put(Metric.P999.label(), m(p50 * 9, "us"));
+            secondary.put(Metric.MEAN.label(), m(p50 * 1.1, "us"));
         }
         return secondary;
     }
 
     private static Trial trial(String benchmark, String variant, Map<String, String> scenario, String serverArgs,
-                               Metric primary, Map<String, Metric> secondary) {
+                               Score primary, Map<String, Score> secondary) {
         Map<String, String> params = new HashMap<>(scenario);
         params.put("variant", variant);
         params.put("serverJvm", JVM);
@@ -100,7 +102,7 @@ final class SyntheticResults {
         return new Trial("lab.epoll.jmh.bench." + benchmark, params, primary, secondary, SETUP);
     }
 
-    private static Metric m(double score, String unit) {
-        return new Metric(score, Double.NaN, unit);
+    private static Score m(double score, String unit) {
+        return new Score(score, Double.NaN, unit);
     }
 }

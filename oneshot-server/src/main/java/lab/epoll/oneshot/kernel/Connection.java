@@ -1,11 +1,11 @@
 package lab.epoll.oneshot.kernel;
 
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLERR;
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLHUP;
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLIN;
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLONESHOT;
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLOUT;
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLRDHUP;
+import static lab.epoll.catalog.EpollFlags.EPOLLERR;
+import static lab.epoll.catalog.EpollFlags.EPOLLHUP;
+import static lab.epoll.catalog.EpollFlags.EPOLLIN;
+import static lab.epoll.catalog.EpollFlags.EPOLLONESHOT;
+import static lab.epoll.catalog.EpollFlags.EPOLLOUT;
+import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

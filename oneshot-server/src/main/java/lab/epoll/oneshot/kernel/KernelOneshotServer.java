@@ -1,8 +1,8 @@
 package lab.epoll.oneshot.kernel;
 
-import static lab.epoll.oneshot.kernel.EpollFlags.CLIENT_READ;
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLIN;
-import static lab.epoll.oneshot.kernel.EpollFlags.EPOLLONESHOT;
+import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
+import static lab.epoll.catalog.EpollFlags.EPOLLIN;
+import static lab.epoll.catalog.EpollFlags.EPOLLONESHOT;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.HostPort;
@@ -153,8 +154,10 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 + EpollFlags.describe(clientFlags()) + ", max-events=" + maxEvents;
     }
 
+    /** What a client socket is registered with, and re-armed with while it can read. */
     private int clientFlags() {
-        return oneshot ? CLIENT_READ : CLIENT_READ & ~EPOLLONESHOT;
+        int read = EPOLLIN | EPOLLRDHUP;
+        return oneshot ? read | EPOLLONESHOT : read;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package lab.epoll.oneshot.netty;
 
+import lab.epoll.catalog.EpollFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,25 +44,25 @@ class EpollInToggleTest {
         try (RunningServer server = RunningServer.of(new EchoServer(options, transport), transport.inFlight());
              EchoClient client = EchoClient.connect(server.address())) {
             // Armed: channelActive called read(), so EPOLLIN is in the registration.
-            await().atMost(Duration.ofSeconds(5)).until(() -> registration(client).has(ProcFs.EPOLLIN));
+            await().atMost(Duration.ofSeconds(5)).until(() -> registration(client).has(EpollFlags.EPOLLIN));
             EpollRegistration armed = registration(client);
-            assertThat(armed.has(ProcFs.EPOLLET)).as("Netty's default mode, edge-triggered").isTrue();
-            assertThat(armed.has(ProcFs.EPOLLRDHUP)).isTrue();
-            assertThat(armed.has(ProcFs.EPOLLONESHOT)).as("Netty never asks for EPOLLONESHOT").isFalse();
+            assertThat(armed.has(EpollFlags.EPOLLET)).as("Netty's default mode, edge-triggered").isTrue();
+            assertThat(armed.has(EpollFlags.EPOLLRDHUP)).isTrue();
+            assertThat(armed.has(EpollFlags.EPOLLONESHOT)).as("Netty never asks for EPOLLONESHOT").isFalse();
 
             client.send("ping".getBytes());
             assertThat(workerHasRead.await(10, TimeUnit.SECONDS)).isTrue();
             // A worker holds the read: Netty has removed EPOLLIN with epoll_ctl(MOD); the rest stays.
-            await().atMost(Duration.ofSeconds(5)).until(() -> !registration(client).has(ProcFs.EPOLLIN));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !registration(client).has(EpollFlags.EPOLLIN));
             EpollRegistration disarmed = registration(client);
-            assertThat(disarmed.has(ProcFs.EPOLLRDHUP)).isTrue();
-            assertThat(disarmed.has(ProcFs.EPOLLET)).isTrue();
+            assertThat(disarmed.has(EpollFlags.EPOLLRDHUP)).isTrue();
+            assertThat(disarmed.has(EpollFlags.EPOLLET)).isTrue();
             assertThat(disarmed.epollFd()).isEqualTo(armed.epollFd());
 
             release.countDown();
             assertThat(client.readExactly(4)).isEqualTo("ping".getBytes());
             // The worker's read() re-armed it: EPOLLIN is back.
-            await().atMost(Duration.ofSeconds(5)).until(() -> registration(client).has(ProcFs.EPOLLIN));
+            await().atMost(Duration.ofSeconds(5)).until(() -> registration(client).has(EpollFlags.EPOLLIN));
             assertThat(server.inFlight().violations()).isZero();
         } finally {
             release.countDown();

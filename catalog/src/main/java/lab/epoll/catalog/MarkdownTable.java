@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.List;
  * A GitHub-flavoured Markdown table: a header and rows of cell text, numbers right-aligned. Cells are padded
  * to their column's width so the table also reads as plain text in a diff or a terminal.
  */
-final class MarkdownTable {
+public final class MarkdownTable {
     private final List<String> header;
     private final int textColumns;
     private final List<List<String>> rows = new ArrayList<>();
@@ -15,12 +15,12 @@ final class MarkdownTable {
     /**
      * @param textColumns how many leading columns are labels (left-aligned); the rest hold numbers
      */
-    MarkdownTable(int textColumns, String... header) {
+    public MarkdownTable(int textColumns, String... header) {
         this.header = List.of(header);
         this.textColumns = textColumns;
     }
 
-    MarkdownTable row(List<String> cells) {
+    public MarkdownTable row(List<String> cells) {
         if (cells.size() != header.size()) {
             throw new IllegalArgumentException("row has " + cells.size() + " cells, header " + header.size());
         }
@@ -28,15 +28,11 @@ final class MarkdownTable {
         return this;
     }
 
-    MarkdownTable row(String... cells) {
+    public MarkdownTable row(String... cells) {
         return row(List.of(cells));
     }
 
-    boolean isEmpty() {
-        return rows.isEmpty();
-    }
-
-    String render() {
+    public String render() {
         int[] widths = new int[header.size()];
         for (int c = 0; c < widths.length; c++) {
             widths[c] = Math.max(3, escape(header.get(c)).length());

@@ -1,7 +1,6 @@
-package lab.epoll.jmh.report;
+package lab.epoll.catalog;
 
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * How the report writes numbers: about three significant digits (more would claim a precision a short JMH run
@@ -9,25 +8,21 @@ import java.util.Optional;
  */
 public final class Numbers {
     /** A cell for a metric the trial did not measure (e.g. syscalls when perf could not count). */
-    static final String MISSING = "—";
-    static final String NO_MARGIN = "n/a";
+    public static final String MISSING = "—";
+    public static final String NO_MARGIN = "n/a";
 
     private Numbers() {
     }
 
-    /** {@code 49,316 ± 1,204}, {@code 15.2 ± n/a}; {@link #MISSING} when absent. */
-    static String withError(Optional<Metric> metric) {
-        return metric.map(Numbers::withError).orElse(MISSING);
-    }
-
-    static String withError(Metric metric) {
-        String pattern = pattern(metric.score());
-        String margin = metric.hasError() ? format(pattern, metric.error()) : NO_MARGIN;
-        return format(pattern, metric.score()) + " ± " + margin;
+    /** {@code 49,316 ± 1,204}, or {@code 15.2 ± n/a} when the margin is not finite. */
+    public static String withError(double score, double error) {
+        String pattern = pattern(score);
+        String margin = Double.isFinite(error) ? format(pattern, error) : NO_MARGIN;
+        return format(pattern, score) + " ± " + margin;
     }
 
     /** Relative change from a baseline, e.g. {@code +12.3%}; {@link #MISSING} without a usable baseline. */
-    static String change(double baseline, double value) {
+    public static String change(double baseline, double value) {
         if (!Double.isFinite(baseline) || !Double.isFinite(value) || baseline == 0) {
             return MISSING;
         }
@@ -35,7 +30,7 @@ public final class Numbers {
     }
 
     /** Bytes as a reader says them: 64 B, 512 B, 16 KiB, 1 MiB. */
-    static String bytes(String bytes) {
+    public static String bytes(String bytes) {
         try {
             long n = Long.parseLong(bytes.trim());
             if (n >= 1 << 20 && n % (1 << 20) == 0) {
@@ -51,7 +46,7 @@ public final class Numbers {
     }
 
     /** A count with thousands separators when it is a number, e.g. 10,000 idle connections. */
-    static String count(String count) {
+    public static String count(String count) {
         try {
             return String.format(Locale.ROOT, "%,d", Long.parseLong(count.trim()));
         } catch (NumberFormatException e) {

@@ -1,4 +1,4 @@
-package lab.epoll.testkit;
+package lab.epoll.catalog;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

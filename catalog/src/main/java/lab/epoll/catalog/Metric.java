@@ -1,0 +1,78 @@
+package lab.epoll.catalog;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every number the harness reports about a trial, named once: the label results.json carries, its unit, and
+ * the short header the printed table and PERFORMANCE.md give it. The harness writes these labels, the printed
+ * table and the report read them, so a renamed metric fails to compile instead of showing up as a blank cell.
+ */
+public enum Metric {
+    /** Completed echoes per second, counted by the client: the throughput every comparison starts from. */
+    ECHOES("echoes", "ops/s", "echoes/s"),
+    MIB_PER_S("MiB/s", "MiB/s", "MiB/s"),
+    SERVER_CPU_PER_OP("server.cpu.us/op", "us/op", "srv CPU us/op"),
+    SERVER_CORES("server.cpu.cores", "cores", "srv cores"),
+    CLIENT_CPU_PER_OP("client.cpu.us/op", "us/op", "client CPU us/op"),
+    CLIENT_CORES("client.cpu.cores", "cores", "client cores"),
+    /** Peak resident memory ({@code VmHWM}): the only metric aggregated as a maximum, not a mean. */
+    RSS_PEAK("server.rss.peak.MiB", "MiB", "RSS MiB"),
+    /** Closed-loop round trips: each connection waits for its echo before it sends again. */
+    P50("latency.p50.us", "us", "p50 us"),
+    P99("latency.p99.us", "us", "p99 us"),
+    P999("latency.p999.us", "us", "p99.9 us"),
+    MEAN("latency.mean.us", "us", "mean us"),
+    EPOLL_WAIT("sys.epoll_wait/op", "calls/op", "epoll_wait/op"),
+    POLL("sys.poll/op", "calls/op", "poll/op"),
+    READ("sys.read/op", "calls/op", "read/op"),
+    WRITE("sys.write/op", "calls/op", "write/op"),
+    EPOLL_CTL("sys.epoll_ctl/op", "calls/op", "epoll_ctl/op"),
+    SYSCALLS_TOTAL("sys.total/op", "calls/op", "syscalls/op"),
+    EVENTS_PER_WAIT("events/wait", "events", "events/wait");
+
+    /** The syscall kinds perf counts, in the order an echo meets them: wait, then read, write, re-arm. */
+    public static final List<Metric> SYSCALL_KINDS = List.of(EPOLL_WAIT, POLL, READ, WRITE, EPOLL_CTL);
+
+    private final String label;
+    private final String unit;
+    private final String header;
+
+    Metric(String label, String unit, String header) {
+        this.label = label;
+        this.unit = unit;
+        this.header = header;
+    }
+
+    /** The name in results.json, e.g. {@code latency.p99.us}. */
+    public String label() {
+        return label;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    /** The column header in tables, e.g. {@code p99 us}. */
+    public String header() {
+        return header;
+    }
+
+    /** Whether iterations combine by taking the maximum (a peak) rather than the mean. */
+    public boolean isPeak() {
+        return this == RSS_PEAK;
+    }
+
+    /** For syscall metrics, the syscall's name: {@code sys.epoll_wait/op} is {@code epoll_wait}. */
+    public String syscallName() {
+        if (!label.startsWith("sys.")) {
+            throw new IllegalStateException(this + " is not a syscall metric");
+        }
+        return label.substring("sys.".length(), label.length() - "/op".length());
+    }
+
+    public static Optional<Metric> byLabel(String label) {
+        return Arrays.stream(values()).filter(m -> m.label.equals(label)).findFirst();
+    }
+}

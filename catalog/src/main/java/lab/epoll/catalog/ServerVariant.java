@@ -1,0 +1,176 @@
+package lab.epoll.catalog;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One way of running the echo server, and the one list of them: the behaviour suite, the benchmark harness and
+ * the report all read {@link #all()}, so adding a variant is one entry here plus its module. Everything a test or
+ * a chart needs to know about a variant is a field, never guessed from its name, jar or flags.
+ *
+ * @param name         short name used in test and benchmark output, e.g. {@code et}
+ * @param jar          the runnable jar, relative to the lab's root
+ * @param jvmArgs      extra JVM flags for this variant
+ * @param serverArgs   extra server flags for this variant
+ * @param transport    how the server waits for readiness, and whether it needs Netty's native library
+ * @param registration the epoll flags accepted sockets must be registered with
+ * @param nettyVersion the Netty line inside the jar, e.g. {@code 4.1}
+ * @param features     which of the lab's server features the variant has
+ */
+public record ServerVariant(String name, String jar, List<String> jvmArgs, List<String> serverArgs,
+                            Transport transport, Registration registration, String nettyVersion,
+                            Set<Feature> features) {
+
+    private static final String NETTY_4_1 = "4.1";
+
+    public static final ServerVariant LT = new ServerVariant("lt", "lt-server/target/lt-server.jar",
+            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1, Feature.ALL);
+    public static final ServerVariant ET = new ServerVariant("et", "et-server/target/et-server.jar",
+            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1, Feature.ALL);
+    /**
+     * ONESHOT emulated on Netty: AUTO_READ off, reads handed to a worker pool. Sockets keep Netty's default
+     * registration, EPOLLET (fdinfo shows EPOLLET|EPOLLRDHUP, plus EPOLLIN while a read is pending), never
+     * EPOLLONESHOT.
+     */
+    public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "netty"),
+            Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1, Feature.ALL);
+    /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
+    public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"),
+            Transport.LAB_EPOLL, Registration.ONESHOT, NETTY_4_1, Feature.ALL);
+    /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
+    public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
+            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
+            Transport.JDK_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1, Feature.ALL);
+    /** Baseline: Netty's NIO transport on the JDK's poll(2) selector: no epoll instance at all. */
+    public static final ServerVariant NIO_POLL = new ServerVariant("nio-poll", "nio-server/target/nio-server.jar",
+            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"), List.of(),
+            Transport.JDK_POLL, Registration.NONE, NETTY_4_1, Feature.ALL);
+
+    private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, NIO_EPOLL, NIO_POLL);
+
+    public ServerVariant {
+        jvmArgs = List.copyOf(jvmArgs);
+        serverArgs = List.copyOf(serverArgs);
+        features = features.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(features));
+    }
+
+    /** Every variant the lab has, in the order tables and charts list them. */
+    public static List<ServerVariant> all() {
+        return ALL;
+    }
+
+    /** The names of {@link #all()}, in order. */
+    public static List<String> names() {
+        return ALL.stream().map(ServerVariant::name).toList();
+    }
+
+    /** Looks a variant up by its short name, e.g. {@code et}. */
+    public static ServerVariant named(String name) {
+        return ALL.stream().filter(v -> v.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no variant '" + name + "'; known: " + names()));
+    }
+
+    /** Whether the server waits in an epoll instance (every variant but the poll(2) baseline, so far). */
+    public boolean usesEpoll() {
+        return transport.usesEpoll();
+    }
+
+    /** Whether the jar needs Netty's native library, and so refuses to start without it. */
+    public boolean nativeTransport() {
+        return transport.nativeLibrary();
+    }
+
+    /** Whether accepted sockets must carry {@code EPOLLET}. */
+    public boolean epollet() {
+        return registration == Registration.EDGE_TRIGGERED;
+    }
+
+    /** Whether accepted sockets must carry {@code EPOLLONESHOT}. */
+    public boolean oneshot() {
+        return registration == Registration.ONESHOT;
+    }
+
+    public boolean has(Feature feature) {
+        return features.contains(feature);
+    }
+
+    /** The same jar and capabilities with other fixed server flags, e.g. none, to see the jar's own defaults. */
+    public ServerVariant withServerArgs(List<String> args) {
+        return new ServerVariant(name, jar, jvmArgs, args, transport, registration, nettyVersion, features);
+    }
+
+    /** The command name the jar prints in its messages, e.g. {@code lt-server}. */
+    public String commandName() {
+        return Path.of(jar).getFileName().toString().replaceFirst("\\.jar$", "");
+    }
+
+    public Path jarPath() {
+        Path path = LabPaths.root().resolve(jar);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException(path + " does not exist: build it first (mvn -B package, or mvn -B verify)");
+        }
+        return path;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** How a variant waits for readiness. */
+    public enum Transport {
+        /** Netty's native epoll transport ({@code EpollEventLoop}). */
+        NETTY_EPOLL(true, true),
+        /** The lab's own epoll loop, on Netty's JNI bindings. */
+        LAB_EPOLL(true, true),
+        /** Netty's NIO transport on the JDK's epoll selector. */
+        JDK_EPOLL(true, false),
+        /** Netty's NIO transport on the JDK's poll(2) selector. */
+        JDK_POLL(false, false);
+
+        private final boolean usesEpoll;
+        private final boolean nativeLibrary;
+
+        Transport(boolean usesEpoll, boolean nativeLibrary) {
+            this.usesEpoll = usesEpoll;
+            this.nativeLibrary = nativeLibrary;
+        }
+
+        public boolean usesEpoll() {
+            return usesEpoll;
+        }
+
+        public boolean nativeLibrary() {
+            return nativeLibrary;
+        }
+    }
+
+    /** The epoll flags on an accepted socket's registration, as {@code /proc/PID/fdinfo} must show them. */
+    public enum Registration {
+        LEVEL_TRIGGERED,
+        EDGE_TRIGGERED,
+        /** Level-triggered with {@code EPOLLONESHOT}: disarmed by the kernel on every event. */
+        ONESHOT,
+        /** No epoll registration at all. */
+        NONE
+    }
+
+    /** The lab's server features beyond echoing; the behaviour suite skips a behaviour a variant lacks. */
+    public enum Feature {
+        /** {@code stopped:} counters and {@code --stats-interval}. */
+        COUNTERS,
+        /** {@code --idle-timeout}. */
+        IDLE_TIMEOUT,
+        /** {@code --max-connections}. */
+        CONNECTION_LIMIT,
+        /** {@code --write-buffer-low/high}: reading pauses while the echo is unsent. */
+        BACKPRESSURE;
+
+        static final Set<Feature> ALL = EnumSet.allOf(Feature.class);
+    }
+}
