@@ -1,5 +1,6 @@
 package lab.epoll.catalog;
 
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -8,17 +9,41 @@ public final class LabPaths {
     private LabPaths() {
     }
 
-    /** {@code -Dlab.root} (Maven sets it for tests and the harness), else the nearest parent with the root pom. */
+    /**
+     * {@code -Dlab.root} (Maven sets it for tests and the harness), else the nearest parent of the working
+     * directory with the root pom, else the nearest parent of the jar this class was loaded from (so
+     * {@code java -jar jmh/target/benchmarks.jar} finds the server jars from anywhere).
+     */
     public static Path root() {
         String property = System.getProperty("lab.root");
         if (property != null && !property.isBlank()) {
             return Path.of(property).toAbsolutePath().normalize();
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        Path found = rootAbove(Path.of("").toAbsolutePath());
+        if (found == null) {
+            found = rootAbove(codeLocation());
+        }
+        if (found == null) {
+            throw new IllegalStateException("cannot find the lab's root directory; set -Dlab.root");
+        }
+        return found;
+    }
+
+    private static Path rootAbove(Path start) {
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("lt-server")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the lab's root directory; set -Dlab.root");
+        return null;
+    }
+
+    private static Path codeLocation() {
+        try {
+            return Path.of(LabPaths.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toAbsolutePath();
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 }

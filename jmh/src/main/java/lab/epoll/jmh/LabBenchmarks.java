@@ -13,9 +13,11 @@ import java.util.List;
 import lab.epoll.jmh.bench.BulkStreamBenchmark;
 import lab.epoll.jmh.bench.EchoBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
+import lab.epoll.jmh.compare.PairedComparison;
 import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
 import lab.epoll.jmh.report.PerformanceReport;
+import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.ServerVariant;
 import org.openjdk.jmh.results.RunResult;
@@ -32,9 +34,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * table; JMH's JSON goes to {@code jmh/target/results.json}.
  *
  * <p>Arguments: {@code --quick} (the default: a few minutes), {@code --full} (the whole matrix),
- * {@code --tuning} (one server option at a time, into {@code jmh/target/tuning.json}), and any of
- * JMH's own options, which win over the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3},
- * {@code -i 10}, {@code -prof ...}, {@code -rff other.json}.
+ * {@code --tuning} (one server option at a time, into {@code jmh/target/tuning.json}), {@code --compare A,B}
+ * (paired trials, ratios with intervals: {@link PairedComparison}), and any of JMH's own options, which win over
+ * the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3}, {@code -i 10}, {@code -prof ...},
+ * {@code -rff other.json}. Every trial runs the server and the client on disjoint CPUs ({@link CpuSet}).
  *
  * <p>{@code --report [path/to/results.json]} runs no benchmark: it turns a finished run's JSON (by default
  * {@code jmh/target/results.json}) into PERFORMANCE.md's tables and the charts under docs/ ({@link PerformanceReport}).
@@ -59,40 +62,94 @@ public final class LabBenchmarks {
         boolean full = jmhArgs.remove("--full");
         boolean tuning = jmhArgs.remove("--tuning");
         jmhArgs.remove("--quick");
+        String compare;
+        int pairs;
+        try {
+            compare = takeValue(jmhArgs, "--compare");
+            String pairsText = takeValue(jmhArgs, "--pairs");
+            pairs = pairsText == null ? PairedComparison.DEFAULT_PAIRS : Integer.parseInt(pairsText);
+            if (pairs < 2 || pairs > 100) {
+                throw new IllegalArgumentException("--pairs must be 2..100, not " + pairs);
+            }
+        } catch (NumberFormatException e) {
+            usageError("--pairs takes a number of pairs, e.g. --pairs 5");
+            return;
+        } catch (IllegalArgumentException e) {
+            usageError(e.getMessage());
+            return;
+        }
         if (jmhArgs.contains("--help")) {
-            System.out.println("usage: mvn -pl jmh exec:java -Dexec.args=\"[--quick|--full] [JMH options]\"\n"
-                    + "       mvn -pl jmh exec:java -Dexec.args=\"--report [path/to/results.json]\"\n"
-                    + "  --quick  the default: every variant, fewer parameters and short iterations\n"
-                    + "  --full   every variant over the whole parameter matrix\n"
-                    + "  --tuning one server option at a time on lt and et (50 clients, 512 B), into tuning.json\n"
-                    + "  --report no benchmark: write PERFORMANCE.md's tables and docs/*.png from a run's JSON\n"
-                    + "           (default jmh/target/results.json)\n"
-                    + "JMH's options (e.g. -p clients=1000, -f 2, -i 5, a benchmark regex) override the defaults;"
-                    + " -h lists them.");
+            System.out.println(USAGE);
             return;
         }
         CommandLineOptions user;
         try {
             user = new CommandLineOptions(jmhArgs.toArray(String[]::new));
         } catch (CommandLineOptionException e) {
-            System.err.println("jmh: " + e.getMessage());
-            System.exit(2);
+            usageError(e.getMessage());
             return;
         }
-        if (user.shouldHelp() || user.shouldList()) {
+        if (user.shouldHelp()) {
+            System.out.println(USAGE);
+            System.out.println();
+            user.showHelp();
+            return;
+        }
+        if (user.shouldList()) {
             new Runner(user).list();
+            return;
+        }
+        if (user.shouldListWithParams()) {
+            new Runner(user).listWithParams(user);
+            return;
+        }
+        if (user.shouldListProfilers()) {
+            user.listProfilers();
+            return;
+        }
+        if (user.shouldListResultFormats()) {
+            user.listResultFormats();
             return;
         }
         useProjectClasspathInForks();
 
+        CpuSet[] layout = CpuSet.defaultServerAndClient(Runtime.getRuntime().availableProcessors());
+        String noPerf = PerfStat.availability();
+        String perfLine = noPerf == null ? "syscalls counted with perf" : "no syscall counts: " + noPerf;
+        if (compare != null) {
+            List<String> variants = Arrays.asList(compare.split(","));
+            if (variants.size() != 2 || variants.get(0).equals(variants.get(1))) {
+                usageError("--compare takes two different variants, e.g. --compare lt,et");
+                return;
+            }
+            for (String variant : variants) {
+                if (!ServerVariant.names().contains(variant)) {
+                    usageError("--compare: no variant '" + variant + "'; known: " + ServerVariant.names());
+                    return;
+                }
+            }
+            ChainedOptionsBuilder options = baseOptions(user, layout);
+            if (user.getIncludes().isEmpty()) {
+                options.include(EchoBenchmark.class.getSimpleName() + "\\.");
+            }
+            defaultParam(options, user, "clients", "50");
+            defaultParam(options, user, "payload", "512");
+            defaultIterations(options, user, 1, 3, 3, 2);
+            System.out.println("[lab] compare " + variants.get(0) + " and " + variants.get(1) + ", " + pairs
+                    + " pairs; " + perfLine);
+            Path out = LabPaths.root().resolve("jmh/target/compare");
+            try {
+                PairedComparison.run(options, variants.get(0), variants.get(1), pairs, out);
+            } catch (IllegalArgumentException e) {
+                usageError(e.getMessage());
+                return;
+            }
+            return;
+        }
+
         Path results = LabPaths.root().resolve(tuning ? "jmh/target/tuning.json" : "jmh/target/results.json");
         Files.createDirectories(results.getParent());
-        ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
-                .threads(1)
-                .shouldFailOnError(true)
-                .jvmArgsAppend("-Dlab.root=" + LabPaths.root(), "-Xms1g", "-Xmx1g",
-                        "-Dio.netty.leakDetection.level=disabled")
-                .addProfiler(ServerMetricsProfiler.class);
+        ChainedOptionsBuilder options = baseOptions(user, layout);
         if (tuning) {
             if (user.getIncludes().isEmpty()) {
                 options.include(EchoBenchmark.class.getSimpleName());
@@ -118,20 +175,11 @@ public final class LabBenchmarks {
                 defaultParam(options, user, "idle", "0", "10000");
             }
         }
-        if (!user.getForkCount().hasValue()) {
-            options.forks(1);
-        }
-        if (!user.getWarmupIterations().hasValue()) {
-            options.warmupIterations(full ? 2 : 1);
-        }
-        if (!user.getWarmupTime().hasValue()) {
-            options.warmupTime(TimeValue.seconds(full ? 3 : 2));
-        }
-        if (!user.getMeasurementIterations().hasValue()) {
-            options.measurementIterations(full ? 5 : 2);
-        }
-        if (!user.getMeasurementTime().hasValue()) {
-            options.measurementTime(TimeValue.seconds(full ? 4 : 2));
+        // Three measured iterations at least: with two, JMH cannot give a score an error margin.
+        if (full) {
+            defaultIterations(options, user, 2, 3, 5, 3);
+        } else {
+            defaultIterations(options, user, 1, 2, 3, 2);
         }
         if (!user.getResult().hasValue()) {
             options.result(results.toString());
@@ -140,13 +188,87 @@ public final class LabBenchmarks {
             options.resultFormat(ResultFormatType.JSON);
         }
 
-        String noPerf = PerfStat.availability();
-        System.out.println("[lab] " + (tuning ? "tuning" : full ? "full" : "quick") + " run; server JVMs: see the serverJvm parameter; "
-                + (noPerf == null ? "syscalls counted with perf" : "no syscall counts: " + noPerf));
-        Collection<RunResult> run = new Runner(options.build()).run();
+        boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter("variant").orElse(List.of()).isEmpty();
+        String run = tuning ? "tuning run" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
+        System.out.println("[lab] " + run + "; server on CPUs " + shown(user, "serverCpus", layout[0])
+                + ", client on CPUs " + shown(user, "clientCpus", layout[1]) + "; server JVMs: see the serverJvm"
+                + " parameter; " + perfLine);
+        Collection<RunResult> runResults = new Runner(options.build()).run();
         System.out.println();
-        System.out.println(ResultsTable.markdown(run));
+        System.out.println(ResultsTable.markdown(runResults));
         System.out.println("[lab] JMH results: " + (user.getResult().hasValue() ? user.getResult().get() : results));
+    }
+
+    static final String USAGE = "usage: mvn -pl jmh exec:java -Dexec.args=\"[--quick|--full|--tuning] [JMH options]\"\n"
+            + "       mvn -pl jmh exec:java -Dexec.args=\"--compare A,B [--pairs N] [JMH options]\"\n"
+            + "       java -jar jmh/target/benchmarks.jar [the same arguments]\n"
+            + "  --quick   the default: every variant, fewer parameters and short iterations\n"
+            + "  --full    every variant over the whole parameter matrix\n"
+            + "  --tuning  one server option at a time on lt and et (50 clients, 512 B), into tuning.json\n"
+            + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
+            + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
+            + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + ")\n"
+            + "Server and client run on disjoint CPUs: -p serverCpus=LIST -p clientCpus=LIST (taskset syntax, or\n"
+            + "'all' for no pinning; default on this machine: the upper half for the server, the rest for the client).\n"
+            + "-p target=HOST:PORT measures a server the harness did not start (client-side metrics only).\n"
+            + "JMH's options (a benchmark regex, -p clients=1000, -f 2, -i 5, -prof ...) override the defaults;\n"
+            + "-l lists the benchmarks, -lp with their parameters, -h JMH's help.";
+
+    /** What every run shares: one thread, fail on error, the profiler, the default CPU layout. */
+    private static ChainedOptionsBuilder baseOptions(CommandLineOptions user, CpuSet[] layout) {
+        ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
+                .threads(1)
+                .shouldFailOnError(true)
+                .jvmArgsAppend("-Dlab.root=" + LabPaths.root(), "-Xms1g", "-Xmx1g",
+                        "-Dio.netty.leakDetection.level=disabled")
+                .addProfiler(ServerMetricsProfiler.class);
+        defaultParam(options, user, "serverCpus", layout[0].text());
+        defaultParam(options, user, "clientCpus", layout[1].text());
+        if (!user.getForkCount().hasValue()) {
+            options.forks(1);
+        }
+        return options;
+    }
+
+    private static void defaultIterations(ChainedOptionsBuilder options, CommandLineOptions user, int warmups,
+                                          int warmupSeconds, int iterations, int iterationSeconds) {
+        if (!user.getWarmupIterations().hasValue()) {
+            options.warmupIterations(warmups);
+        }
+        if (!user.getWarmupTime().hasValue()) {
+            options.warmupTime(TimeValue.seconds(warmupSeconds));
+        }
+        if (!user.getMeasurementIterations().hasValue()) {
+            options.measurementIterations(iterations);
+        }
+        if (!user.getMeasurementTime().hasValue()) {
+            options.measurementTime(TimeValue.seconds(iterationSeconds));
+        }
+    }
+
+    private static String shown(CommandLineOptions user, String param, CpuSet fallback) {
+        return user.getParameter(param).hasValue() ? String.join("|", user.getParameter(param).get())
+                : fallback.text();
+    }
+
+    /** Removes {@code name VALUE} from the arguments and returns VALUE, or null when absent. */
+    private static String takeValue(List<String> args, String name) {
+        int at = args.indexOf(name);
+        if (at < 0) {
+            return null;
+        }
+        if (at + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = args.get(at + 1);
+        args.subList(at, at + 2).clear();
+        return value;
+    }
+
+    /** One line and exit code 2, for a mistake on the command line. */
+    private static void usageError(String message) {
+        System.err.println("jmh: " + message + " (see --help)");
+        System.exit(2);
     }
 
     private static void defaultParam(ChainedOptionsBuilder options, CommandLineOptions user, String name,

@@ -3,67 +3,44 @@ package lab.epoll.jmh;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
-import lab.epoll.catalog.Numbers;
-import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.results.Result;
+import lab.epoll.catalog.Saturation;
 import org.openjdk.jmh.results.RunResult;
 
-/** The compact Markdown table the harness prints after a run: one row per trial, the numbers that compare. */
+/**
+ * The compact Markdown table the harness prints after a run: one row per trial, the numbers that compare, and
+ * which side was saturated (a client-bound row measured the client, not the server).
+ */
 public final class ResultsTable {
     private static final List<Metric> METRICS = List.of(Metric.P50, Metric.P99, Metric.P999,
-            Metric.SERVER_CPU_PER_OP, Metric.EPOLL_WAIT, Metric.POLL, Metric.READ, Metric.WRITE, Metric.EPOLL_CTL,
-            Metric.EVENTS_PER_WAIT, Metric.SERVER_CORES, Metric.CLIENT_CORES, Metric.RSS_PEAK);
+            Metric.SERVER_CPU_PER_OP, Metric.CLIENT_CPU_PER_OP, Metric.EPOLL_WAIT, Metric.POLL, Metric.READ,
+            Metric.WRITE, Metric.EPOLL_CTL, Metric.EVENTS_PER_WAIT, Metric.SERVER_CORES, Metric.CLIENT_CORES,
+            Metric.RSS_PEAK);
 
     private ResultsTable() {
     }
 
     public static String markdown(Collection<RunResult> results) {
-        List<String> header = new ArrayList<>(List.of("benchmark", "variant", "scenario", "ops/s", "±"));
-        for (Metric metric : METRICS) {
-            header.add(metric.header());
-        }
-        StringBuilder out = new StringBuilder();
-        row(out, header);
-        row(out, header.stream().map(h -> "---").toList());
+        List<String> header = new ArrayList<>(List.of("benchmark", "variant", "scenario",
+                Metric.ECHOES.header() + " ± 99.9%", "bound"));
+        METRICS.forEach(metric -> header.add(metric.header()));
+        MarkdownTable table = new MarkdownTable(3, header.toArray(String[]::new));
+        int unusable = 0;
         for (RunResult run : results) {
-            BenchmarkParams params = run.getParams();
-            Result primary = run.getPrimaryResult();
-            Map<String, Result> secondary = run.getSecondaryResults();
-            List<String> cells = new ArrayList<>();
-            String benchmark = params.getBenchmark();
-            cells.add(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1));
-            cells.add(params.getParam("variant"));
-            cells.add(scenario(params));
-            cells.add(number(primary.getScore()));
-            cells.add(number(primary.getScoreError()));
-            for (Metric metric : METRICS) {
-                Result r = secondary.get(metric.label());
-                cells.add(r == null ? "" : number(r.getScore()));
-            }
-            row(out, cells);
+            TrialSummary trial = TrialSummary.of(run);
+            List<String> cells = new ArrayList<>(List.of(trial.benchmark(), trial.variant(), trial.scenario(),
+                    trial.withError(Metric.ECHOES), trial.saturation().cell()));
+            METRICS.forEach(metric -> cells.add(trial.rounded(metric)));
+            table.row(cells);
+            unusable += trial.saturation().usable() ? 0 : 1;
         }
-        return out.toString();
-    }
-
-    /** The parameters that vary within a benchmark, e.g. {@code clients=50 payload=512}. */
-    private static String scenario(BenchmarkParams params) {
-        List<String> parts = new ArrayList<>();
-        for (String key : params.getParamsKeys()) {
-            if (!key.equals("variant") && !key.equals("serverJvm")
-                    && !(key.equals("serverArgs") && params.getParam(key).isEmpty())) {
-                parts.add(key + "=" + params.getParam(key));
-            }
+        String text = table.render();
+        if (unusable > 0) {
+            text += "\n" + unusable + " trial(s) were client-bound (the client used over "
+                    + Math.round(Saturation.BUSY * 100) + "% of its CPUs, the server did not): they measured the client,"
+                    + " not the server, and no verdict may use them.\n";
         }
-        return String.join(" ", parts);
-    }
-
-    private static String number(double value) {
-        return Double.isNaN(value) ? "" : Numbers.rounded(value);
-    }
-
-    private static void row(StringBuilder out, List<String> cells) {
-        out.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        return text;
     }
 }

@@ -72,6 +72,14 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** Like {@link #start(ServerVariant, List, String...)}, with {@code java ...} run through {@code commandPrefix}. */
+    public static ServerProcess startWrapped(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
+                                             String... serverArgs) {
+        ServerProcess server = launchWrapped(commandPrefix, variant, jvmArgs, serverArgs);
+        server.awaitListening(Duration.ofSeconds(30));
+        return server;
+    }
+
     /** Like {@link #launch}, with {@code java ...} run as the arguments of {@code commandPrefix}. */
     public static ServerProcess launchWrapped(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
                                               String... serverArgs) {

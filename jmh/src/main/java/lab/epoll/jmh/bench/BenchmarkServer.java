@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import lab.epoll.testkit.ServerProcess;
+import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.ServerVariant;
 
 /**
@@ -27,9 +28,19 @@ public final class BenchmarkServer implements AutoCloseable {
      * the given extra server options, e.g. {@code --busy-poll 50us} for a tuning run.
      */
     public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs) {
+        return start(variant, jvmFlags, serverArgs, CpuSet.parse(CpuSet.ALL));
+    }
+
+    /**
+     * As {@link #start(ServerVariant, String, String)}, on the given CPUs ({@code taskset -c}). The JVM sees only
+     * those CPUs, so the server's defaults that follow the core count (event loops, workers) follow them too.
+     */
+    public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs, CpuSet cpus) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--idle-timeout", "0", "--shutdown-grace", "5s"));
         args.addAll(split(serverArgs));
-        return new BenchmarkServer(ServerProcess.start(variant, split(jvmFlags), args.toArray(String[]::new)));
+        List<String> prefix = cpus.pinned() ? List.of("taskset", "-c", cpus.text()) : List.of();
+        return new BenchmarkServer(ServerProcess.startWrapped(prefix, variant, split(jvmFlags),
+                args.toArray(String[]::new)));
     }
 
     private static List<String> split(String flags) {

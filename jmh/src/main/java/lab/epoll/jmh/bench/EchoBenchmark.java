@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Scope;
  * of each mode shows. With a thousand clients each wake-up finds many ready sockets, and what matters is the
  * work per ready socket: how many {@code read}s each mode spends before it knows a socket is drained.
  *
- * <p>The score is echoes per second; latency percentiles (from every round trip, recorded by the client) and
- * the server's CPU and syscalls per echo come from {@code ServerMetricsProfiler}.
+ * <p>The score is echoes per second ({@link EchoCounter}); closed-loop round-trip percentiles (every round trip,
+ * recorded by the client) and the server's CPU and syscalls per echo come from {@code ServerMetricsProfiler}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,7 +45,7 @@ public class EchoBenchmark extends ServerTrial {
     }
 
     @Benchmark
-    public void echo() throws InterruptedException {
-        load.awaitCompletion();
+    public void echo(EchoCounter counter) throws InterruptedException {
+        counter.tick(load);
     }
 }

@@ -41,7 +41,7 @@ public class IdleConnectionsBenchmark extends ServerTrial {
     }
 
     @Benchmark
-    public void echoAmongIdleConnections() throws InterruptedException {
-        load.awaitCompletion();
+    public void echoAmongIdleConnections(EchoCounter counter) throws InterruptedException {
+        counter.tick(load);
     }
 }

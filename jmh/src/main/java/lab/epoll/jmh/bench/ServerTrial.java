@@ -1,9 +1,10 @@
 package lab.epoll.jmh.bench;
 
 import java.net.InetSocketAddress;
+import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.load.EchoLoad;
 import lab.epoll.jmh.metrics.MeasuredTrial;
-import lab.epoll.catalog.ServerVariant;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -12,9 +13,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What every benchmark shares: one server process per trial, one closed-loop client, the load paused between
- * iterations, and the trial registered with {@code ServerMetricsProfiler} so it can measure the server from the
- * outside. A benchmark only says how many connections it opens and how big its payload is.
+ * What every benchmark shares: one server process per trial pinned to its own CPUs, one closed-loop client pinned
+ * to the rest, the load paused between iterations, and the trial registered with {@code ServerMetricsProfiler} so
+ * it can measure the server from the outside. A benchmark only says how many connections it opens and how big
+ * its payload is.
  */
 @State(Scope.Benchmark)
 public abstract class ServerTrial {
@@ -33,6 +35,21 @@ public abstract class ServerTrial {
     @Param({""})
     public String serverArgs;
 
+    /** The server's CPUs ({@code taskset -c} syntax, or {@code all}); the harness passes this machine's default. */
+    @Param({})
+    public String serverCpus;
+
+    /** The client's CPUs, disjoint from the server's; the harness passes this machine's default. */
+    @Param({})
+    public String clientCpus;
+
+    /**
+     * {@code HOST:PORT} of a server the harness did not start, e.g. on another machine: only client-side metrics
+     * are measured, and {@code variant} is only a label. Empty: start {@code variant}'s jar.
+     */
+    @Param({""})
+    public String target;
+
     private BenchmarkServer server;
     protected EchoLoad load;
 
@@ -44,19 +61,35 @@ public abstract class ServerTrial {
 
     @Setup(Level.Trial)
     public void startServer() throws InterruptedException {
-        server = BenchmarkServer.start(ServerVariant.named(variant), serverJvm, serverArgs);
+        CpuSet serverSet = CpuSet.parse(serverCpus);
+        CpuSet clientSet = CpuSet.parse(clientCpus);
+        if (serverSet.pinned() && clientSet.pinned() && serverSet.overlaps(clientSet)) {
+            throw new IllegalArgumentException("serverCpus=" + serverSet + " and clientCpus=" + clientSet
+                    + " overlap: the client would compete with the server it measures");
+        }
+        ClientPinning.pinThisJvm(clientSet);
+        InetSocketAddress address;
+        if (target.isBlank()) {
+            server = BenchmarkServer.start(ServerVariant.named(variant), serverJvm, serverArgs, serverSet);
+            address = server.address();
+        } else {
+            address = External.address(target);
+        }
         try {
             load = new EchoLoad(payloadLength());
-            connect(load, server.address());
+            connect(load, address);
         } catch (RuntimeException | InterruptedException e) {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
             throw e;
         }
-        MeasuredTrial.begin(server.pid(), load);
+        MeasuredTrial.begin(server == null ? MeasuredTrial.NO_SERVER : server.pid(), load);
     }
 
     @Setup(Level.Iteration)
     public void resumeLoad() {
+        MeasuredTrial.startIteration();
         load.resume();
     }
 
@@ -71,9 +104,36 @@ public abstract class ServerTrial {
         MeasuredTrial.end();
         try {
             load.close();
-            server.stop();
+            if (server != null) {
+                server.stop();
+            }
         } finally {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** Parses {@code target}. */
+    static final class External {
+        private External() {
+        }
+
+        static InetSocketAddress address(String target) {
+            int colon = target.lastIndexOf(':');
+            try {
+                if (colon <= 0) {
+                    throw new NumberFormatException();
+                }
+                String host = target.substring(0, colon).replaceAll("^\\[|\\]$", "");
+                int port = Integer.parseInt(target.substring(colon + 1));
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return new InetSocketAddress(host, port);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("target '" + target + "' is not HOST:PORT");
+            }
         }
     }
 }

@@ -10,13 +10,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -24,22 +25,27 @@ import org.HdrHistogram.Recorder;
 /**
  * A closed-loop echo client: each of C connections sends one payload, waits for all of it to come back, records
  * the round trip and sends again. One Netty epoll event loop drives every connection, so even a thousand
- * connections cost the client one thread.
+ * connections cost the client one thread, and nothing else is in the request path: the loop counts completed
+ * echoes itself ({@link #completed()}) and the benchmark thread only reads the count now and then, so no
+ * thread is woken per echo.
  *
- * <p>The benchmark thread consumes completions ({@link #awaitCompletion()}), so JMH counts one operation per
- * echoed payload. Between iterations the load is {@link #pause() paused}: connections finish what is in flight
- * and park, so completions cannot pile up while JMH is not counting.
+ * <p>Between iterations the load is {@link #pause() paused}: connections finish what is in flight and park.
  */
 public final class EchoLoad implements AutoCloseable {
     private final EventLoopGroup group;
     private final ByteBuf payload;
     private final int payloadLength;
-    private final Semaphore completions = new Semaphore(0);
+    /** Echoes completed since the load was created; written by the client's one event loop thread only. */
+    private final AtomicLong completed = new AtomicLong();
     // Round trips from 1 us to 60 s at 3 significant digits.
     private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     private final List<Channel> active = new ArrayList<>();
     private final List<Channel> idle = new ArrayList<>();
+    private static final int MIN_READ = 64;
+    private static final int MAX_READ = 64 * 1024;
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
     private volatile boolean running;
+    private long lastProgressNanos = System.nanoTime();
 
     public EchoLoad(int payloadLength) {
         this.group = new EpollEventLoopGroup(1, new DefaultThreadFactory("echo-load", true));
@@ -64,6 +70,10 @@ public final class EchoLoad implements AutoCloseable {
     private List<Channel> connect(InetSocketAddress server, int count, boolean echoing) throws InterruptedException {
         Bootstrap bootstrap = new Bootstrap().group(group).channel(EpollSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                // A buffer larger than the echo (up to 64 KiB): one short read takes it all, and a short read tells Netty
+                // the socket is drained, so no read is spent learning it is empty.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                        Math.min(MAX_READ, Math.max(MIN_READ, Integer.highestOneBit(payloadLength) << 1))))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -86,7 +96,6 @@ public final class EchoLoad implements AutoCloseable {
 
     /** Starts (or restarts) the closed loop: every parked connection sends its next payload. */
     public void resume() {
-        completions.drainPermits();
         running = true;
         for (Channel channel : active) {
             RoundTrip trip = channel.pipeline().get(RoundTrip.class);
@@ -99,11 +108,26 @@ public final class EchoLoad implements AutoCloseable {
         running = false;
     }
 
-    /** Blocks until one more payload has come back in full; one JMH operation. */
-    public void awaitCompletion() throws InterruptedException {
-        if (!completions.tryAcquire(30, TimeUnit.SECONDS)) {
+    /** Echoes completed so far, in full. */
+    public long completed() {
+        return completed.get();
+    }
+
+    /**
+     * Sleeps {@code millis} and returns {@link #completed()}; fails when no echo at all completed for 30 s, so a
+     * server that stopped serving ends the trial instead of hanging it.
+     */
+    public long sleepAndCount(long millis) throws InterruptedException {
+        long before = completed.get();
+        Thread.sleep(millis);
+        long after = completed.get();
+        long now = System.nanoTime();
+        if (after != before || !running) {
+            lastProgressNanos = now;
+        } else if (now - lastProgressNanos > STALL_NANOS) {
             throw new IllegalStateException("no echo completed for 30 s: is the server still serving?");
         }
+        return after;
     }
 
     /** Round trips recorded since the last call, in nanoseconds. */
@@ -133,6 +157,11 @@ public final class EchoLoad implements AutoCloseable {
 
     /** One connection's loop: send, count the echo back, record, repeat while running. */
     private final class RoundTrip extends ChannelInboundHandlerAdapter {
+        /**
+         * This connection's view of the shared payload, rewound for each send instead of allocated: the closed
+         * loop sends again only after the whole echo came back, so the previous write is long finished with it.
+         */
+        private final ByteBuf view = payload.duplicate();
         private ChannelHandlerContext ctx;
         private long sentAt;
         private int received;
@@ -153,7 +182,7 @@ public final class EchoLoad implements AutoCloseable {
             inFlight = true;
             received = 0;
             sentAt = System.nanoTime();
-            ctx.writeAndFlush(payload.duplicate(), ctx.voidPromise());
+            ctx.writeAndFlush(view.readerIndex(0), ctx.voidPromise());
         }
 
         @Override
@@ -164,7 +193,7 @@ public final class EchoLoad implements AutoCloseable {
             if (received >= payloadLength) {
                 latencies.recordValue(Math.min(System.nanoTime() - sentAt, TimeUnit.SECONDS.toNanos(60)));
                 inFlight = false;
-                completions.release();
+                completed.lazySet(completed.get() + 1); // one writer: the loop's own thread
                 if (running) {
                     send();
                 }

@@ -3,18 +3,22 @@ package lab.epoll.jmh.metrics;
 import lab.epoll.jmh.load.EchoLoad;
 
 /**
- * The trial being measured and its current iteration's measurement. JMH runs a benchmark's setup and its
- * profilers in the same forked JVM but hands them nothing in common, so the benchmark registers its trial here,
- * the profiler starts a {@link ServerMeter} before each iteration, and the benchmark's iteration teardown stops
- * it while the server is still running.
+ * The trial being measured and its iterations' measurements. JMH runs a benchmark's setup and its profilers in
+ * the same forked JVM but hands them nothing in common, so the benchmark registers its trial here and starts
+ * and stops a {@link ServerMeter} around each iteration (in its iteration setup and teardown, so the window is
+ * JMH's own and the first iteration is measured too), and the profiler collects the finished measurement.
  */
 public final class MeasuredTrial {
+    /** The server pid of a trial against an external target: nothing to measure on the server side. */
+    public static final long NO_SERVER = -1;
+
     private static volatile MeasuredTrial current;
+    /** The last finished iteration's measurement, until the profiler takes it. */
+    private static volatile ServerMeter.Measurement finished;
 
     private final long serverPid;
     private final EchoLoad load;
     private ServerMeter meter;
-    private ServerMeter.Measurement last;
 
     private MeasuredTrial(long serverPid, EchoLoad load) {
         this.serverPid = serverPid;
@@ -24,6 +28,14 @@ public final class MeasuredTrial {
     /** Called by the benchmark once its server is up and its clients are connected. */
     public static void begin(long serverPid, EchoLoad load) {
         current = new MeasuredTrial(serverPid, load);
+    }
+
+    /** Called by the benchmark's iteration setup: starts measuring. */
+    public static void startIteration() {
+        MeasuredTrial trial = current;
+        if (trial != null) {
+            trial.startMeter();
+        }
     }
 
     /** Called by the benchmark's iteration teardown: ends the measurement while the server still runs. */
@@ -39,13 +51,21 @@ public final class MeasuredTrial {
         current = null;
     }
 
-    /** The running trial, or null before the first iteration's setup has started the server. */
-    static MeasuredTrial current() {
-        return current;
+    /** Forgets a measurement nobody took, e.g. from an iteration that failed before the profiler ran. */
+    static void forgetFinished() {
+        finished = null;
     }
 
-    synchronized void startMeter() {
-        last = null;
+    /** The finished iteration's measurement, or null if none ran. */
+    static ServerMeter.Measurement takeFinished() {
+        ServerMeter.Measurement m = finished;
+        finished = null;
+        return m;
+    }
+
+    private synchronized void startMeter() {
+        stopMeter();
+        finished = null;
         meter = new ServerMeter(serverPid, load);
     }
 
@@ -53,15 +73,7 @@ public final class MeasuredTrial {
         if (meter != null) {
             ServerMeter running = meter;
             meter = null; // a meter that failed to stop must not be stopped again
-            last = running.stop();
+            finished = running.stop();
         }
-    }
-
-    /** The finished iteration's measurement (stopping it now if the teardown did not), or null if none ran. */
-    synchronized ServerMeter.Measurement takeMeasurement() {
-        stopMeter();
-        ServerMeter.Measurement result = last;
-        last = null;
-        return result;
     }
 }

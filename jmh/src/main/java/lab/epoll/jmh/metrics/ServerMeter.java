@@ -8,8 +8,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Measures one iteration of a trial from outside the server: CPU time from {@code /proc/PID/stat}, syscalls from
- * perf, peak RSS, the client's CPU and its round trips. Started by the profiler before an iteration and stopped by
- * the benchmark's iteration teardown, which JMH runs before the trial teardown stops the server.
+ * perf, peak RSS, the client's CPU, its completed echoes and its round trips, all over the same window. Started
+ * by the profiler before an iteration and stopped by the benchmark's iteration teardown, which JMH runs before
+ * the trial teardown stops the server. Against an external target ({@link MeasuredTrial#NO_SERVER}) only the
+ * client side is measured.
  */
 final class ServerMeter {
     private static final double USER_HZ = 100.0; // Linux's fixed clock-tick unit for /proc/PID/stat times
@@ -23,17 +25,26 @@ final class ServerMeter {
     private final long startNanos;
     private final long startServerTicks;
     private final long startClientCpuNanos;
+    private final long startEchoes;
 
-    /** What one iteration cost; {@code syscalls} is null when perf cannot count here. */
-    record Measurement(double seconds, double serverCpuSeconds, double clientCpuSeconds, long serverPeakRssBytes,
-                       Histogram latencies, SyscallCounts syscalls, int payloadLength) {
+    /**
+     * What one iteration cost: {@code echoes} completed in the window; {@code syscalls} is null when perf cannot
+     * count here; the server's fields are NaN/-1/null without a server of ours.
+     */
+    record Measurement(double seconds, long echoes, double serverCpuSeconds, double clientCpuSeconds,
+                       long serverPeakRssBytes, Histogram latencies, SyscallCounts syscalls, int payloadLength) {
+        boolean hasServer() {
+            return !Double.isNaN(serverCpuSeconds);
+        }
     }
 
     ServerMeter(long pid, EchoLoad load) {
         this.pid = pid;
         this.load = load;
         String noPerf = PerfStat.availability();
-        if (noPerf == null) {
+        if (pid == MeasuredTrial.NO_SERVER) {
+            perf = null;
+        } else if (noPerf == null) {
             perf = PerfStat.attach(pid);
             perf.start();
         } else {
@@ -44,12 +55,19 @@ final class ServerMeter {
             }
         }
         load.takeLatencies(); // forget round trips from before this iteration
-        startServerTicks = ProcFs.cpuTicks(pid);
+        startServerTicks = pid == MeasuredTrial.NO_SERVER ? 0 : ProcFs.cpuTicks(pid);
         startClientCpuNanos = OS.getProcessCpuTime();
+        startEchoes = load.completed();
         startNanos = System.nanoTime();
     }
 
     Measurement stop() {
+        if (pid == MeasuredTrial.NO_SERVER) {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            return new Measurement(seconds, load.completed() - startEchoes, Double.NaN,
+                    (OS.getProcessCpuTime() - startClientCpuNanos) / 1e9, -1, load.takeLatencies(), null,
+                    load.payloadLength());
+        }
         if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             if (perf != null) {
                 perf.close();
@@ -57,6 +75,7 @@ final class ServerMeter {
             throw new IllegalStateException("server process " + pid + " died during the iteration");
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
+        long echoes = load.completed() - startEchoes;
         double serverCpu = (ProcFs.cpuTicks(pid) - startServerTicks) / USER_HZ;
         double clientCpu = (OS.getProcessCpuTime() - startClientCpuNanos) / 1e9;
         long peakRss = ProcFs.statusBytes(pid, "VmHWM");
@@ -68,7 +87,7 @@ final class ServerMeter {
                 perf.close();
             }
         }
-        return new Measurement(seconds, serverCpu, clientCpu, peakRss, load.takeLatencies(), syscalls,
+        return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, load.takeLatencies(), syscalls,
                 load.payloadLength());
     }
 }

@@ -14,22 +14,18 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 /**
- * Measures each iteration from outside the server and reports it as JMH secondary metrics:
+ * Measures each iteration from outside the server and reports it as JMH secondary metrics ({@link Metric} names
+ * them all), every per-echo figure over the echoes the client completed in the same window:
  * <ul>
- *   <li>{@code server.cpu.us/op}, {@code server.cpu.cores}: the server process's user+system CPU time
- *       ({@code /proc/PID/stat}), per echo and as cores busy;</li>
- *   <li>{@code sys.*}/op: exact syscall counts per echo by kind, and {@code events/wait}, from perf (absent when
- *       perf cannot count here);</li>
- *   <li>{@code latency.p50/p99/p999/mean.us}: every round trip the client completed in the iteration;</li>
- *   <li>{@code client.cpu.cores}: the benchmark JVM's own CPU, so a client bottleneck cannot hide;</li>
- *   <li>{@code server.rss.peak.MiB} ({@code VmHWM}) and {@code MiB/s} echoed.</li>
+ *   <li>the server process's user+system CPU time ({@code /proc/PID/stat}), per echo and as cores busy;</li>
+ *   <li>exact syscall counts per echo by kind, and events per wait, from perf (absent when perf cannot count);</li>
+ *   <li>closed-loop round-trip percentiles: every round trip the client completed in the iteration;</li>
+ *   <li>the benchmark JVM's own CPU per echo and as cores busy, so a client bottleneck cannot hide;</li>
+ *   <li>the server's peak RSS ({@code VmHWM}) and MiB/s echoed.</li>
  * </ul>
  * Use with {@code -prof lab.epoll.jmh.metrics.ServerMetricsProfiler}; the harness adds it by default.
  */
 public final class ServerMetricsProfiler implements InternalProfiler {
-    /** Trials measured from the profiler's point of view: the one registered when the iteration began. */
-    private MeasuredTrial trial;
-
     @Override
     public String getDescription() {
         return "Server CPU, syscalls and RSS, client CPU and latency percentiles, per echo";
@@ -37,27 +33,27 @@ public final class ServerMetricsProfiler implements InternalProfiler {
 
     @Override
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
-        trial = MeasuredTrial.current();
-        if (trial != null) {
-            trial.startMeter();
-        }
-        // Else the first iteration's setup starts the server after this point: warmup absorbs it.
+        MeasuredTrial.forgetFinished();
     }
 
     @Override
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
                                                        IterationResult result) {
-        ServerMeter.Measurement m = trial == null ? null : trial.takeMeasurement();
+        ServerMeter.Measurement m = MeasuredTrial.takeFinished();
         if (m == null) {
             return List.of();
         }
-        long ops = Math.max(1, result.getMetadata().getMeasuredOps());
+        // Per echo: the echoes the client completed in the same window the costs were measured over.
+        long ops = Math.max(1, m.echoes());
         List<Result> results = new ArrayList<>();
-        results.add(result(Metric.SERVER_CPU_PER_OP, m.serverCpuSeconds() * 1e6 / ops));
-        results.add(result(Metric.SERVER_CORES, m.serverCpuSeconds() / m.seconds()));
+        results.add(result(Metric.CLIENT_CPU_PER_OP, m.clientCpuSeconds() * 1e6 / ops));
         results.add(result(Metric.CLIENT_CORES, m.clientCpuSeconds() / m.seconds()));
         results.add(result(Metric.MIB_PER_S, ops * (double) m.payloadLength() / m.seconds() / (1 << 20)));
-        results.add(result(Metric.RSS_PEAK, m.serverPeakRssBytes() / (double) (1 << 20)));
+        if (m.hasServer()) {
+            results.add(result(Metric.SERVER_CPU_PER_OP, m.serverCpuSeconds() * 1e6 / ops));
+            results.add(result(Metric.SERVER_CORES, m.serverCpuSeconds() / m.seconds()));
+            results.add(result(Metric.RSS_PEAK, m.serverPeakRssBytes() / (double) (1 << 20)));
+        }
         Histogram latencies = m.latencies();
         if (latencies.getTotalCount() > 0) {
             results.add(result(Metric.P50, latencies.getValueAtPercentile(50) / 1e3));

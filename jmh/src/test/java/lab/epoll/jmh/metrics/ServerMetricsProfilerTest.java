@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import lab.epoll.jmh.bench.BenchmarkServer;
 import lab.epoll.jmh.load.EchoLoad;
+import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,21 +32,53 @@ class ServerMetricsProfilerTest {
         try (BenchmarkServer server = BenchmarkServer.start(variant, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
              EchoLoad load = new EchoLoad(512)) {
             load.connectActive(server.address(), 4);
-            MeasuredTrial.begin(server.pid(), load);
-            ServerMetricsProfiler profiler = new ServerMetricsProfiler();
-            profiler.beforeIteration(null, null);
-            load.resume();
-            for (int i = 0; i < ECHOES; i++) {
-                load.awaitCompletion();
-            }
-            load.pause();
-            MeasuredTrial.endIteration();
-            Collection<? extends Result> results = profiler.afterIteration(null, null,
-                    new IterationResult(null, null, new IterationResultMetaData(ECHOES, ECHOES)));
-            MeasuredTrial.end();
+            Map<String, Double> m = measureOneIteration(server.pid(), load);
             load.close();
             server.stop();
-            return results.stream().collect(Collectors.toMap(Result::getLabel, Result::getScore));
+            return m;
+        }
+    }
+
+    private static Map<String, Double> measureOneIteration(long serverPid, EchoLoad load) throws Exception {
+        MeasuredTrial.begin(serverPid, load);
+        ServerMetricsProfiler profiler = new ServerMetricsProfiler();
+        profiler.beforeIteration(null, null);
+        MeasuredTrial.startIteration(); // what the benchmark's iteration setup does
+        load.resume();
+        while (load.completed() < ECHOES) {
+            load.sleepAndCount(1);
+        }
+        load.pause();
+        MeasuredTrial.endIteration();
+        // JMH's own operation count is the benchmark's ticks, not echoes: the profiler must not use it.
+        Collection<? extends Result> results = profiler.afterIteration(null, null,
+                new IterationResult(null, null, new IterationResultMetaData(1, 1)));
+        MeasuredTrial.end();
+        return results.stream().collect(Collectors.toMap(Result::getLabel, Result::getScore));
+    }
+
+    @Test
+    void perEchoFiguresDivideByTheEchoesTheClientCompleted() throws Exception {
+        System.setProperty("lab.perf", "false");
+        Map<String, Double> m = measureOneIteration(ServerVariant.ET);
+        // 2,000+ echoes of 512 B take well under a millisecond of server CPU each; divided by JMH's 1 op it would
+        // be the whole iteration's CPU.
+        assertThat(m.get(Metric.SERVER_CPU_PER_OP.label())).isBetween(0.1, 1000.0);
+        assertThat(m.get(Metric.CLIENT_CPU_PER_OP.label())).isBetween(0.1, 1000.0);
+    }
+
+    @Test
+    void anExternalTargetGetsClientSideMetricsOnly() throws Exception {
+        System.setProperty("lab.perf", "false");
+        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
+             EchoLoad load = new EchoLoad(512)) {
+            load.connectActive(server.address(), 4);
+            Map<String, Double> m = measureOneIteration(MeasuredTrial.NO_SERVER, load);
+            assertThat(m).containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label(), Metric.MIB_PER_S.label())
+                    .doesNotContainKeys(Metric.SERVER_CPU_PER_OP.label(), Metric.SERVER_CORES.label(),
+                            Metric.RSS_PEAK.label());
+            load.close();
+            server.stop();
         }
     }
 

@@ -1,0 +1,39 @@
+package lab.epoll.catalog;
+
+/**
+ * Which side of a trial ran out of CPU. A closed-loop benchmark measures whichever side is slower: a trial whose
+ * client kept its CPUs busy while the server did not measured the client, and is never used for a verdict.
+ */
+public enum Saturation {
+    /** The server used nearly all of its CPUs: the trial measured the server. */
+    SERVER_BOUND,
+    /** The client used nearly all of its CPUs and the server did not: the trial measured the client. */
+    CLIENT_BOUND,
+    /**
+     * Both sides saturated. The server ran out of CPU, so the trial still measured its capacity (give the client
+     * more CPUs to be sure): on loopback the client's kernel work per echo is as large as the server's.
+     */
+    BOTH_BOUND,
+    /** Neither side saturated: the round trip (wake-ups, the network stack) set the pace. */
+    LATENCY_BOUND;
+
+    /** A side counts as saturated above this share of its CPUs. */
+    public static final double BUSY = 0.9;
+
+    /** Classifies a trial from the cores each side used and how many CPUs it had. */
+    public static Saturation of(double serverCores, int serverCpus, double clientCores, int clientCpus) {
+        boolean server = serverCores >= BUSY * serverCpus;
+        boolean client = clientCores >= BUSY * clientCpus;
+        return server && client ? BOTH_BOUND : server ? SERVER_BOUND : client ? CLIENT_BOUND : LATENCY_BOUND;
+    }
+
+    /** {@code server}, {@code client}, {@code both}, {@code latency}: the table cell. */
+    public String cell() {
+        return name().substring(0, name().indexOf('_')).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether a verdict may use the trial: every trial but one that measured the client. */
+    public boolean usable() {
+        return this != CLIENT_BOUND;
+    }
+}

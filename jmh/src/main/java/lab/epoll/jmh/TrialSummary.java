@@ -1,0 +1,82 @@
+package lab.epoll.jmh;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Numbers;
+import lab.epoll.catalog.Saturation;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * One finished trial as the lab reads it: its benchmark, variant and scenario, each {@link Metric} with its
+ * error margin, and which side ran out of CPU ({@link Saturation}).
+ */
+public record TrialSummary(String benchmark, String variant, String scenario, Map<Metric, Result> metrics,
+                           Saturation saturation) {
+    /** Parameters that say where and how the server ran rather than what the scenario is. */
+    private static final List<String> NOT_SCENARIO = List.of("variant", "serverJvm", "serverCpus", "clientCpus");
+
+    public static TrialSummary of(RunResult run) {
+        BenchmarkParams params = run.getParams();
+        Map<String, Result> secondary = run.getSecondaryResults();
+        Map<Metric, Result> metrics = new java.util.EnumMap<>(Metric.class);
+        for (Metric metric : Metric.values()) {
+            Result r = secondary.get(metric.label());
+            if (r != null && Double.isFinite(r.getScore())) {
+                metrics.put(metric, r);
+            }
+        }
+        String benchmark = params.getBenchmark();
+        String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+        Saturation saturation = Saturation.of(score(metrics, Metric.SERVER_CORES),
+                CpuSet.parse(params.getParam("serverCpus")).size(), score(metrics, Metric.CLIENT_CORES),
+                CpuSet.parse(params.getParam("clientCpus")).size());
+        return new TrialSummary(shortName, params.getParam("variant"), scenario(params), metrics, saturation);
+    }
+
+    private static double score(Map<Metric, Result> metrics, Metric metric) {
+        Result r = metrics.get(metric);
+        return r == null ? 0 : r.getScore();
+    }
+
+    /** The parameters that vary within a benchmark, e.g. {@code clients=50 payload=512}. */
+    private static String scenario(BenchmarkParams params) {
+        List<String> parts = new ArrayList<>();
+        for (String key : params.getParamsKeys()) {
+            String value = params.getParam(key);
+            if (!NOT_SCENARIO.contains(key) && !value.isEmpty()) {
+                parts.add(key + "=" + value);
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    /** The metric's score, or null when the trial did not measure it. */
+    public Double value(Metric metric) {
+        Result r = metrics.get(metric);
+        return r == null ? null : r.getScore();
+    }
+
+    /** {@code 91,234 ± 1,020}, the score and JMH's 99.9% margin; {@link Numbers#MISSING} when not measured. */
+    public String withError(Metric metric) {
+        Result r = metrics.get(metric);
+        return r == null ? Numbers.MISSING : Numbers.withError(r.getScore(), r.getScoreError());
+    }
+
+    /** The metric's score alone, or {@link Numbers#MISSING}. */
+    public String rounded(Metric metric) {
+        Double v = value(metric);
+        return v == null ? Numbers.MISSING : Numbers.rounded(v);
+    }
+
+    /** A progress line: throughput, the server's and the client's CPU per echo, and the saturated side. */
+    public String oneLine() {
+        return withError(Metric.ECHOES) + " echoes/s, server " + rounded(Metric.SERVER_CPU_PER_OP)
+                + " us/echo, client " + rounded(Metric.CLIENT_CPU_PER_OP) + " us/echo, " + saturation.cell()
+                + "-bound";
+    }
+}

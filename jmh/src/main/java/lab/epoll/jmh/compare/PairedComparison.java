@@ -1,0 +1,119 @@
+package lab.epoll.jmh.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import lab.epoll.catalog.MarkdownTable;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Numbers;
+import lab.epoll.jmh.TrialSummary;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * {@code --compare A,B}: one scenario, measured as pairs of trials that alternate A B, B A, A B ... so a slow
+ * drift of the machine touches both variants alike, each trial in a fresh server process. For each metric the
+ * result is the ratio B/A with a 95% interval over the pairs ({@link RatioInterval}); absolute numbers on a
+ * shared VM drift by tens of percent between runs, paired ratios far less.
+ */
+public final class PairedComparison {
+    public static final int DEFAULT_PAIRS = 5;
+
+    /** The metrics compared, in the order a reader asks about them. */
+    static final List<Metric> COMPARED = List.of(Metric.ECHOES, Metric.SERVER_CPU_PER_OP, Metric.SYSCALLS_TOTAL,
+            Metric.EPOLL_WAIT, Metric.READ, Metric.WRITE, Metric.EPOLL_CTL, Metric.P50, Metric.P99,
+            Metric.CLIENT_CPU_PER_OP);
+
+    private PairedComparison() {
+    }
+
+    /**
+     * Runs {@code pairs} pairs of {@code a} and {@code b} under {@code options} (which name one benchmark and one
+     * value per parameter), prints the ratios and writes them, with each trial's JMH JSON, under {@code out}.
+     */
+    public static void run(ChainedOptionsBuilder options, String a, String b, int pairs, Path out)
+            throws IOException, RunnerException {
+        Options base = options.build();
+        String name = a + "-vs-" + b;
+        Path trialDir = out.resolve(name);
+        Files.createDirectories(trialDir);
+        Map<String, List<TrialSummary>> trials = new LinkedHashMap<>();
+        trials.put(a, new ArrayList<>());
+        trials.put(b, new ArrayList<>());
+        int n = 0;
+        for (int pair = 0; pair < pairs; pair++) {
+            List<String> order = pair % 2 == 0 ? List.of(a, b) : List.of(b, a);
+            for (String variant : order) {
+                n++;
+                Path json = trialDir.resolve(String.format(Locale.ROOT, "%02d-%s.json", n, variant));
+                Options trial = new OptionsBuilder().parent(base).param("variant", variant)
+                        .result(json.toString()).resultFormat(ResultFormatType.JSON)
+                        .verbosity(VerboseMode.SILENT).build();
+                Collection<RunResult> results = new Runner(trial).run();
+                if (results.size() != 1) {
+                    throw new IllegalArgumentException("--compare measures one scenario at a time, but the options"
+                            + " select " + results.size() + ": give one benchmark and one value per parameter");
+                }
+                TrialSummary summary = TrialSummary.of(results.iterator().next());
+                trials.get(variant).add(summary);
+                System.out.println("[lab] pair " + (pair + 1) + "/" + pairs + " " + variant + ": "
+                        + summary.oneLine());
+            }
+        }
+        String table = table(a, b, trials.get(a), trials.get(b));
+        String scenario = trials.get(a).get(0).scenario();
+        String text = "Paired comparison " + b + "/" + a + ", " + scenario + ", " + pairs + " pairs (A B, B A, ...),"
+                + " 95% interval:\n\n" + table;
+        System.out.println();
+        System.out.println(text);
+        Path markdown = out.resolve(name + ".md");
+        Files.writeString(markdown, text);
+        System.out.println("[lab] written to " + markdown + "; each trial's JMH JSON in " + trialDir);
+    }
+
+    /** The comparison table: each metric's mean for A and B, and the ratio B/A with its interval. */
+    static String table(String a, String b, List<TrialSummary> as, List<TrialSummary> bs) {
+        MarkdownTable table = new MarkdownTable(1, "metric", a, b, b + "/" + a + " [95% CI]", "differs");
+        for (Metric metric : COMPARED) {
+            List<Double> x = as.stream().map(t -> t.value(metric)).toList();
+            List<Double> y = bs.stream().map(t -> t.value(metric)).toList();
+            RatioInterval ratio = RatioInterval.of(x, y);
+            if (ratio.pairs() == 0) {
+                continue;
+            }
+            table.row(metric.header(), mean(x), mean(y), ratio.text(), ratio.excludesOne() ? "yes" : "no");
+        }
+        StringBuilder out = new StringBuilder(table.render());
+        long unusable = java.util.stream.Stream.concat(as.stream(), bs.stream())
+                .filter(t -> !t.saturation().usable()).count();
+        if (unusable > 0) {
+            out.append("\nWarning: ").append(unusable).append(" of ").append(as.size() + bs.size())
+                    .append(" trials were client-bound: these ratios compare the client, not the servers.\n");
+        }
+        return out.toString();
+    }
+
+    private static String mean(List<Double> values) {
+        double sum = 0;
+        int n = 0;
+        for (Double v : values) {
+            if (v != null && Double.isFinite(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Numbers.MISSING : Numbers.rounded(sum / n);
+    }
+}
