@@ -1,6 +1,8 @@
 package lab.epoll.jmh;
 
 import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -23,6 +25,10 @@ import lab.epoll.catalog.ServerVariant;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
@@ -62,6 +68,7 @@ public final class LabBenchmarks {
         boolean full = jmhArgs.remove("--full");
         boolean tuning = jmhArgs.remove("--tuning");
         jmhArgs.remove("--quick");
+        boolean jmhLog = jmhArgs.remove("--jmh-log");
         String compare;
         int pairs;
         try {
@@ -193,7 +200,22 @@ public final class LabBenchmarks {
         System.out.println("[lab] " + run + "; server on CPUs " + shown(user, "serverCpus", layout[0])
                 + ", client on CPUs " + shown(user, "clientCpus", layout[1]) + "; server JVMs: see the serverJvm"
                 + " parameter; " + perfLine);
-        Collection<RunResult> runResults = new Runner(options.build()).run();
+        Path logFile = results.resolveSibling("jmh.log");
+        Collection<RunResult> runResults;
+        try (PrintStream log = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
+            Options built = options.build();
+            Runner runner = jmhLog ? new Runner(built) : new Runner(built, new CompactOutput(
+                    OutputFormatFactory.createFormatInstance(log, built.verbosity().orElse(VerboseMode.NORMAL)),
+                    System.out));
+            if (!jmhLog) {
+                System.out.println("[lab] one line per trial; JMH's full log: " + logFile);
+            }
+            runResults = runner.run();
+        } catch (RunnerException e) {
+            System.err.println("[lab] the run stopped: " + rootMessage(e) + (jmhLog ? "" : "; JMH's log: " + logFile));
+            System.exit(1);
+            return;
+        }
         System.out.println();
         System.out.println(ResultsTable.markdown(runResults));
         System.out.println("[lab] JMH results: " + (user.getResult().hasValue() ? user.getResult().get() : results));
@@ -208,6 +230,8 @@ public final class LabBenchmarks {
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
             + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + ")\n"
+            + "  --jmh-log JMH's full output on the console (by default one line per trial; the log goes to\n"
+            + "            jmh/target/jmh.log)\n"
             + "Server and client run on disjoint CPUs: -p serverCpus=LIST -p clientCpus=LIST (taskset syntax, or\n"
             + "'all' for no pinning; default on this machine: the upper half for the server, the rest for the client).\n"
             + "-p target=HOST:PORT measures a server the harness did not start (client-side metrics only).\n"
@@ -263,6 +287,14 @@ public final class LabBenchmarks {
         String value = args.get(at + 1);
         args.subList(at, at + 2).clear();
         return value;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? String.valueOf(t.getMessage()) : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** One line and exit code 2, for a mistake on the command line. */
