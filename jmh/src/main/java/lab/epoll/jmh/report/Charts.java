@@ -64,7 +64,7 @@ final class Charts {
 
     /** Echoes per second: a group of bars per (clients, payload), a bar per variant, JMH's margin as error bars. */
     static Optional<CategoryChart> throughput(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (echo.isEmpty()) {
             return Optional.empty();
         }
@@ -77,7 +77,7 @@ final class Charts {
 
     /** p50, p99 and p99.9 for each client count, log scale: the tail is often 10× the median. */
     static Optional<CategoryChart> latency(Results results) {
-        List<Trial> echo = middlePayload(results.baseline(Results.ECHO));
+        List<Trial> echo = middlePayload(results.baseline(BenchmarkClass.ECHO));
         if (!Results.anyHas(echo, Metric.P50)) {
             return Optional.empty();
         }
@@ -113,7 +113,7 @@ final class Charts {
 
     /** The server's CPU time per echo: the cost each mode pays per request, independent of the client. */
     static Optional<CategoryChart> cpuPerOp(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (!Results.anyHas(echo, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
@@ -129,7 +129,7 @@ final class Charts {
      * (epoll_ctl re-arms for oneshot, poll for the poll(2) baseline, extra reads for edge-triggered draining).
      */
     static Optional<CategoryChart> syscalls(Results results) {
-        List<Trial> echo = middlePayload(results.baseline(Results.ECHO));
+        List<Trial> echo = middlePayload(results.baseline(BenchmarkClass.ECHO));
         if (!Results.anyHas(echo, Metric.SYSCALLS_TOTAL)) {
             return Optional.empty();
         }
@@ -158,7 +158,7 @@ final class Charts {
 
     /** Server CPU per echo as silent connections are added: flat for epoll, rising for poll(2), if the seeds hold. */
     static Optional<CategoryChart> idleScaling(Results results) {
-        List<Trial> idle = results.baseline(Results.IDLE);
+        List<Trial> idle = results.baseline(BenchmarkClass.IDLE);
         if (!Results.anyHas(idle, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
@@ -175,7 +175,7 @@ final class Charts {
 
     /** MiB per second through a few connections streaming 1 MiB buffers. */
     static Optional<CategoryChart> bulk(Results results) {
-        List<Trial> bulk = results.baseline(Results.BULK);
+        List<Trial> bulk = results.baseline(BenchmarkClass.BULK);
         if (bulk.isEmpty()) {
             return Optional.empty();
         }

@@ -58,14 +58,14 @@ final class MarkdownTables {
 
     /** Echoes per second and the bytes they move, per client count and payload. */
     static String throughput(Results results) {
-        return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
+        return byScenario(results.baseline(BenchmarkClass.ECHO), "No echo trials in this run.",
                 List.of(Metric.ECHOES.header(), Metric.MIB_PER_S.header()),
                 t -> List.of(Score.text(t.primary()), Score.text(t.metric(Metric.MIB_PER_S))));
     }
 
     /** Round-trip latency percentiles as the client saw them (every round trip recorded). */
     static String latency(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (!echo.isEmpty() && !Results.anyHas(echo, Metric.P50)) {
             return "_No latency percentiles in this run._";
         }
@@ -77,7 +77,7 @@ final class MarkdownTables {
 
     /** The server's CPU per echo, and how busy each side was: a client near a full core limits the score. */
     static String cpu(Results results) {
-        return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
+        return byScenario(results.baseline(BenchmarkClass.ECHO), "No echo trials in this run.",
                 List.of("server CPU µs/echo", "server cores", "client cores"),
                 t -> List.of(metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.SERVER_CORES),
                         metric(t, Metric.CLIENT_CORES)));
@@ -85,7 +85,7 @@ final class MarkdownTables {
 
     /** perf's syscall counts per echo by kind, and how many ready events each wait returned. */
     static String syscalls(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (!echo.isEmpty() && !Results.anyHas(echo, Metric.SYSCALLS_TOTAL)) {
             return noSyscalls();
         }
@@ -104,7 +104,7 @@ final class MarkdownTables {
 
     /** Idle-connection scaling: 50 active clients among K silent connections, where epoll and poll part ways. */
     static String idle(Results results) {
-        List<Trial> idle = results.baseline(Results.IDLE);
+        List<Trial> idle = results.baseline(BenchmarkClass.IDLE);
         List<String> header = new ArrayList<>(List.of("echoes/s", "server CPU µs/echo", "p99 µs"));
         boolean syscalls = Results.anyHas(idle, Metric.SYSCALLS_TOTAL);
         if (syscalls) {
@@ -125,7 +125,7 @@ final class MarkdownTables {
 
     /** Bulk streaming: MiB echoed per second; per-op metrics are per MiB here. */
     static String bulk(Results results) {
-        List<Trial> bulk = results.baseline(Results.BULK);
+        List<Trial> bulk = results.baseline(BenchmarkClass.BULK);
         List<String> header = new ArrayList<>(List.of(Metric.MIB_PER_S.header(), "server CPU µs/MiB", "server cores"));
         boolean syscalls = Results.anyHas(bulk, Metric.SYSCALLS_TOTAL);
         if (syscalls) {
