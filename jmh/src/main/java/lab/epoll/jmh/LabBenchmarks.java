@@ -15,7 +15,6 @@ import lab.epoll.jmh.bench.EchoBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
-import lab.epoll.jmh.report.PerformanceReport;
 import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.ServerVariant;
 import org.openjdk.jmh.results.RunResult;
@@ -36,8 +35,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JMH's own options, which win over the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3},
  * {@code -i 10}, {@code -prof ...}, {@code -rff other.json}.
  *
- * <p>{@code --report [path/to/results.json]} runs no benchmark: it turns a finished run's JSON (by default
- * {@code jmh/target/results.json}) into PERFORMANCE.md's tables and the charts under docs/ ({@link PerformanceReport}).
+ * <p>{@code --report [path/to/results.json]} runs no benchmark: the report has its own module now, and this only
+ * says so, with the command to run instead ({@code mvn -pl report exec:java}), and exits 2.
  */
 public final class LabBenchmarks {
     /** The server options the tuning run turns, one per trial; "" is the untuned baseline. */
@@ -52,7 +51,10 @@ public final class LabBenchmarks {
         int report = Arrays.asList(args).indexOf("--report");
         if (report >= 0) {
             // Before anything JMH does: the report reads a finished run and must not start one.
-            PerformanceReport.main(Arrays.copyOfRange(args, report + 1, args.length));
+            String[] path = Arrays.copyOfRange(args, report + 1, args.length);
+            System.err.println("--report moved: run mvn -pl report exec:java"
+                    + (path.length == 0 ? "" : " -Dexec.args=\"" + String.join(" ", path) + "\""));
+            System.exit(2);
             return;
         }
         List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));

@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 /**
  * The benchmarks the report has tables and charts for, named by their classes' simple names as results.json

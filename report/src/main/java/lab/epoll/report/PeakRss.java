@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import lab.epoll.catalog.Numbers;
 import lab.epoll.catalog.Metric;

@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,12 +13,13 @@ import java.util.stream.Collectors;
 import lab.epoll.catalog.LabPaths;
 
 /**
- * {@code mvn -pl jmh exec:java -Dexec.args="--report [path/to/results.json]"}: turns a harness run's JMH JSON
+ * {@code mvn -pl report exec:java [-Dexec.args="path/to/results.json"]}: turns a harness run's JMH JSON
  * (by default {@code jmh/target/results.json}) into the charts under {@code docs/} and the generated blocks of
  * {@code PERFORMANCE.md}, both at the lab's root. Prose outside the blocks is never touched; a missing
  * PERFORMANCE.md is created with every block under a heading, ready for the analysis to be written around it.
  *
- * <p>It runs no benchmark and needs no server jar, so it can be rerun freely, e.g. after editing the prose.
+ * <p>It runs no benchmark and needs no server jar, so it can be rerun freely, e.g. after editing the prose. It is
+ * its own module, apart from the harness, so that Jackson and XChart stay off the benchmark forks' class path.
  */
 public final class PerformanceReport {
     static final String DOCUMENT = "PERFORMANCE.md";
@@ -43,7 +44,7 @@ public final class PerformanceReport {
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
         if (args.length > 1) {
-            System.err.println("usage: mvn -pl jmh exec:java -Dexec.args=\"--report [path/to/results.json]\"");
+            System.err.println("usage: mvn -pl report exec:java [-Dexec.args=\"path/to/results.json\"]");
             System.exit(2);
             return;
         }
@@ -57,7 +58,7 @@ public final class PerformanceReport {
         } catch (NoSuchFileException e) {
             System.err.println("[report] no results at " + json + ": run the benchmarks first"
                     + " (mvn -pl jmh exec:java), or pass a results file:"
-                    + " -Dexec.args=\"--report path/to/results.json\"");
+                    + " mvn -pl report exec:java -Dexec.args=\"path/to/results.json\"");
             System.exit(2);
         }
     }

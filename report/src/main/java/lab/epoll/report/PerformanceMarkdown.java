@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,7 +57,7 @@ final class PerformanceMarkdown {
         out.append("# Performance\n\n")
                 .append("What the JMH harness measured, variant by variant. The tables and charts inside the report\n")
                 .append("blocks are generated from `jmh/target/results.json` by\n")
-                .append("`mvn -pl jmh exec:java -Dexec.args=\"--report\"`, which rewrites only those blocks:\n")
+                .append("`mvn -pl report exec:java`, which rewrites only those blocks:\n")
                 .append("write the analysis around them.\n");
         BLOCKS.forEach((name, heading) -> out.append("\n## ").append(heading).append("\n\n")
                 .append(open(name)).append('\n').append(close(name)).append('\n'));
