@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,17 @@ import org.knowm.xchart.CategorySeries;
  * 64/512/16384) so a chart stays readable; the tables have every scenario.
  */
 final class Charts {
-    /** A chart drawn for one report block, and the file it goes to under docs/. */
-    record Drawn(String block, String file, String title, CategoryChart chart) {
+    /** A chart a {@link Block} can show: the file it goes to under docs/, its alt text, and how it is drawn. */
+    record Chart(String file, String title, Function<Results, Optional<CategoryChart>> draw) {
     }
 
-    /** Every chart file the report can write, so stale ones from an earlier run can be removed. */
-    static final List<String> FILES = List.of("throughput.png", "latency.png", "cpu-per-op.png",
-            "syscalls-per-op.png", "idle-scaling.png", "bulk.png", "memory.png");
+    /** A chart drawn for one report block, and the file it goes to under docs/. */
+    record Drawn(Block block, String file, String title, CategoryChart chart) {
+    }
+
+    /** Every chart file the report can write, in block order, so stale ones from an earlier run can be removed. */
+    static final List<String> FILES = Arrays.stream(Block.values()).flatMap(b -> b.charts().stream())
+            .map(Chart::file).toList();
 
     private Charts() {
     }
@@ -50,15 +55,12 @@ final class Charts {
 
     static List<Drawn> draw(Results results) {
         List<Drawn> drawn = new ArrayList<>();
-        throughput(results).ifPresent(c -> drawn.add(new Drawn("throughput", "throughput.png", "Throughput", c)));
-        latency(results).ifPresent(c -> drawn.add(new Drawn("latency", "latency.png", "Latency percentiles", c)));
-        cpuPerOp(results).ifPresent(c -> drawn.add(new Drawn("cpu", "cpu-per-op.png", "Server CPU per echo", c)));
-        syscalls(results).ifPresent(c -> drawn.add(
-                new Drawn("syscalls", "syscalls-per-op.png", "Syscalls per echo", c)));
-        idleScaling(results).ifPresent(c -> drawn.add(
-                new Drawn("idle", "idle-scaling.png", "Idle-connection scaling", c)));
-        bulk(results).ifPresent(c -> drawn.add(new Drawn("bulk", "bulk.png", "Bulk streaming", c)));
-        memory(results).ifPresent(c -> drawn.add(new Drawn("memory", "memory.png", "Peak RSS", c)));
+        for (Block block : Block.values()) {
+            for (Chart chart : block.charts()) {
+                chart.draw().apply(results)
+                        .ifPresent(c -> drawn.add(new Drawn(block, chart.file(), chart.title(), c)));
+            }
+        }
         return drawn;
     }
 

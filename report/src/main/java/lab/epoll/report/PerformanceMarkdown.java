@@ -1,7 +1,6 @@
 package lab.epoll.report;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,6 @@ import java.util.regex.Pattern;
  * rather than a guess.
  */
 final class PerformanceMarkdown {
-    /** The blocks, in the order a new PERFORMANCE.md has them, with the heading each gets there. */
-    static final Map<String, String> BLOCKS = blocks();
-
     private static final Pattern MARKER = Pattern.compile("<!--\\s*(/?)report:([A-Za-z0-9_-]+)\\s*-->");
 
     private PerformanceMarkdown() {
@@ -51,7 +47,7 @@ final class PerformanceMarkdown {
         return new Rewrite(out.toString(), List.copyOf(missing));
     }
 
-    /** A new PERFORMANCE.md: a heading and an empty block for each of {@link #BLOCKS}, ready for prose. */
+    /** A new PERFORMANCE.md: a heading and an empty block for each {@link Block}, ready for prose. */
     static String skeleton() {
         StringBuilder out = new StringBuilder();
         out.append("# Performance\n\n")
@@ -59,8 +55,10 @@ final class PerformanceMarkdown {
                 .append("blocks are generated from `jmh/target/results.json` by\n")
                 .append("`mvn -pl report exec:java`, which rewrites only those blocks:\n")
                 .append("write the analysis around them.\n");
-        BLOCKS.forEach((name, heading) -> out.append("\n## ").append(heading).append("\n\n")
-                .append(open(name)).append('\n').append(close(name)).append('\n'));
+        for (Block block : Block.values()) {
+            out.append("\n## ").append(block.heading()).append("\n\n")
+                    .append(open(block.id())).append('\n').append(close(block.id())).append('\n');
+        }
         return out.toString();
     }
 
@@ -102,19 +100,5 @@ final class PerformanceMarkdown {
             throw new IllegalArgumentException(open(openName) + " has no " + close(openName));
         }
         return spans;
-    }
-
-    private static Map<String, String> blocks() {
-        Map<String, String> blocks = new LinkedHashMap<>();
-        blocks.put("run", "The run");
-        blocks.put("throughput", "Throughput");
-        blocks.put("latency", "Latency");
-        blocks.put("cpu", "Server CPU per request");
-        blocks.put("syscalls", "Syscalls per request");
-        blocks.put("idle", "Idle connections: epoll against poll");
-        blocks.put("bulk", "Bulk streaming");
-        blocks.put("memory", "Memory");
-        blocks.put("tuning", "Tuning runs");
-        return Collections.unmodifiableMap(blocks);
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import lab.epoll.catalog.LabPaths;
 
@@ -24,18 +23,6 @@ import lab.epoll.catalog.LabPaths;
 public final class PerformanceReport {
     static final String DOCUMENT = "PERFORMANCE.md";
     static final String CHART_DIR = "docs";
-
-    /** The table each block gets, by block name (see {@link PerformanceMarkdown#BLOCKS}). */
-    private static final Map<String, Function<Results, String>> TABLES = Map.of(
-            "run", MarkdownTables::run,
-            "throughput", MarkdownTables::throughput,
-            "latency", MarkdownTables::latency,
-            "cpu", MarkdownTables::cpu,
-            "syscalls", MarkdownTables::syscalls,
-            "idle", MarkdownTables::idle,
-            "bulk", MarkdownTables::bulk,
-            "memory", MarkdownTables::memory,
-            "tuning", MarkdownTables::tuning);
 
     private PerformanceReport() {
     }
@@ -108,12 +95,12 @@ public final class PerformanceReport {
     /** As {@link #blocks(Results, List)}, with the tuning block drawn from {@code tuning}. */
     static Map<String, String> blocks(Results results, Results tuning, List<Charts.Drawn> charts) {
         Map<String, String> blocks = new LinkedHashMap<>();
-        for (String block : PerformanceMarkdown.BLOCKS.keySet()) {
+        for (Block block : Block.values()) {
             StringBuilder content = new StringBuilder();
-            charts.stream().filter(c -> c.block().equals(block)).forEach(c -> content.append("![").append(c.title())
+            charts.stream().filter(c -> c.block() == block).forEach(c -> content.append("![").append(c.title())
                     .append("](").append(CHART_DIR).append('/').append(c.file()).append(")\n\n"));
-            content.append(TABLES.get(block).apply(block.equals("tuning") ? tuning : results));
-            blocks.put(block, content.toString());
+            content.append(block.table(results, tuning));
+            blocks.put(block.id(), content.toString());
         }
         return blocks;
     }

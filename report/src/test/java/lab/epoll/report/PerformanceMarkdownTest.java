@@ -74,11 +74,11 @@ class PerformanceMarkdownTest {
         String skeleton = PerformanceMarkdown.skeleton();
 
         int last = -1;
-        for (Map.Entry<String, String> block : PerformanceMarkdown.BLOCKS.entrySet()) {
-            int heading = skeleton.indexOf("## " + block.getValue() + "\n");
-            assertThat(heading).as(block.getKey()).isGreaterThan(last);
-            assertThat(skeleton.indexOf(PerformanceMarkdown.open(block.getKey()))).isGreaterThan(heading);
-            assertThat(skeleton).contains(PerformanceMarkdown.close(block.getKey()));
+        for (Block block : Block.values()) {
+            int heading = skeleton.indexOf("## " + block.heading() + "\n");
+            assertThat(heading).as(block.id()).isGreaterThan(last);
+            assertThat(skeleton.indexOf(PerformanceMarkdown.open(block.id()))).isGreaterThan(heading);
+            assertThat(skeleton).contains(PerformanceMarkdown.close(block.id()));
             last = heading;
         }
         assertThat(PerformanceMarkdown.replaceBlocks(skeleton, Map.of()).missing()).isEmpty();

@@ -28,8 +28,8 @@ class PerformanceReportTest {
         PerformanceReport.generate(json, root);
 
         String doc = Files.readString(root.resolve("PERFORMANCE.md"));
-        for (String block : PerformanceMarkdown.BLOCKS.keySet()) {
-            assertThat(doc).contains(PerformanceMarkdown.open(block), PerformanceMarkdown.close(block));
+        for (Block block : Block.values()) {
+            assertThat(doc).contains(PerformanceMarkdown.open(block.id()), PerformanceMarkdown.close(block.id()));
         }
         assertThat(doc).contains("![Throughput](docs/throughput.png)", "38,459 ± n/a", "JMH 1.37",
                 "_No idle-connection trials in this run._");
