@@ -73,7 +73,7 @@ final class Charts {
         CategoryChart chart = ChartStyle.bars("Echo throughput by variant", "concurrent clients · payload",
                 "echoes per second");
         chart.getStyler().setYAxisDecimalPattern("#,###");
-        perVariant(chart, echo, Charts::clientsAndPayload, t -> Optional.of(t.primary()));
+        perVariant(chart, echo, Charts::clientsAndPayload, t -> Optional.of(t.throughput()));
         return Optional.of(chart);
     }
 
@@ -183,7 +183,7 @@ final class Charts {
         }
         CategoryChart chart = ChartStyle.bars("Bulk streaming throughput", "streaming connections", "MiB per second");
         chart.getStyler().setYAxisDecimalPattern("#,###");
-        perVariant(chart, bulk, t -> Numbers.count(t.param("connections")), t -> Optional.of(t.primary()));
+        perVariant(chart, bulk, t -> Numbers.count(t.param("connections")), t -> Optional.of(t.throughput()));
         return Optional.of(chart);
     }
 

@@ -42,7 +42,7 @@ final class MarkdownTables {
             out.append(", ").append(results.tuning().size()).append(" of them tuning runs");
         }
         out.append('\n');
-        if (results.trials().stream().anyMatch(t -> !t.primary().hasError())) {
+        if (results.trials().stream().anyMatch(t -> !t.throughput().hasError())) {
             out.append("- Margins are JMH's 99.9% confidence intervals; \"n/a\" where JMH gives none"
                     + " (3 or more measurement iterations over all forks are needed)\n");
         }
@@ -60,7 +60,7 @@ final class MarkdownTables {
     static String throughput(Results results) {
         return byScenario(results.baseline(BenchmarkClass.ECHO), "No echo trials in this run.",
                 List.of(Metric.ECHOES.header(), Metric.MIB_PER_S.header()),
-                t -> List.of(Score.text(t.primary()), Score.text(t.metric(Metric.MIB_PER_S))));
+                t -> List.of(Score.text(t.throughput()), Score.text(t.metric(Metric.MIB_PER_S))));
     }
 
     /** Round-trip latency percentiles as the client saw them (every round trip recorded). */
@@ -112,7 +112,7 @@ final class MarkdownTables {
         }
         header.add("peak RSS MiB");
         return byScenario(idle, "No idle-connection trials in this run.", header, t -> {
-            List<String> cells = new ArrayList<>(List.of(Score.text(t.primary()),
+            List<String> cells = new ArrayList<>(List.of(Score.text(t.throughput()),
                     metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.P99)));
             if (syscalls) {
                 cells.add(Score.text(t.metric(Metric.EPOLL_WAIT)));
@@ -132,7 +132,7 @@ final class MarkdownTables {
             header.addAll(List.of("read/MiB", "write/MiB"));
         }
         return byScenario(bulk, "No bulk-stream trials in this run.", header, t -> {
-            List<String> cells = new ArrayList<>(List.of(Score.text(t.primary()),
+            List<String> cells = new ArrayList<>(List.of(Score.text(t.throughput()),
                     metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.SERVER_CORES)));
             if (syscalls) {
                 cells.add(Score.text(t.metric(Metric.READ)));
@@ -173,9 +173,9 @@ final class MarkdownTables {
         for (Trial t : tuned) {
             Optional<Trial> base = results.baselineOf(t);
             table.row(t.benchmarkClass().replace("Benchmark", ""), scenarioText(t), t.variant(), code(t.serverArgs()),
-                    base.map(b -> Score.text(b.primary())).orElse(Numbers.MISSING),
-                    Score.text(t.primary()),
-                    Numbers.change(base.map(b -> b.primary().score()).orElse(Double.NaN), t.primary().score()),
+                    base.map(b -> Score.text(b.throughput())).orElse(Numbers.MISSING),
+                    Score.text(t.throughput()),
+                    Numbers.change(base.map(b -> b.throughput().score()).orElse(Double.NaN), t.throughput().score()),
                     base.map(b -> metric(b, Metric.P99)).orElse(Numbers.MISSING), metric(t, Metric.P99),
                     base.map(b -> metric(b, Metric.SERVER_CPU_PER_OP)).orElse(Numbers.MISSING),
                     metric(t, Metric.SERVER_CPU_PER_OP));

@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * @param benchmark JMH's full method name, e.g. {@code lab.epoll.jmh.bench.EchoBenchmark.echo}
  * @param params    every {@code @Param} value, as text
- * @param primary   the score: echoes per second (MiB per second for the bulk benchmark)
+ * @param primary   JMH's primary score; the report reads {@link #throughput()}, which prefers the client's count
  * @param secondary the profiler's metrics keyed by label, e.g. {@code latency.p99.us}
  * @param setup     how JMH ran it
  */
@@ -52,6 +52,15 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
     /** A tuning run turns one server knob; its numbers are compared with the baseline, never mixed in. */
     public boolean isTuning() {
         return !serverArgs().isEmpty();
+    }
+
+    /**
+     * Echoes per second (MiB per second for the bulk benchmark, whose ops are MiB): the client-side count the
+     * harness reports as {@link Metric#ECHOES} when the trial has it, else JMH's primary score, which is what
+     * results files from before that counter carry. Every table and chart reads the throughput from here.
+     */
+    public Score throughput() {
+        return metric(Metric.ECHOES).orElse(primary);
     }
 
     /** A secondary metric, empty when this trial did not measure it (or measured nothing usable). */
