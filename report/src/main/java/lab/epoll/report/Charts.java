@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
@@ -32,22 +34,35 @@ final class Charts {
     record Drawn(Block block, String file, String title, CategoryChart chart) {
     }
 
-    /** Every chart file the report can write, in block order, so stale ones from an earlier run can be removed. */
+    /** Every chart file the report can write, in block order. */
     static final List<String> FILES = Arrays.stream(Block.values()).flatMap(b -> b.charts().stream())
             .map(Chart::file).toList();
 
     private Charts() {
     }
 
-    /** Draws what the results have data for and writes each chart to {@code dir}; returns what it wrote. */
+    /** {@link #render(Results, Path, Set) Renders} the charts of every block the results have trials for. */
     static List<Drawn> render(Results results, Path dir) throws IOException {
-        List<Drawn> drawn = draw(results);
+        Set<Block> blocks = EnumSet.noneOf(Block.class);
+        Arrays.stream(Block.values()).filter(b -> b.hasTrials(results, results)).forEach(blocks::add);
+        return render(results, dir, blocks);
+    }
+
+    /**
+     * Draws the given blocks' charts that the results have data for and writes each to {@code dir}; returns what
+     * it wrote. A chart file of these blocks that was not drawn (e.g. the syscall chart of a run without perf) is
+     * removed, as stale. The charts of other blocks are left as they are: their blocks keep their content.
+     */
+    static List<Drawn> render(Results results, Path dir, Set<Block> blocks) throws IOException {
+        List<Drawn> drawn = draw(results).stream().filter(d -> blocks.contains(d.block())).toList();
         for (Drawn d : drawn) {
             ChartStyle.save(d.chart(), dir.resolve(d.file()));
         }
-        for (String file : FILES) {
-            if (drawn.stream().noneMatch(d -> d.file().equals(file))) {
-                Files.deleteIfExists(dir.resolve(file));
+        for (Block block : blocks) {
+            for (Chart chart : block.charts()) {
+                if (drawn.stream().noneMatch(d -> d.file().equals(chart.file()))) {
+                    Files.deleteIfExists(dir.resolve(chart.file()));
+                }
             }
         }
         return drawn;

@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
  * The Markdown that goes between PERFORMANCE.md's report markers, one method per block. Tables have a row per
  * variant within each scenario and show every score with JMH's error margin ("n/a" when JMH had none);
  * metrics a run did not measure show as "—", and a block with nothing to show says so in one line instead of
- * an empty table. Tuning runs ({@code serverArgs} set) appear only in {@link #tuning}.
+ * an empty table (a block the run has no trials for at all is only written into a new PERFORMANCE.md; an
+ * existing one keeps what it had, see {@link PerformanceReport}). Tuning runs ({@code serverArgs} set) appear
+ * only in {@link #tuning}.
  */
 final class MarkdownTables {
     private MarkdownTables() {

@@ -23,14 +23,18 @@ final class PerformanceMarkdown {
     private PerformanceMarkdown() {
     }
 
-    /** The outcome of a rewrite: the new text and the blocks the document had no markers for. */
-    record Rewrite(String text, List<String> missing) {
+    /**
+     * The outcome of a rewrite: the new text, the blocks the document had no markers for, and the blocks whose
+     * content the rewrite changed (in document order).
+     */
+    record Rewrite(String text, List<String> missing, List<String> changed) {
     }
 
     /** Replaces each named block's content; names absent from the document come back in {@code missing}. */
     static Rewrite replaceBlocks(String document, Map<String, String> contents) {
         Map<String, int[]> spans = spans(document);
         StringBuilder out = new StringBuilder(document.length());
+        List<String> changed = new ArrayList<>();
         int copied = 0;
         for (Map.Entry<String, int[]> block : spans.entrySet()) {
             String content = contents.get(block.getKey());
@@ -38,13 +42,17 @@ final class PerformanceMarkdown {
                 continue; // A block this run has nothing for (or does not know): leave it as it is.
             }
             int[] span = block.getValue();
-            out.append(document, copied, span[0]).append('\n').append(content.strip()).append('\n');
+            String replacement = "\n" + content.strip() + "\n";
+            if (!document.substring(span[0], span[1]).equals(replacement)) {
+                changed.add(block.getKey());
+            }
+            out.append(document, copied, span[0]).append(replacement);
             copied = span[1];
         }
         out.append(document, copied, document.length());
         List<String> missing = new ArrayList<>();
         contents.keySet().stream().filter(name -> !spans.containsKey(name)).forEach(missing::add);
-        return new Rewrite(out.toString(), List.copyOf(missing));
+        return new Rewrite(out.toString(), List.copyOf(missing), List.copyOf(changed));
     }
 
     /** A new PERFORMANCE.md: a heading and an empty block for each {@link Block}, ready for prose. */

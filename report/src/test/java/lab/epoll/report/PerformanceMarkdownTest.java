@@ -48,6 +48,17 @@ class PerformanceMarkdownTest {
     }
 
     @Test
+    void reportsWhichBlocksItChanged() {
+        String once = PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b")).text();
+
+        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(once, blocks("| a |\n", "c"));
+
+        assertThat(rewrite.changed()).containsExactly("latency");
+        assertThat(PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b")).changed())
+                .containsExactly("throughput", "latency");
+    }
+
+    @Test
     void toleratesSpacingInsideTheMarkers() {
         String doc = "a<!--report:run-->x<!--   /report:run   -->b";
 
