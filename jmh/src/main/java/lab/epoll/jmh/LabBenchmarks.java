@@ -1,5 +1,6 @@
 package lab.epoll.jmh;
 
+import lab.epoll.catalog.TrialParam;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 import lab.epoll.jmh.compare.PairedComparison;
 import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
-import lab.epoll.jmh.report.PerformanceReport;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.ServerVariant;
@@ -45,8 +45,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3}, {@code -i 10}, {@code -prof ...},
  * {@code -rff other.json}. Every trial runs the server and the client on disjoint CPUs ({@link CpuSet}).
  *
- * <p>{@code --report [path/to/results.json]} runs no benchmark: it turns a finished run's JSON (by default
- * {@code jmh/target/results.json}) into PERFORMANCE.md's tables and the charts under docs/ ({@link PerformanceReport}).
+ * <p>{@code --report [path/to/results.json]} runs no benchmark: the report has its own module now, and this only
+ * says so, with the command to run instead ({@code mvn -pl report exec:java}), and exits 2.
  */
 public final class LabBenchmarks {
     /** The server options the tuning run turns, one per trial; "" is the untuned baseline. */
@@ -61,7 +61,10 @@ public final class LabBenchmarks {
         int report = Arrays.asList(args).indexOf("--report");
         if (report >= 0) {
             // Before anything JMH does: the report reads a finished run and must not start one.
-            PerformanceReport.main(Arrays.copyOfRange(args, report + 1, args.length));
+            String[] path = Arrays.copyOfRange(args, report + 1, args.length);
+            System.err.println("--report moved: run mvn -pl report exec:java"
+                    + (path.length == 0 ? "" : " -Dexec.args=\"" + String.join(" ", path) + "\""));
+            System.exit(2);
             return;
         }
         List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));
@@ -161,17 +164,17 @@ public final class LabBenchmarks {
             if (user.getIncludes().isEmpty()) {
                 options.include(EchoBenchmark.class.getSimpleName());
             }
-            defaultParam(options, user, "variant", ServerVariant.LT.name(), ServerVariant.ET.name());
+            defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.LT.name(), ServerVariant.ET.name());
             defaultParam(options, user, "clients", "50");
             defaultParam(options, user, "payload", "512");
-            defaultParam(options, user, "serverArgs", TUNING_KNOBS);
+            defaultParam(options, user, TrialParam.SERVER_ARGS.field(), TUNING_KNOBS);
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
                     .include(IdleConnectionsBenchmark.class.getSimpleName())
                     .include(BulkStreamBenchmark.class.getSimpleName());
         }
         if (!tuning) {
-            defaultParam(options, user, "variant", ServerVariant.names().toArray(String[]::new));
+            defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
                 defaultParam(options, user, "payload", "64", "512", "16384");
@@ -195,10 +198,10 @@ public final class LabBenchmarks {
             options.resultFormat(ResultFormatType.JSON);
         }
 
-        boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter("variant").orElse(List.of()).isEmpty();
+        boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
         String run = tuning ? "tuning run" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
-        System.out.println("[lab] " + run + "; server on CPUs " + shown(user, "serverCpus", layout[0])
-                + ", client on CPUs " + shown(user, "clientCpus", layout[1]) + "; server JVMs: see the serverJvm"
+        System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
+                + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1]) + "; server JVMs: see the serverJvm"
                 + " parameter; " + perfLine);
         Path logFile = results.resolveSibling("jmh.log");
         Collection<RunResult> runResults;
@@ -246,8 +249,8 @@ public final class LabBenchmarks {
                 .jvmArgsAppend("-Dlab.root=" + LabPaths.root(), "-Xms1g", "-Xmx1g",
                         "-Dio.netty.leakDetection.level=disabled")
                 .addProfiler(ServerMetricsProfiler.class);
-        defaultParam(options, user, "serverCpus", layout[0].text());
-        defaultParam(options, user, "clientCpus", layout[1].text());
+        defaultParam(options, user, TrialParam.SERVER_CPUS.field(), layout[0].text());
+        defaultParam(options, user, TrialParam.CLIENT_CPUS.field(), layout[1].text());
         if (!user.getForkCount().hasValue()) {
             options.forks(1);
         }

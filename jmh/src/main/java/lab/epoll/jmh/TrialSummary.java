@@ -1,5 +1,6 @@
 package lab.epoll.jmh;
 
+import lab.epoll.catalog.TrialParam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,6 @@ import org.openjdk.jmh.results.RunResult;
  */
 public record TrialSummary(String benchmark, String variant, String scenario, Map<Metric, Result> metrics,
                            Saturation saturation) {
-    /** Parameters that say where and how the server ran rather than what the scenario is. */
-    private static final List<String> NOT_SCENARIO = List.of("variant", "serverJvm", "serverCpus", "clientCpus");
-
     public static TrialSummary of(RunResult run) {
         BenchmarkParams params = run.getParams();
         Map<String, Result> secondary = run.getSecondaryResults();
@@ -33,9 +31,9 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         String benchmark = params.getBenchmark();
         String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         Saturation saturation = Saturation.of(score(metrics, Metric.SERVER_CORES),
-                CpuSet.parse(params.getParam("serverCpus")).size(), score(metrics, Metric.CLIENT_CORES),
-                CpuSet.parse(params.getParam("clientCpus")).size());
-        return new TrialSummary(shortName, params.getParam("variant"), scenario(params), metrics, saturation);
+                CpuSet.parse(params.getParam(TrialParam.SERVER_CPUS.field())).size(), score(metrics, Metric.CLIENT_CORES),
+                CpuSet.parse(params.getParam(TrialParam.CLIENT_CPUS.field())).size());
+        return new TrialSummary(shortName, params.getParam(TrialParam.VARIANT.field()), scenario(params), metrics, saturation);
     }
 
     private static double score(Map<Metric, Result> metrics, Metric metric) {
@@ -48,7 +46,10 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         List<String> parts = new ArrayList<>();
         for (String key : params.getParamsKeys()) {
             String value = params.getParam(key);
-            if (!NOT_SCENARIO.contains(key) && !value.isEmpty()) {
+            // The setup stays out, but for what changes the server under test: a tuning knob, an external target.
+            boolean shown = !TrialParam.isSetup(key) || key.equals(TrialParam.SERVER_ARGS.field())
+                    || key.equals(TrialParam.TARGET.field());
+            if (shown && !value.isEmpty()) {
                 parts.add(key + "=" + value);
             }
         }

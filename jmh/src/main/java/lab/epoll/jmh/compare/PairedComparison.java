@@ -1,5 +1,6 @@
 package lab.epoll.jmh.compare;
 
+import lab.epoll.catalog.TrialParam;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ public final class PairedComparison {
             for (String variant : order) {
                 n++;
                 Path json = trialDir.resolve(String.format(Locale.ROOT, "%02d-%s.json", n, variant));
-                Options trial = new OptionsBuilder().parent(base).param("variant", variant)
+                Options trial = new OptionsBuilder().parent(base).param(TrialParam.VARIANT.field(), variant)
                         .result(json.toString()).resultFormat(ResultFormatType.JSON)
                         .verbosity(VerboseMode.SILENT).build();
                 Collection<RunResult> results = new Runner(trial).run();

@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import java.awt.Color;
 import java.util.Comparator;

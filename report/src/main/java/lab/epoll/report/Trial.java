@@ -1,5 +1,8 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
+import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.Saturation;
+import lab.epoll.catalog.TrialParam;
 import lab.epoll.catalog.Metric;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,14 +17,12 @@ import java.util.Set;
  *
  * @param benchmark JMH's full method name, e.g. {@code lab.epoll.jmh.bench.EchoBenchmark.echo}
  * @param params    every {@code @Param} value, as text
- * @param primary   the score: echoes per second (MiB per second for the bulk benchmark)
+ * @param primary   JMH's primary score; the report reads {@link #throughput()}, which prefers the client's count
  * @param secondary the profiler's metrics keyed by label, e.g. {@code latency.p99.us}
  * @param setup     how JMH ran it
  */
 public record Trial(String benchmark, Map<String, String> params, Score primary, Map<String, Score> secondary,
                     RunSetup setup) {
-    /** Parameters that name the server rather than the scenario. */
-    private static final Set<String> SERVER_PARAMS = Set.of("variant", "serverJvm", "serverArgs");
 
     public Trial {
         params = Map.copyOf(params);
@@ -36,7 +37,7 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
     }
 
     public String variant() {
-        return param("variant");
+        return param(TrialParam.VARIANT.field());
     }
 
     /** The parameter's value, or "" when this benchmark has no such parameter. */
@@ -46,12 +47,37 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
 
     /** The server options a tuning run added, e.g. {@code --busy-poll 50us}; "" for a baseline trial. */
     public String serverArgs() {
-        return param("serverArgs").trim();
+        return param(TrialParam.SERVER_ARGS.field()).trim();
     }
 
     /** A tuning run turns one server knob; its numbers are compared with the baseline, never mixed in. */
     public boolean isTuning() {
         return !serverArgs().isEmpty();
+    }
+
+    /**
+     * Echoes per second (MiB per second for the bulk benchmark, whose ops are MiB): the client-side count the
+     * harness reports as {@link Metric#ECHOES} when the trial has it, else JMH's primary score, which is what
+     * results files from before that counter carry. Every table and chart reads the throughput from here.
+     */
+    public Score throughput() {
+        return metric(Metric.ECHOES).orElse(primary);
+    }
+
+    /**
+     * Which side ran out of CPU, from the cores each used and the CPUs it was pinned to; empty for a run that
+     * did not record its CPU layout (before the harness pinned server and client apart).
+     */
+    public Optional<Saturation> saturation() {
+        String serverCpus = param(TrialParam.SERVER_CPUS.field());
+        String clientCpus = param(TrialParam.CLIENT_CPUS.field());
+        Optional<Score> server = metric(Metric.SERVER_CORES);
+        Optional<Score> client = metric(Metric.CLIENT_CORES);
+        if (serverCpus.isEmpty() || clientCpus.isEmpty() || server.isEmpty() || client.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Saturation.of(server.get().score(), CpuSet.parse(serverCpus).size(),
+                client.get().score(), CpuSet.parse(clientCpus).size()));
     }
 
     /** A secondary metric, empty when this trial did not measure it (or measured nothing usable). */
@@ -63,7 +89,7 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
     public Map<String, String> scenario() {
         Map<String, String> scenario = new LinkedHashMap<>();
         params.entrySet().stream()
-                .filter(e -> !SERVER_PARAMS.contains(e.getKey()))
+                .filter(e -> !TrialParam.isSetup(e.getKey()))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> scenario.put(e.getKey(), e.getValue()));
         return scenario;

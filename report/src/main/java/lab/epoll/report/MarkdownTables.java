@@ -1,8 +1,10 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
+import lab.epoll.catalog.TrialParam;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Numbers;
 import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Saturation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,9 @@ import java.util.stream.Collectors;
  * The Markdown that goes between PERFORMANCE.md's report markers, one method per block. Tables have a row per
  * variant within each scenario and show every score with JMH's error margin ("n/a" when JMH had none);
  * metrics a run did not measure show as "—", and a block with nothing to show says so in one line instead of
- * an empty table. Tuning runs ({@code serverArgs} set) appear only in {@link #tuning}.
+ * an empty table (a block the run has no trials for at all is only written into a new PERFORMANCE.md; an
+ * existing one keeps what it had, see {@link PerformanceReport}). Tuning runs ({@code serverArgs} set) appear
+ * only in {@link #tuning}.
  */
 final class MarkdownTables {
     private MarkdownTables() {
@@ -34,7 +38,7 @@ final class MarkdownTables {
                     .append(" × ").append(s.warmupTime()).append("; measurement ").append(s.measurementIterations())
                     .append(" × ").append(s.measurementTime()).append('\n');
         }
-        List<String> serverJvms = results.trials().stream().map(t -> t.param("serverJvm")).distinct().toList();
+        List<String> serverJvms = results.trials().stream().map(t -> t.param(TrialParam.SERVER_JVM.field())).distinct().toList();
         out.append("- Server JVM flags: ").append(serverJvms.stream().map(MarkdownTables::code)
                 .collect(Collectors.joining(", "))).append('\n');
         out.append("- ").append(plural(results.trials().size(), "trial"));
@@ -42,7 +46,7 @@ final class MarkdownTables {
             out.append(", ").append(results.tuning().size()).append(" of them tuning runs");
         }
         out.append('\n');
-        if (results.trials().stream().anyMatch(t -> !t.primary().hasError())) {
+        if (results.trials().stream().anyMatch(t -> !t.throughput().hasError())) {
             out.append("- Margins are JMH's 99.9% confidence intervals; \"n/a\" where JMH gives none"
                     + " (3 or more measurement iterations over all forks are needed)\n");
         }
@@ -58,14 +62,15 @@ final class MarkdownTables {
 
     /** Echoes per second and the bytes they move, per client count and payload. */
     static String throughput(Results results) {
-        return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
-                List.of(Metric.ECHOES.header(), Metric.MIB_PER_S.header()),
-                t -> List.of(Score.text(t.primary()), Score.text(t.metric(Metric.MIB_PER_S))));
+        return byScenario(results.baseline(BenchmarkClass.ECHO), "No echo trials in this run.",
+                List.of(Metric.ECHOES.header(), Metric.MIB_PER_S.header(), "bound"),
+                t -> List.of(Score.text(t.throughput()), Score.text(t.metric(Metric.MIB_PER_S)),
+                        t.saturation().map(Saturation::cell).orElse(Numbers.MISSING)));
     }
 
     /** Round-trip latency percentiles as the client saw them (every round trip recorded). */
     static String latency(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (!echo.isEmpty() && !Results.anyHas(echo, Metric.P50)) {
             return "_No latency percentiles in this run._";
         }
@@ -75,17 +80,18 @@ final class MarkdownTables {
                         metric(t, Metric.MEAN)));
     }
 
-    /** The server's CPU per echo, and how busy each side was: a client near a full core limits the score. */
+    /** CPU per echo on each side, and how busy each side was: a client-bound trial measured the client. */
     static String cpu(Results results) {
-        return byScenario(results.baseline(Results.ECHO), "No echo trials in this run.",
-                List.of("server CPU µs/echo", "server cores", "client cores"),
-                t -> List.of(metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.SERVER_CORES),
-                        metric(t, Metric.CLIENT_CORES)));
+        return byScenario(results.baseline(BenchmarkClass.ECHO), "No echo trials in this run.",
+                List.of("server CPU µs/echo", "client CPU µs/echo", "server cores", "client cores", "bound"),
+                t -> List.of(metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.CLIENT_CPU_PER_OP),
+                        metric(t, Metric.SERVER_CORES), metric(t, Metric.CLIENT_CORES),
+                        t.saturation().map(Saturation::cell).orElse(Numbers.MISSING)));
     }
 
     /** perf's syscall counts per echo by kind, and how many ready events each wait returned. */
     static String syscalls(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (!echo.isEmpty() && !Results.anyHas(echo, Metric.SYSCALLS_TOTAL)) {
             return noSyscalls();
         }
@@ -104,7 +110,7 @@ final class MarkdownTables {
 
     /** Idle-connection scaling: 50 active clients among K silent connections, where epoll and poll part ways. */
     static String idle(Results results) {
-        List<Trial> idle = results.baseline(Results.IDLE);
+        List<Trial> idle = results.baseline(BenchmarkClass.IDLE);
         List<String> header = new ArrayList<>(List.of("echoes/s", "server CPU µs/echo", "p99 µs"));
         boolean syscalls = Results.anyHas(idle, Metric.SYSCALLS_TOTAL);
         if (syscalls) {
@@ -112,7 +118,7 @@ final class MarkdownTables {
         }
         header.add("peak RSS MiB");
         return byScenario(idle, "No idle-connection trials in this run.", header, t -> {
-            List<String> cells = new ArrayList<>(List.of(Score.text(t.primary()),
+            List<String> cells = new ArrayList<>(List.of(Score.text(t.throughput()),
                     metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.P99)));
             if (syscalls) {
                 cells.add(Score.text(t.metric(Metric.EPOLL_WAIT)));
@@ -125,14 +131,14 @@ final class MarkdownTables {
 
     /** Bulk streaming: MiB echoed per second; per-op metrics are per MiB here. */
     static String bulk(Results results) {
-        List<Trial> bulk = results.baseline(Results.BULK);
+        List<Trial> bulk = results.baseline(BenchmarkClass.BULK);
         List<String> header = new ArrayList<>(List.of(Metric.MIB_PER_S.header(), "server CPU µs/MiB", "server cores"));
         boolean syscalls = Results.anyHas(bulk, Metric.SYSCALLS_TOTAL);
         if (syscalls) {
             header.addAll(List.of("read/MiB", "write/MiB"));
         }
         return byScenario(bulk, "No bulk-stream trials in this run.", header, t -> {
-            List<String> cells = new ArrayList<>(List.of(Score.text(t.primary()),
+            List<String> cells = new ArrayList<>(List.of(Score.text(t.throughput()),
                     metric(t, Metric.SERVER_CPU_PER_OP), metric(t, Metric.SERVER_CORES)));
             if (syscalls) {
                 cells.add(Score.text(t.metric(Metric.READ)));
@@ -173,9 +179,9 @@ final class MarkdownTables {
         for (Trial t : tuned) {
             Optional<Trial> base = results.baselineOf(t);
             table.row(t.benchmarkClass().replace("Benchmark", ""), scenarioText(t), t.variant(), code(t.serverArgs()),
-                    base.map(b -> Score.text(b.primary())).orElse(Numbers.MISSING),
-                    Score.text(t.primary()),
-                    Numbers.change(base.map(b -> b.primary().score()).orElse(Double.NaN), t.primary().score()),
+                    base.map(b -> Score.text(b.throughput())).orElse(Numbers.MISSING),
+                    Score.text(t.throughput()),
+                    Numbers.change(base.map(b -> b.throughput().score()).orElse(Double.NaN), t.throughput().score()),
                     base.map(b -> metric(b, Metric.P99)).orElse(Numbers.MISSING), metric(t, Metric.P99),
                     base.map(b -> metric(b, Metric.SERVER_CPU_PER_OP)).orElse(Numbers.MISSING),
                     metric(t, Metric.SERVER_CPU_PER_OP));

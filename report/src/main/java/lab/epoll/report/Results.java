@@ -1,14 +1,12 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
+import lab.epoll.catalog.TrialParam;
 import lab.epoll.catalog.Metric;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lab.epoll.jmh.bench.BulkStreamBenchmark;
-import lab.epoll.jmh.bench.EchoBenchmark;
-import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 
 /**
  * Every trial of one results.json, in report order (benchmark, scenario, variant), and the views the tables and
@@ -16,17 +14,15 @@ import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
  * against. Baselines and tuning runs are kept apart so a turned knob never leaks into the main comparison.
  */
 public record Results(List<Trial> trials) {
-    static final String ECHO = EchoBenchmark.class.getSimpleName();
-    static final String IDLE = IdleConnectionsBenchmark.class.getSimpleName();
-    static final String BULK = BulkStreamBenchmark.class.getSimpleName();
-
     public Results {
         trials = trials.stream().sorted(Trial.byScenarioThenVariant()).toList();
     }
 
     /** The benchmark's trials with the server as shipped (no {@code serverArgs}). */
-    public List<Trial> baseline(String benchmarkClass) {
-        return trials.stream().filter(t -> t.benchmarkClass().equals(benchmarkClass) && !t.isTuning()).toList();
+    public List<Trial> baseline(BenchmarkClass benchmark) {
+        return trials.stream()
+                .filter(t -> t.benchmarkClass().equals(benchmark.simpleName()) && !t.isTuning())
+                .toList();
     }
 
     /** Trials that turned one server knob through {@code serverArgs}. */
@@ -37,7 +33,7 @@ public record Results(List<Trial> trials) {
     /** The untuned trial with the same benchmark, variant, scenario and server JVM, if the run had one. */
     public Optional<Trial> baselineOf(Trial tuned) {
         Map<String, String> params = new LinkedHashMap<>(tuned.params());
-        params.put("serverArgs", "");
+        params.put(TrialParam.SERVER_ARGS.field(), "");
         return trials.stream()
                 .filter(t -> t.benchmark().equals(tuned.benchmark()) && !t.isTuning())
                 .filter(t -> withEmptyServerArgs(t).equals(params))
@@ -61,7 +57,7 @@ public record Results(List<Trial> trials) {
 
     private static Map<String, String> withEmptyServerArgs(Trial trial) {
         Map<String, String> params = new LinkedHashMap<>(trial.params());
-        params.put("serverArgs", "");
+        params.put(TrialParam.SERVER_ARGS.field(), "");
         return params;
     }
 }

@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import lab.epoll.catalog.Numbers;
 import lab.epoll.catalog.Metric;
@@ -20,7 +20,7 @@ final class PeakRss {
     /** Group label, e.g. {@code idle 10,000}, to each variant's peak RSS; groups in report order. */
     static Map<String, Map<String, Score>> byGroup(Results results) {
         Map<String, Map<String, Score>> groups = new LinkedHashMap<>();
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (!echo.isEmpty()) {
             Map<String, Score> highest = new LinkedHashMap<>();
             for (String variant : Results.variants(echo)) {
@@ -31,8 +31,8 @@ final class PeakRss {
             }
             put(groups, "echo (highest)", highest);
         }
-        addPerValue(groups, results.baseline(Results.IDLE), "idle", "idle ", "");
-        addPerValue(groups, results.baseline(Results.BULK), "connections", "bulk ", " conns");
+        addPerValue(groups, results.baseline(BenchmarkClass.IDLE), "idle", "idle ", "");
+        addPerValue(groups, results.baseline(BenchmarkClass.BULK), "connections", "bulk ", " conns");
         return groups;
     }
 

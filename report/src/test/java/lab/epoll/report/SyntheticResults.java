@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.Metric;

@@ -1,40 +1,32 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
 import lab.epoll.catalog.LabPaths;
 
 /**
- * {@code mvn -pl jmh exec:java -Dexec.args="--report [path/to/results.json]"}: turns a harness run's JMH JSON
+ * {@code mvn -pl report exec:java [-Dexec.args="path/to/results.json"]}: turns a harness run's JMH JSON
  * (by default {@code jmh/target/results.json}) into the charts under {@code docs/} and the generated blocks of
  * {@code PERFORMANCE.md}, both at the lab's root. Prose outside the blocks is never touched; a missing
  * PERFORMANCE.md is created with every block under a heading, ready for the analysis to be written around it.
+ * Blocks the run has no trials for (a run without the idle benchmark has nothing for the idle block) keep their
+ * content and their charts, so the report only ever gains what a run measured.
  *
- * <p>It runs no benchmark and needs no server jar, so it can be rerun freely, e.g. after editing the prose.
+ * <p>It runs no benchmark and needs no server jar, so it can be rerun freely, e.g. after editing the prose. It is
+ * its own module, apart from the harness, so that Jackson and XChart stay off the benchmark forks' class path.
  */
 public final class PerformanceReport {
     static final String DOCUMENT = "PERFORMANCE.md";
     static final String CHART_DIR = "docs";
-
-    /** The table each block gets, by block name (see {@link PerformanceMarkdown#BLOCKS}). */
-    private static final Map<String, Function<Results, String>> TABLES = Map.of(
-            "run", MarkdownTables::run,
-            "throughput", MarkdownTables::throughput,
-            "latency", MarkdownTables::latency,
-            "cpu", MarkdownTables::cpu,
-            "syscalls", MarkdownTables::syscalls,
-            "idle", MarkdownTables::idle,
-            "bulk", MarkdownTables::bulk,
-            "memory", MarkdownTables::memory,
-            "tuning", MarkdownTables::tuning);
 
     private PerformanceReport() {
     }
@@ -43,7 +35,7 @@ public final class PerformanceReport {
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
         if (args.length > 1) {
-            System.err.println("usage: mvn -pl jmh exec:java -Dexec.args=\"--report [path/to/results.json]\"");
+            System.err.println("usage: mvn -pl report exec:java [-Dexec.args=\"path/to/results.json\"]");
             System.exit(2);
             return;
         }
@@ -57,7 +49,7 @@ public final class PerformanceReport {
         } catch (NoSuchFileException e) {
             System.err.println("[report] no results at " + json + ": run the benchmarks first"
                     + " (mvn -pl jmh exec:java), or pass a results file:"
-                    + " -Dexec.args=\"--report path/to/results.json\"");
+                    + " mvn -pl report exec:java -Dexec.args=\"path/to/results.json\"");
             System.exit(2);
         }
     }
@@ -74,27 +66,53 @@ public final class PerformanceReport {
     static List<String> generate(Path json, Path tuningJson, Path root) throws IOException {
         Results results = ResultsReader.read(json);
         Results tuning = tuningJson == null ? results : ResultsReader.read(tuningJson);
-        List<Charts.Drawn> charts = Charts.render(results, root.resolve(CHART_DIR));
-        Path document = root.resolve(DOCUMENT);
-        boolean existed = Files.exists(document);
-        String before = existed ? Files.readString(document) : PerformanceMarkdown.skeleton();
-        PerformanceMarkdown.Rewrite rewrite =
-                PerformanceMarkdown.replaceBlocks(before, blocks(results, tuning, charts));
-        boolean changed = !existed || !rewrite.text().equals(before);
-        if (changed) {
-            Files.writeString(document, rewrite.text());
-        }
         List<String> report = new ArrayList<>();
         report.add("read " + results.trials().size() + " trials from " + json);
         if (tuningJson != null) {
             report.add("read " + tuning.trials().size() + " tuning trials from " + tuningJson);
         }
+        report.addAll(write(results, tuning, root));
+        return report;
+    }
+
+    /**
+     * Writes the charts and PERFORMANCE.md under {@code root} from results already read; returns what it did, by
+     * line, with one line per block. A new document gets every block, a "no … in this run" note where the run has
+     * no trials for one; an existing document keeps such a block's content as it is, and its charts stay too, so
+     * a run of some benchmarks adds to the report instead of wiping the others' numbers.
+     */
+    static List<String> write(Results results, Results tuning, Path root) throws IOException {
+        Path document = root.resolve(DOCUMENT);
+        boolean existed = Files.exists(document);
+        Set<Block> written = EnumSet.noneOf(Block.class);
+        for (Block block : Block.values()) {
+            if (!existed || block.hasTrials(results, tuning)) {
+                written.add(block);
+            }
+        }
+        List<Charts.Drawn> charts = Charts.render(results, root.resolve(CHART_DIR), written);
+        Map<String, String> contents = new LinkedHashMap<>(blocks(results, tuning, charts));
+        contents.keySet().removeIf(id -> written.stream().noneMatch(b -> b.id().equals(id)));
+        String before = existed ? Files.readString(document) : PerformanceMarkdown.skeleton();
+        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before, contents);
+        boolean changed = !existed || !rewrite.text().equals(before);
+        if (changed) {
+            Files.writeString(document, rewrite.text());
+        }
+        List<String> report = new ArrayList<>();
         report.add("charts: " + (charts.isEmpty() ? "none (no data for any)" : charts.stream()
                 .map(c -> CHART_DIR + "/" + c.file()).collect(Collectors.joining(", "))));
         report.add((existed ? (changed ? "updated " : "unchanged: ") : "created ") + document);
-        for (String block : rewrite.missing()) {
-            report.add("warning: " + DOCUMENT + " has no " + PerformanceMarkdown.open(block) + " ... "
-                    + PerformanceMarkdown.close(block) + " block; its " + block + " table was not written");
+        for (Block block : Block.values()) {
+            String id = block.id();
+            if (!written.contains(block)) {
+                report.add("block " + id + ": kept (no trials in this run)");
+            } else if (rewrite.missing().contains(id)) {
+                report.add("warning: " + DOCUMENT + " has no " + PerformanceMarkdown.open(id) + " ... "
+                        + PerformanceMarkdown.close(id) + " block; its " + id + " table was not written");
+            } else {
+                report.add("block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged"));
+            }
         }
         return report;
     }
@@ -107,12 +125,12 @@ public final class PerformanceReport {
     /** As {@link #blocks(Results, List)}, with the tuning block drawn from {@code tuning}. */
     static Map<String, String> blocks(Results results, Results tuning, List<Charts.Drawn> charts) {
         Map<String, String> blocks = new LinkedHashMap<>();
-        for (String block : PerformanceMarkdown.BLOCKS.keySet()) {
+        for (Block block : Block.values()) {
             StringBuilder content = new StringBuilder();
-            charts.stream().filter(c -> c.block().equals(block)).forEach(c -> content.append("![").append(c.title())
+            charts.stream().filter(c -> c.block() == block).forEach(c -> content.append("![").append(c.title())
                     .append("](").append(CHART_DIR).append('/').append(c.file()).append(")\n\n"));
-            content.append(TABLES.get(block).apply(block.equals("tuning") ? tuning : results));
-            blocks.put(block, content.toString());
+            content.append(block.table(results, tuning));
+            blocks.put(block.id(), content.toString());
         }
         return blocks;
     }

@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import lab.epoll.catalog.MarkdownTable;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,7 +1,6 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,22 +18,23 @@ import java.util.regex.Pattern;
  * rather than a guess.
  */
 final class PerformanceMarkdown {
-    /** The blocks, in the order a new PERFORMANCE.md has them, with the heading each gets there. */
-    static final Map<String, String> BLOCKS = blocks();
-
     private static final Pattern MARKER = Pattern.compile("<!--\\s*(/?)report:([A-Za-z0-9_-]+)\\s*-->");
 
     private PerformanceMarkdown() {
     }
 
-    /** The outcome of a rewrite: the new text and the blocks the document had no markers for. */
-    record Rewrite(String text, List<String> missing) {
+    /**
+     * The outcome of a rewrite: the new text, the blocks the document had no markers for, and the blocks whose
+     * content the rewrite changed (in document order).
+     */
+    record Rewrite(String text, List<String> missing, List<String> changed) {
     }
 
     /** Replaces each named block's content; names absent from the document come back in {@code missing}. */
     static Rewrite replaceBlocks(String document, Map<String, String> contents) {
         Map<String, int[]> spans = spans(document);
         StringBuilder out = new StringBuilder(document.length());
+        List<String> changed = new ArrayList<>();
         int copied = 0;
         for (Map.Entry<String, int[]> block : spans.entrySet()) {
             String content = contents.get(block.getKey());
@@ -42,25 +42,31 @@ final class PerformanceMarkdown {
                 continue; // A block this run has nothing for (or does not know): leave it as it is.
             }
             int[] span = block.getValue();
-            out.append(document, copied, span[0]).append('\n').append(content.strip()).append('\n');
+            String replacement = "\n" + content.strip() + "\n";
+            if (!document.substring(span[0], span[1]).equals(replacement)) {
+                changed.add(block.getKey());
+            }
+            out.append(document, copied, span[0]).append(replacement);
             copied = span[1];
         }
         out.append(document, copied, document.length());
         List<String> missing = new ArrayList<>();
         contents.keySet().stream().filter(name -> !spans.containsKey(name)).forEach(missing::add);
-        return new Rewrite(out.toString(), List.copyOf(missing));
+        return new Rewrite(out.toString(), List.copyOf(missing), List.copyOf(changed));
     }
 
-    /** A new PERFORMANCE.md: a heading and an empty block for each of {@link #BLOCKS}, ready for prose. */
+    /** A new PERFORMANCE.md: a heading and an empty block for each {@link Block}, ready for prose. */
     static String skeleton() {
         StringBuilder out = new StringBuilder();
         out.append("# Performance\n\n")
                 .append("What the JMH harness measured, variant by variant. The tables and charts inside the report\n")
                 .append("blocks are generated from `jmh/target/results.json` by\n")
-                .append("`mvn -pl jmh exec:java -Dexec.args=\"--report\"`, which rewrites only those blocks:\n")
+                .append("`mvn -pl report exec:java`, which rewrites only those blocks:\n")
                 .append("write the analysis around them.\n");
-        BLOCKS.forEach((name, heading) -> out.append("\n## ").append(heading).append("\n\n")
-                .append(open(name)).append('\n').append(close(name)).append('\n'));
+        for (Block block : Block.values()) {
+            out.append("\n## ").append(block.heading()).append("\n\n")
+                    .append(open(block.id())).append('\n').append(close(block.id())).append('\n');
+        }
         return out.toString();
     }
 
@@ -102,19 +108,5 @@ final class PerformanceMarkdown {
             throw new IllegalArgumentException(open(openName) + " has no " + close(openName));
         }
         return spans;
-    }
-
-    private static Map<String, String> blocks() {
-        Map<String, String> blocks = new LinkedHashMap<>();
-        blocks.put("run", "The run");
-        blocks.put("throughput", "Throughput");
-        blocks.put("latency", "Latency");
-        blocks.put("cpu", "Server CPU per request");
-        blocks.put("syscalls", "Syscalls per request");
-        blocks.put("idle", "Idle connections: epoll against poll");
-        blocks.put("bulk", "Bulk streaming");
-        blocks.put("memory", "Memory");
-        blocks.put("tuning", "Tuning runs");
-        return Collections.unmodifiableMap(blocks);
     }
 }

@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import lab.epoll.catalog.Numbers;
 import lab.epoll.catalog.Metric;
@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
@@ -23,26 +26,43 @@ import org.knowm.xchart.CategorySeries;
  * 64/512/16384) so a chart stays readable; the tables have every scenario.
  */
 final class Charts {
-    /** A chart drawn for one report block, and the file it goes to under docs/. */
-    record Drawn(String block, String file, String title, CategoryChart chart) {
+    /** A chart a {@link Block} can show: the file it goes to under docs/, its alt text, and how it is drawn. */
+    record Chart(String file, String title, Function<Results, Optional<CategoryChart>> draw) {
     }
 
-    /** Every chart file the report can write, so stale ones from an earlier run can be removed. */
-    static final List<String> FILES = List.of("throughput.png", "latency.png", "cpu-per-op.png",
-            "syscalls-per-op.png", "idle-scaling.png", "bulk.png", "memory.png");
+    /** A chart drawn for one report block, and the file it goes to under docs/. */
+    record Drawn(Block block, String file, String title, CategoryChart chart) {
+    }
+
+    /** Every chart file the report can write, in block order. */
+    static final List<String> FILES = Arrays.stream(Block.values()).flatMap(b -> b.charts().stream())
+            .map(Chart::file).toList();
 
     private Charts() {
     }
 
-    /** Draws what the results have data for and writes each chart to {@code dir}; returns what it wrote. */
+    /** {@link #render(Results, Path, Set) Renders} the charts of every block the results have trials for. */
     static List<Drawn> render(Results results, Path dir) throws IOException {
-        List<Drawn> drawn = draw(results);
+        Set<Block> blocks = EnumSet.noneOf(Block.class);
+        Arrays.stream(Block.values()).filter(b -> b.hasTrials(results, results)).forEach(blocks::add);
+        return render(results, dir, blocks);
+    }
+
+    /**
+     * Draws the given blocks' charts that the results have data for and writes each to {@code dir}; returns what
+     * it wrote. A chart file of these blocks that was not drawn (e.g. the syscall chart of a run without perf) is
+     * removed, as stale. The charts of other blocks are left as they are: their blocks keep their content.
+     */
+    static List<Drawn> render(Results results, Path dir, Set<Block> blocks) throws IOException {
+        List<Drawn> drawn = draw(results).stream().filter(d -> blocks.contains(d.block())).toList();
         for (Drawn d : drawn) {
             ChartStyle.save(d.chart(), dir.resolve(d.file()));
         }
-        for (String file : FILES) {
-            if (drawn.stream().noneMatch(d -> d.file().equals(file))) {
-                Files.deleteIfExists(dir.resolve(file));
+        for (Block block : blocks) {
+            for (Chart chart : block.charts()) {
+                if (drawn.stream().noneMatch(d -> d.file().equals(chart.file()))) {
+                    Files.deleteIfExists(dir.resolve(chart.file()));
+                }
             }
         }
         return drawn;
@@ -50,34 +70,31 @@ final class Charts {
 
     static List<Drawn> draw(Results results) {
         List<Drawn> drawn = new ArrayList<>();
-        throughput(results).ifPresent(c -> drawn.add(new Drawn("throughput", "throughput.png", "Throughput", c)));
-        latency(results).ifPresent(c -> drawn.add(new Drawn("latency", "latency.png", "Latency percentiles", c)));
-        cpuPerOp(results).ifPresent(c -> drawn.add(new Drawn("cpu", "cpu-per-op.png", "Server CPU per echo", c)));
-        syscalls(results).ifPresent(c -> drawn.add(
-                new Drawn("syscalls", "syscalls-per-op.png", "Syscalls per echo", c)));
-        idleScaling(results).ifPresent(c -> drawn.add(
-                new Drawn("idle", "idle-scaling.png", "Idle-connection scaling", c)));
-        bulk(results).ifPresent(c -> drawn.add(new Drawn("bulk", "bulk.png", "Bulk streaming", c)));
-        memory(results).ifPresent(c -> drawn.add(new Drawn("memory", "memory.png", "Peak RSS", c)));
+        for (Block block : Block.values()) {
+            for (Chart chart : block.charts()) {
+                chart.draw().apply(results)
+                        .ifPresent(c -> drawn.add(new Drawn(block, chart.file(), chart.title(), c)));
+            }
+        }
         return drawn;
     }
 
     /** Echoes per second: a group of bars per (clients, payload), a bar per variant, JMH's margin as error bars. */
     static Optional<CategoryChart> throughput(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (echo.isEmpty()) {
             return Optional.empty();
         }
         CategoryChart chart = ChartStyle.bars("Echo throughput by variant", "concurrent clients · payload",
                 "echoes per second");
         chart.getStyler().setYAxisDecimalPattern("#,###");
-        perVariant(chart, echo, Charts::clientsAndPayload, t -> Optional.of(t.primary()));
+        perVariant(chart, echo, Charts::clientsAndPayload, t -> Optional.of(t.throughput()));
         return Optional.of(chart);
     }
 
     /** p50, p99 and p99.9 for each client count, log scale: the tail is often 10× the median. */
     static Optional<CategoryChart> latency(Results results) {
-        List<Trial> echo = middlePayload(results.baseline(Results.ECHO));
+        List<Trial> echo = middlePayload(results.baseline(BenchmarkClass.ECHO));
         if (!Results.anyHas(echo, Metric.P50)) {
             return Optional.empty();
         }
@@ -113,7 +130,7 @@ final class Charts {
 
     /** The server's CPU time per echo: the cost each mode pays per request, independent of the client. */
     static Optional<CategoryChart> cpuPerOp(Results results) {
-        List<Trial> echo = results.baseline(Results.ECHO);
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
         if (!Results.anyHas(echo, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
@@ -129,7 +146,7 @@ final class Charts {
      * (epoll_ctl re-arms for oneshot, poll for the poll(2) baseline, extra reads for edge-triggered draining).
      */
     static Optional<CategoryChart> syscalls(Results results) {
-        List<Trial> echo = middlePayload(results.baseline(Results.ECHO));
+        List<Trial> echo = middlePayload(results.baseline(BenchmarkClass.ECHO));
         if (!Results.anyHas(echo, Metric.SYSCALLS_TOTAL)) {
             return Optional.empty();
         }
@@ -158,7 +175,7 @@ final class Charts {
 
     /** Server CPU per echo as silent connections are added: flat for epoll, rising for poll(2), if the seeds hold. */
     static Optional<CategoryChart> idleScaling(Results results) {
-        List<Trial> idle = results.baseline(Results.IDLE);
+        List<Trial> idle = results.baseline(BenchmarkClass.IDLE);
         if (!Results.anyHas(idle, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
@@ -175,13 +192,13 @@ final class Charts {
 
     /** MiB per second through a few connections streaming 1 MiB buffers. */
     static Optional<CategoryChart> bulk(Results results) {
-        List<Trial> bulk = results.baseline(Results.BULK);
+        List<Trial> bulk = results.baseline(BenchmarkClass.BULK);
         if (bulk.isEmpty()) {
             return Optional.empty();
         }
         CategoryChart chart = ChartStyle.bars("Bulk streaming throughput", "streaming connections", "MiB per second");
         chart.getStyler().setYAxisDecimalPattern("#,###");
-        perVariant(chart, bulk, t -> Numbers.count(t.param("connections")), t -> Optional.of(t.primary()));
+        perVariant(chart, bulk, t -> Numbers.count(t.param("connections")), t -> Optional.of(t.throughput()));
         return Optional.of(chart);
     }
 

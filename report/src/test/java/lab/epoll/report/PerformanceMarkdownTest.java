@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,6 +48,17 @@ class PerformanceMarkdownTest {
     }
 
     @Test
+    void reportsWhichBlocksItChanged() {
+        String once = PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b")).text();
+
+        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(once, blocks("| a |\n", "c"));
+
+        assertThat(rewrite.changed()).containsExactly("latency");
+        assertThat(PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b")).changed())
+                .containsExactly("throughput", "latency");
+    }
+
+    @Test
     void toleratesSpacingInsideTheMarkers() {
         String doc = "a<!--report:run-->x<!--   /report:run   -->b";
 
@@ -74,11 +85,11 @@ class PerformanceMarkdownTest {
         String skeleton = PerformanceMarkdown.skeleton();
 
         int last = -1;
-        for (Map.Entry<String, String> block : PerformanceMarkdown.BLOCKS.entrySet()) {
-            int heading = skeleton.indexOf("## " + block.getValue() + "\n");
-            assertThat(heading).as(block.getKey()).isGreaterThan(last);
-            assertThat(skeleton.indexOf(PerformanceMarkdown.open(block.getKey()))).isGreaterThan(heading);
-            assertThat(skeleton).contains(PerformanceMarkdown.close(block.getKey()));
+        for (Block block : Block.values()) {
+            int heading = skeleton.indexOf("## " + block.heading() + "\n");
+            assertThat(heading).as(block.id()).isGreaterThan(last);
+            assertThat(skeleton.indexOf(PerformanceMarkdown.open(block.id()))).isGreaterThan(heading);
+            assertThat(skeleton).contains(PerformanceMarkdown.close(block.id()));
             last = heading;
         }
         assertThat(PerformanceMarkdown.replaceBlocks(skeleton, Map.of()).missing()).isEmpty();

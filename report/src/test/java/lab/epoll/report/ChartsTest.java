@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +42,8 @@ class ChartsTest {
 
         List<Charts.Drawn> drawn = Charts.render(SyntheticResults.fullRun(false), dir);
 
-        assertThat(drawn).extracting(Charts.Drawn::block).doesNotContain("syscalls").contains("idle", "memory");
+        assertThat(drawn).extracting(Charts.Drawn::block).doesNotContain(Block.SYSCALLS)
+                .contains(Block.IDLE, Block.MEMORY);
         assertThat(dir.resolve("syscalls-per-op.png")).doesNotExist();
         assertThat(dir.resolve("idle-scaling.png")).exists();
     }

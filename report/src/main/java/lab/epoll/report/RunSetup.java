@@ -1,4 +1,4 @@
-package lab.epoll.jmh.report;
+package lab.epoll.report;
 
 /**
  * How JMH ran a trial: the facts PERFORMANCE.md's run block states so a reader can judge the numbers (one short
