@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import lab.epoll.catalog.LabPaths;
 
 /**
@@ -27,6 +29,8 @@ import lab.epoll.catalog.LabPaths;
 public final class PerformanceReport {
     static final String DOCUMENT = "PERFORMANCE.md";
     static final String CHART_DIR = "docs";
+    /** Beside results.json: the paired comparisons, one Markdown file each. */
+    static final String COMPARE_DIR = "compare";
 
     private PerformanceReport() {
     }
@@ -71,7 +75,50 @@ public final class PerformanceReport {
         if (tuningJson != null) {
             report.add("read " + tuning.trials().size() + " tuning trials from " + tuningJson);
         }
+        Map<String, String> comparisons = comparisons(json.resolveSibling(COMPARE_DIR));
+        if (!comparisons.isEmpty()) {
+            report.add("read " + comparisons.size() + " paired comparisons from " + json.resolveSibling(COMPARE_DIR));
+        }
         report.addAll(write(results, tuning, root));
+        report.addAll(writeComparisons(comparisons, root));
+        return report;
+    }
+
+    /**
+     * The paired comparisons ({@code --compare}) saved beside the results, by block id: {@code compare/NAME.md}
+     * goes into the block {@code compare-NAME}, as the harness wrote it.
+     */
+    static Map<String, String> comparisons(Path dir) throws IOException {
+        Map<String, String> blocks = new TreeMap<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".md")).sorted()::iterator) {
+                    String name = file.getFileName().toString();
+                    blocks.put("compare-" + name.substring(0, name.length() - ".md".length()), Files.readString(file));
+                }
+            }
+        }
+        return blocks;
+    }
+
+    /** Puts each comparison into its block; one that PERFORMANCE.md has no place for is named, not guessed. */
+    static List<String> writeComparisons(Map<String, String> comparisons, Path root) throws IOException {
+        if (comparisons.isEmpty()) {
+            return List.of();
+        }
+        Path document = root.resolve(DOCUMENT);
+        String before = Files.readString(document);
+        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before, comparisons);
+        if (!rewrite.text().equals(before)) {
+            Files.writeString(document, rewrite.text());
+        }
+        List<String> report = new ArrayList<>();
+        for (String id : comparisons.keySet()) {
+            report.add(rewrite.missing().contains(id)
+                    ? "warning: " + DOCUMENT + " has no " + PerformanceMarkdown.open(id) + " ... "
+                            + PerformanceMarkdown.close(id) + " block for this comparison"
+                    : "block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged"));
+        }
         return report;
     }
 

@@ -51,6 +51,22 @@ class PerformanceReportTest {
     }
 
     @Test
+    void pairedComparisonsSavedBesideTheResultsFillTheirOwnBlocks() throws IOException {
+        Path compare = Files.createDirectories(root.resolve(PerformanceReport.COMPARE_DIR));
+        Files.writeString(compare.resolve("a-vs-b-echo.md"), "| metric | a | b |\n");
+        Files.writeString(compare.resolve("c-vs-d-echo.md"), "| metric | c | d |\n");
+        Path doc = root.resolve("PERFORMANCE.md");
+        Files.writeString(doc, "# Mine\n\n<!-- report:compare-a-vs-b-echo -->\nold\n<!-- /report:compare-a-vs-b-echo -->\n");
+
+        List<String> said = PerformanceReport.generate(json, root);
+
+        assertThat(Files.readString(doc)).contains("<!-- report:compare-a-vs-b-echo -->\n| metric | a | b |\n")
+                .doesNotContain("old");
+        assertThat(said).contains("block compare-a-vs-b-echo: updated")
+                .anyMatch(line -> line.contains("has no <!-- report:compare-c-vs-d-echo -->"));
+    }
+
+    @Test
     void warnsAboutBlocksTheDocumentHasNoMarkersFor() throws IOException {
         Path doc = root.resolve("PERFORMANCE.md");
         Files.writeString(doc, "# Mine\n\n<!-- report:throughput -->\n<!-- /report:throughput -->\n");

@@ -47,8 +47,7 @@ public final class PairedComparison {
     public static void run(ChainedOptionsBuilder options, String a, String b, int pairs, Path out)
             throws IOException, RunnerException {
         Options base = options.build();
-        String name = a + "-vs-" + b;
-        Path trialDir = out.resolve(name);
+        Path trialDir = out.resolve(a + "-vs-" + b + ".running");
         Files.createDirectories(trialDir);
         Map<String, List<TrialSummary>> trials = new LinkedHashMap<>();
         trials.put(a, new ArrayList<>());
@@ -74,7 +73,13 @@ public final class PairedComparison {
             }
         }
         String table = table(a, b, trials.get(a), trials.get(b));
-        String scenario = trials.get(a).get(0).scenario();
+        TrialSummary first = trials.get(a).get(0);
+        String scenario = first.benchmark() + " " + first.scenario();
+        String name = name(a, b, first);
+        Path finalDir = out.resolve(name);
+        deleteRecursively(finalDir);
+        Files.move(trialDir, finalDir);
+        trialDir = finalDir;
         String text = "Paired comparison " + b + "/" + a + ", " + scenario + ", " + pairs + " pairs (A B, B A, ...),"
                 + " 95% interval:\n\n" + table;
         System.out.println();
@@ -82,6 +87,27 @@ public final class PairedComparison {
         Path markdown = out.resolve(name + ".md");
         Files.writeString(markdown, text);
         System.out.println("[lab] written to " + markdown + "; each trial's JMH JSON in " + trialDir);
+    }
+
+    /**
+     * The comparison's file name, which PERFORMANCE.md's block for it is named after, e.g.
+     * {@code lt-vs-et-echo-clients50-payload512}.
+     */
+    static String name(String a, String b, TrialSummary trial) {
+        String benchmark = trial.benchmark().substring(0, trial.benchmark().indexOf('.'))
+                .replaceFirst("Benchmark$", "").toLowerCase(Locale.ROOT);
+        String scenario = trial.scenario().replace("=", "").replaceAll("[^A-Za-z0-9]+", "-");
+        return a + "-vs-" + b + "-" + benchmark + (scenario.isEmpty() ? "" : "-" + scenario);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** The comparison table: each metric's mean for A and B, and the ratio B/A with its interval. */

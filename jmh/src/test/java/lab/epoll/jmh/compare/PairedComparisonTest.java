@@ -33,11 +33,12 @@ class PairedComparisonTest {
 
         PairedComparison.run(options, a, b, 2, out);
 
-        try (Stream<Path> trials = Files.list(out.resolve(a + "-vs-" + b))) {
+        String name = "lt-vs-et-echo-clients4-payload512";
+        try (Stream<Path> trials = Files.list(out.resolve(name))) {
             assertThat(trials.map(p -> p.getFileName().toString()).sorted())
                     .containsExactly("01-lt.json", "02-et.json", "03-et.json", "04-lt.json");
         }
-        String table = Files.readString(out.resolve(a + "-vs-" + b + ".md"));
+        String table = Files.readString(out.resolve(name + ".md"));
         assertThat(table).contains("et/lt [95% CI]", "2 pairs");
         String echoes = table.lines().filter(l -> l.startsWith("| " + Metric.ECHOES.header() + " ")).findFirst()
                 .orElseThrow();
