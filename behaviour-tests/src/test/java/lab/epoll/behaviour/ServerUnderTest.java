@@ -92,12 +92,6 @@ final class ServerUnderTest {
         return process.stderr().stream().filter(line -> !ServerCounters.isStatsLine(line)).toList();
     }
 
-    /** Every stats line logged so far, oldest first. */
-    List<ServerCounters> statsHistory() {
-        return process.stderr().stream().filter(ServerCounters::isStatsLine).map(ServerCounters::fromStatsLine)
-                .toList();
-    }
-
     /** How many stderr lines there are now; stats logged after this mark are "new". */
     int logMark() {
         return process.stderr().size();
