@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 10, bad input: every option refuses a bad value before the server binds anything, with exit code 2
+ * Bad input: every option refuses a bad value before the server binds anything, with exit code 2
  * and exactly one line on stderr that names the option and ends with {@code (see --help)}; nothing on stdout
  * (scripts read stdout for the {@code listening on} line).
  *

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 1, integrity: whatever a client sends comes back byte for byte, in order, nothing lost, repeated or
+ * Integrity: whatever a client sends comes back byte for byte, in order, nothing lost, repeated or
  * added, for messages from 1 B to 16 MiB, including every size that sits on a buffer boundary (1 KiB, 4 KiB,
  * 64 KiB, 1 MiB, each -1/+0/+1), with the client pipelining (a writer thread sends everything without waiting,
  * a reader thread checks the echo against the payload, position by position, and by CRC32).

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 9, fd exhaustion: the server runs under {@code ulimit -n 64}; clients open connections until its
+ * fd exhaustion: the server runs under {@code ulimit -n 64}; clients open connections until its
  * {@code accept(2)} fails with {@code EMFILE} (the server logs "Too many open files" and holds exactly 64 fds).
  * Then the server must not die, must not spin a core (over a 2 s window while connections wait in the accept
  * queue, its process CPU time stays below {@link #MAX_CPU_SHARE} of one core and its own threads' (event loops;

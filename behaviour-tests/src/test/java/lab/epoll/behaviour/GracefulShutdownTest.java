@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 7, graceful shutdown under load: SIGTERM while 50 clients stream echoes and one client sits idle
+ * Graceful shutdown under load: SIGTERM while 50 clients stream echoes and one client sits idle
  * ({@code --shutdown-grace 2s --idle-timeout 0}). After the signal:
  * <ul>
  *   <li>no new connection is accepted: once the server logs that its listener is closed, a connect is refused

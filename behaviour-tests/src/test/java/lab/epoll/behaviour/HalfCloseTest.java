@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 2, half-close: a client that sends N bytes and then shuts down its output (FIN) reads back exactly
+ * Half-close: a client that sends N bytes and then shuts down its output (FIN) reads back exactly
  * N bytes followed by EOF, and the server then closes its side: its {@code active} count returns to 0 and its
  * open fds to their baseline.
  *

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 6, idle timeout: with {@code --idle-timeout 1s}, a connection that neither sends nor receives is
+ * Idle timeout: with {@code --idle-timeout 1s}, a connection that neither sends nor receives is
  * closed by the server no sooner than 1 s after its last traffic and no later than 1 s + a tolerance
  * ({@code lab.idle.toleranceMillis}, default 2000, for a loaded machine); a connection that keeps talking (a
  * message every 200 ms for 3 s, three times the timeout) is never closed; and the summary's {@code closed-idle}

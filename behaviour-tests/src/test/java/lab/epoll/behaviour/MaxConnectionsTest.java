@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 8, {@code --max-connections N}: with N connections open, every further one (here a burst of 20 at
+ * {@code --max-connections N}: with N connections open, every further one (here a burst of 20 at
  * once) is accepted and closed at once, unanswered, and counted {@code refused}; the N admitted ones keep
  * echoing; and when one of them leaves, its slot is free again.
  *

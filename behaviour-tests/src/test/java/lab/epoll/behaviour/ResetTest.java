@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 5, resets: clients that reset (RST, {@code SO_LINGER 0}) or vanish mid-message leave nothing behind
+ * Resets: clients that reset (RST, {@code SO_LINGER 0}) or vanish mid-message leave nothing behind
  * in the server: no fd (the fd count returns to its baseline), no buffer (pending-out returns to 0; with the
  * unpooled allocator, direct memory returns to exactly what it was; the paranoid leak detector reports nothing),
  * no error storm (at most one log line per reset connection, no stack trace), and counters that add up

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 4, scale: {@code lab.scale.connections} (default 10,000) connections open at the same time, each
+ * Scale: {@code lab.scale.connections} (default 10,000) connections open at the same time, each
  * echoes its own message with zero errors, the server holds exactly one fd per connection while they are open,
  * and after they all close its open fd count returns to its baseline.
  *

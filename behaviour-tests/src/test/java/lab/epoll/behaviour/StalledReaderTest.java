@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 3, a stalled reader: a client sends {@code lab.stalled.bytes} (default 256 MiB) from a writer thread
+ * A stalled reader: a client sends {@code lab.stalled.bytes} (default 256 MiB) from a writer thread
  * and reads nothing. The server must stop reading from it once its unsent echo passes the high water mark,
  * instead of buffering the whole upload; other clients must keep getting echoes meanwhile; and once the client
  * reads, every byte must arrive intact.

@@ -30,9 +30,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Both engines, in this JVM, held to the promises of issue #4: no connection is ever handled by two threads at
- * once, no client stalls (no lost wake-up), echo is byte-exact, and backpressure, half-close, idle timeout,
- * --max-connections and the graceful stop behave like the other variants'.
+ * Both engines, in this JVM, held to what letting several threads serve connections must not cost: no
+ * connection is ever handled by two threads at once (the guarantee EPOLLONESHOT exists for), no client stalls
+ * (no lost wake-up), echo is byte-exact, and backpressure, half-close, idle timeout, --max-connections and the
+ * graceful stop behave like the other variants'.
  */
 @ExtendWith(FailOnLeaks.class)
 class OneshotEnginesTest {
