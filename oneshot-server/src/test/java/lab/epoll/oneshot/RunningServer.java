@@ -8,7 +8,7 @@ import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.EchoServer;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.stats.ConnectionStats;
-import lab.epoll.oneshot.OneshotEchoServer.Engine;
+import lab.epoll.oneshot.OneshotCommand.Engine;
 import lab.epoll.oneshot.kernel.KernelOneshotServer;
 import lab.epoll.oneshot.netty.WorkerPoolTransport;
 
