@@ -82,7 +82,7 @@ class BadOptionsTest {
         }
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
                 args.toArray(String[]::new))) {
-            int exit = server.awaitExit(ServerUnderTest.WAIT);
+            int exit = server.awaitExit(ServerProcess.WAIT);
             String output = server.output();
             assertThat(exit).as("exit code for %s\n%s", input, output).isEqualTo(2);
             assertThat(server.stderr()).as("stderr for %s", input).hasSize(1);

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class EchoIntegrityTest {
     static final byte[] SENTINEL = "end-of-stream".getBytes(StandardCharsets.US_ASCII);
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
     static Stream<Arguments> variantsAndReadPaths() {
         List<Arguments> cases = new ArrayList<>();
@@ -54,7 +55,7 @@ class EchoIntegrityTest {
     @ParameterizedTest(name = "{0} server, {1}")
     @MethodSource("variantsAndReadPaths")
     void everyByteComesBackInOrder(ServerVariant variant, String readPath, List<String> options) {
-        ServerUnderTest server = servers.start(variant, options.toArray(String[]::new));
+        ServerProcess server = servers.start(variant, options.toArray(String[]::new));
 
         // Every size at once, one connection each: the event loops interleave them as real traffic would.
         List<EchoStream> streams = new ArrayList<>();

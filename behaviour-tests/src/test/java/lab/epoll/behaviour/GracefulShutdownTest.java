@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,19 +48,19 @@ class GracefulShutdownTest {
     static final int WINDOW = 64 * 1024;
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
     @ParameterizedTest(name = "{0} server")
     @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void drainsEveryEchoRefusesNewcomersAndExitsAtTheDeadline(ServerVariant variant) throws Exception {
-        ServerUnderTest server = servers.start(variant, "--shutdown-grace", "2s", "--idle-timeout", "0");
+        ServerProcess server = servers.start(variant, "--shutdown-grace", "2s", "--idle-timeout", "0");
 
         byte[] hello = new Payload(1).bytes(0, 100);
         Socket idle = new Socket();
         List<EchoStream> streams = new ArrayList<>();
         try {
             idle.connect(server.address(), 10_000);
-            idle.setSoTimeout(Math.toIntExact(ServerUnderTest.WAIT.toMillis()));
+            idle.setSoTimeout(Math.toIntExact(ServerProcess.WAIT.toMillis()));
             idle.getOutputStream().write(hello);
             assertThat(idle.getInputStream().readNBytes(hello.length)).as("the idle client's one echo")
                     .isEqualTo(hello);
@@ -77,7 +78,7 @@ class GracefulShutdownTest {
             CompletableFuture<Long> exitedAt = ProcessHandle.of(server.pid()).orElseThrow().onExit()
                     .thenApply(process -> System.nanoTime());
             long signalled = System.nanoTime();
-            server.process().signal("TERM");
+            server.signal("TERM");
             streams.forEach(EchoStream::stopSending);
 
             // No newcomers: once the listener is closed, a connect is refused, or at worst closed at once.
@@ -88,15 +89,15 @@ class GracefulShutdownTest {
 
             long sent = hello.length;
             for (EchoStream stream : streams) {
-                EchoStream.Result result = stream.await(ServerUnderTest.WAIT);
+                EchoStream.Result result = stream.await(ServerProcess.WAIT);
                 assertThat(result.intact() && result.eof())
                         .as("%s server: a streaming client after SIGTERM: %s", variant, result).isTrue();
                 sent += result.sent();
             }
 
-            long idleClosedMs = (idleClosedAt.get(ServerUnderTest.WAIT.toMillis(), TimeUnit.MILLISECONDS)
+            long idleClosedMs = (idleClosedAt.get(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS)
                     - signalled) / 1_000_000;
-            long exitedMs = (exitedAt.get(ServerUnderTest.WAIT.toMillis(), TimeUnit.MILLISECONDS) - signalled)
+            long exitedMs = (exitedAt.get(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS) - signalled)
                     / 1_000_000;
             System.out.printf("%s shutdown: idle client closed %d ms after SIGTERM, server exited after %d ms%n",
                     variant, idleClosedMs, exitedMs);
@@ -106,7 +107,8 @@ class GracefulShutdownTest {
             assertThat(exitedMs).as("server exit after SIGTERM (ms)")
                     .isLessThanOrEqualTo(GRACE.plus(TOLERANCE).toMillis());
 
-            ServerCounters summary = server.awaitGracefulExit(ServerUnderTest.WAIT);
+            server.awaitGracefulExit(ServerProcess.WAIT);
+            ServerCounters summary = server.summary();
             assertThat(summary.accepted()).as("accepted: the 51 from before the signal, nothing after")
                     .isEqualTo(STREAMERS + 1);
             assertThat(summary.bytesIn()).as("bytes-in: what the clients sent").isEqualTo(sent);
@@ -133,7 +135,7 @@ class GracefulShutdownTest {
         }
     }
 
-    private static String newcomer(ServerUnderTest server) {
+    private static String newcomer(ServerProcess server) {
         try (EchoClient client = EchoClient.connect(server.address(), Duration.ofSeconds(5))) {
             // Accepted by the kernel's queue of a listener that is gone? Then it must end at once, unanswered.
             client.send(new byte[] {1});

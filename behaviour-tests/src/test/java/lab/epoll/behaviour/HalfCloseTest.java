@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,12 +27,12 @@ class HalfCloseTest {
     static final long[] SIZES = {0, 1, 64 * 1024 + 1, 4 * 1024 * 1024};
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
     @ParameterizedTest(name = "{0} server")
     @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void echoesEverythingThenClosesItsSide(ServerVariant variant) {
-        ServerUnderTest server = servers.start(variant);
+        ServerProcess server = servers.start(variant);
 
         List<EchoStream> streams = new ArrayList<>();
         try {

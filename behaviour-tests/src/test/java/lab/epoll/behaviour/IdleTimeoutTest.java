@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +48,7 @@ class IdleTimeoutTest {
     static final Duration TALK_FOR = Duration.ofSeconds(3);
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
     /** When an idle client's server closed it, measured from the client: not before / not after these bounds. */
     record IdleClose(String who, long earliestNanos, long latestNanos, long eofNanos) {
@@ -65,7 +66,7 @@ class IdleTimeoutTest {
     void idleConnectionsCloseOnTimeBusyOnesNever(ServerVariant variant) throws Exception {
         // No stats lines: their timer would wake an event loop every 200 ms and could hide a loop that does not
         // wake up for the idle timers on its own.
-        ServerUnderTest server = servers.start(variant, "--idle-timeout", "1s", "--stats-interval", "0");
+        ServerProcess server = servers.start(variant, "--idle-timeout", "1s", "--stats-interval", "0");
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
             List<Future<String>> talkers = new ArrayList<>();
@@ -101,11 +102,12 @@ class IdleTimeoutTest {
 
         int idleClients = SILENT + QUIET_AFTER_ONE;
         server.awaitFdsAtBaseline();
-        ServerCounters summary = server.stop();
+        server.stopChecked();
+        ServerCounters summary = server.summary();
         assertThat(summary.closedIdle()).as("summary closed-idle: exactly the idle connections")
                 .isEqualTo(idleClients);
         assertThat(summary.closed()).as("summary closed: idle ones, talkers, the leak probe")
-                .isEqualTo(idleClients + TALKERS + ServerUnderTest.LEAK_PROBE_CONNECTIONS);
+                .isEqualTo(idleClients + TALKERS + ServerProcess.LEAK_PROBE_CONNECTIONS);
         assertThat(summary.errors()).as("summary errors").isZero();
     }
 
@@ -172,9 +174,9 @@ class IdleTimeoutTest {
 
     private static <T> T get(Future<T> future) throws InterruptedException, ExecutionException {
         try {
-            return future.get(ServerUnderTest.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("a client did not finish within " + ServerUnderTest.WAIT, e);
+            throw new AssertionError("a client did not finish within " + ServerProcess.WAIT, e);
         }
     }
 }

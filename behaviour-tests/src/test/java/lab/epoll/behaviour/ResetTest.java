@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +46,7 @@ class ResetTest {
     private static final Pattern PEER = Pattern.compile("\\((\\S+:\\d+)\\)");
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
     static Stream<Arguments> variantsAndAllocators() {
         List<Arguments> cases = new ArrayList<>();
@@ -59,7 +60,7 @@ class ResetTest {
     @ParameterizedTest(name = "{0} server, {1} allocator")
     @MethodSource("variantsAndAllocators")
     void resetsLeaveNoFdNoBufferNoErrorStorm(ServerVariant variant, String allocator) {
-        ServerUnderTest server = servers.start(variant, "--allocator", allocator);
+        ServerProcess server = servers.start(variant, "--allocator", allocator);
         ServerCounters before = server.awaitStats("a first stats line", c -> true);
         int logLinesBefore = server.logLines().size();
         byte[] message = new Payload(5).bytes(0, 10);
@@ -129,9 +130,10 @@ class ResetTest {
         assertThat(peers).as("connections named in the log").doesNotHaveDuplicates();
         assertThat(after.errors()).as("errors counted").isLessThanOrEqualTo(expected);
 
-        ServerCounters summary = server.stop();
+        server.stopChecked();
+        ServerCounters summary = server.summary();
         assertThat(summary.accepted()).as("summary accepted")
-                .isEqualTo(expected + ServerUnderTest.LEAK_PROBE_CONNECTIONS)
+                .isEqualTo(expected + ServerProcess.LEAK_PROBE_CONNECTIONS)
                 .isEqualTo(summary.closed());
         assertThat(summary.active()).as("summary active").isZero();
     }

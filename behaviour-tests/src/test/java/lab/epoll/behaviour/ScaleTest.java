@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class ScaleTest {
     static final int MAX_IN_FLIGHT = 1000;
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
     @ParameterizedTest(name = "{0} server")
     @MethodSource("lab.epoll.catalog.ServerVariant#all")
@@ -37,11 +38,11 @@ class ScaleTest {
         long clientLimit = openFileLimitOfThisJvm();
         assertThat(clientLimit).as("this JVM's open-file limit (ulimit -n) must leave room for %d client sockets",
                 CONNECTIONS).isGreaterThan(CONNECTIONS + 500L);
-        ServerUnderTest server = servers.start(variant);
+        ServerProcess server = servers.start(variant);
 
         long started = System.nanoTime();
         try (NioEchoSwarm swarm = NioEchoSwarm.run(server.address(), CONNECTIONS, MESSAGE_BYTES, MAX_IN_FLIGHT,
-                ServerUnderTest.WAIT.multipliedBy(2))) {
+                ServerProcess.WAIT.multipliedBy(2))) {
             long echoedAfterMs = (System.nanoTime() - started) / 1_000_000;
             assertThat(swarm.failures()).as("%s server: failed connections", variant).isEmpty();
             assertThat(swarm.echoed()).as("connections whose message came back intact").isEqualTo(CONNECTIONS);

@@ -9,6 +9,7 @@ import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,12 +51,12 @@ class StalledReaderTest {
     static final long DIRECT_BOUND = 4 * 4 * MIB;
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
     @ParameterizedTest(name = "{0} server")
     @MethodSource("lab.epoll.catalog.ServerVariant#all")
     void serverStopsReadingAndBuffersNoMoreThanTheWaterMarks(ServerVariant variant) {
-        ServerUnderTest server = servers.start(variant, "--write-buffer-high", Long.toString(HIGH_WATER),
+        ServerProcess server = servers.start(variant, "--write-buffer-high", Long.toString(HIGH_WATER),
                 "--write-buffer-low", Long.toString(LOW_WATER));
         int mark = server.logMark();
         long rssBefore = ProcFs.statusBytes(server.pid(), "VmRSS");
