@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lab.epoll.testkit.EchoClient;
@@ -16,8 +15,6 @@ import lab.epoll.testkit.ProcFs.TcpSocket;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The mode a variant claims is the mode the kernel got. A server could print {@code mode=EDGE_TRIGGERED} and still
@@ -26,12 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EpollModeTest {
 
-    static List<ServerVariant> variants() {
-        return ServerVariant.all();
-    }
-
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void acceptedSocketsAreRegisteredInTheVariantsMode(ServerVariant variant) {
         Assumptions.assumeTrue(variant.usesEpoll(), "the poll(2) baseline has no epoll registrations");
         try (ServerProcess server = ServerProcess.start(variant)) {
@@ -54,8 +46,7 @@ class EpollModeTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void thePollBaselineWaitsWithoutAnyEpollInstance(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.start(variant)) {
             try (EchoClient client = EchoClient.connect(server.address())) {

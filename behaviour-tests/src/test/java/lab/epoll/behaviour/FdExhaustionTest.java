@@ -12,8 +12,6 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * fd exhaustion: the server runs under {@code ulimit -n 64}; clients open connections until its
@@ -55,8 +53,7 @@ class FdExhaustionTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void survivesEmfileWithoutSpinningAndRecovers(ServerVariant variant) throws InterruptedException {
         // No stats lines: their timer would wake an event loop every 200 ms and could stand in for the timer that
         // re-arms accepting after an error.

@@ -17,8 +17,6 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Graceful shutdown under load: SIGTERM while 50 clients stream echoes and one client sits idle
@@ -50,8 +48,7 @@ class GracefulShutdownTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void drainsEveryEchoRefusesNewcomersAndExitsAtTheDeadline(ServerVariant variant) throws Exception {
         ServerProcess server = servers.start(variant, "--shutdown-grace", "2s", "--idle-timeout", "0");
 

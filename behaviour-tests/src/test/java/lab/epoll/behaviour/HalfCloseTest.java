@@ -9,8 +9,6 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Half-close: a client that sends N bytes and then shuts down its output (FIN) reads back exactly
@@ -29,8 +27,7 @@ class HalfCloseTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void echoesEverythingThenClosesItsSide(ServerVariant variant) {
         ServerProcess server = servers.start(variant);
 

@@ -22,8 +22,6 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Idle timeout: with {@code --idle-timeout 1s}, a connection that neither sends nor receives is
@@ -61,8 +59,7 @@ class IdleTimeoutTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void idleConnectionsCloseOnTimeBusyOnesNever(ServerVariant variant) throws Exception {
         // No stats lines: their timer would wake an event loop every 200 ms and could hide a loop that does not
         // wake up for the idle timers on its own.

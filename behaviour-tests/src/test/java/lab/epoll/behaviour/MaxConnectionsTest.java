@@ -10,8 +10,6 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code --max-connections N}: with N connections open, every further one (here a burst of 20 at
@@ -31,8 +29,7 @@ class MaxConnectionsTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void connectionsBeyondTheLimitAreClosedAtOnceAndCounted(ServerVariant variant) {
         ServerProcess server = servers.start(variant, "--max-connections", Integer.toString(MAX));
         byte[] message = new Payload(8).bytes(0, 256);

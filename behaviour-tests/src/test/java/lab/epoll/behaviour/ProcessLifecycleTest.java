@@ -13,8 +13,6 @@ import java.util.List;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A server process as a user meets it: the exit-code contract (0 after a signal, 1 when it cannot run, 2 for a
@@ -23,12 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ProcessLifecycleTest {
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
-    static List<ServerVariant> variants() {
-        return ServerVariant.all();
-    }
-
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void sigtermShutsDownGracefullyWithASummary(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.start(variant)) {
             try (EchoClient client = EchoClient.connect(server.address())) {
@@ -43,8 +36,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void sigintShutsDownGracefullyToo(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.start(variant)) {
             server.signal("INT");
@@ -53,8 +45,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void aSecondSignalExitsAtOnceInsteadOfWaitingOutTheGrace(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.start(variant, "--shutdown-grace", "60s", "--idle-timeout", "0");
              EchoClient idle = EchoClient.connect(server.address())) {
@@ -71,8 +62,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void aBusyPortExitsOneWithOneLineNamingTheAddress(ServerVariant variant) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
@@ -86,8 +76,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void anUnresolvableHostExitsOne(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
                 "--host", "no-such-host.invalid", "--port", "0")) {
@@ -97,8 +86,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void withoutEpollTheServerSaysWhyAndExitsOne(ServerVariant variant) {
         // Netty's own switch to refuse its native transports: the closest we get to a machine without epoll.
         List<String> noNative = List.of("-Dio.netty.transport.noNative=true");
@@ -116,8 +104,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void aBadOptionExitsTwoWithOneLineNamingIt(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--port", "http")) {
             assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(2);
@@ -126,8 +113,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void helpDocumentsEveryOptionAndExitsZero(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--help")) {
             assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
@@ -143,8 +129,7 @@ class ProcessLifecycleTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void listensOnIpv6Loopback(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.start(variant, "--host", "::1");
              EchoClient client = EchoClient.connect(new InetSocketAddress("::1", server.port()))) {

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Scale: {@code lab.scale.connections} (default 10,000) connections open at the same time, each
@@ -32,8 +29,7 @@ class ScaleTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void tenThousandConcurrentConnectionsEchoAndLeaveNoFdBehind(ServerVariant variant) throws IOException {
         long clientLimit = openFileLimitOfThisJvm();
         assertThat(clientLimit).as("this JVM's open-file limit (ulimit -n) must leave room for %d client sockets",

@@ -12,8 +12,6 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A stalled reader: a client sends {@code lab.stalled.bytes} (default 256 MiB) from a writer thread
@@ -53,8 +51,7 @@ class StalledReaderTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void serverStopsReadingAndBuffersNoMoreThanTheWaterMarks(ServerVariant variant) {
         ServerProcess server = servers.start(variant, "--write-buffer-high", Long.toString(HIGH_WATER),
                 "--write-buffer-low", Long.toString(LOW_WATER));
