@@ -11,38 +11,51 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server process as a user meets it: the exit-code contract (0 after a signal, 1 when it cannot run, 2 for a
  * bad command line), one clear line instead of a stack trace, a summary at shutdown, and signals that work.
+ *
+ * <p>A server that runs until a signal ends through {@link ServerProcess#stopChecked} (leak probe, exit 0, no
+ * leak report, the summary); the tests about other endings (a second signal, a bad option, a busy port) watch
+ * the process themselves.
  */
 class ProcessLifecycleTest {
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
+
     @EveryVariant
     void sigtermShutsDownGracefullyWithASummary(ServerVariant variant) {
-        try (ServerProcess server = ServerProcess.start(variant)) {
-            try (EchoClient client = EchoClient.connect(server.address())) {
-                byte[] line = "Hello, epoll!\n".getBytes(StandardCharsets.US_ASCII);
-                assertThat(client.roundTrip(line)).isEqualTo(line);
-            }
-            server.signal("TERM");
-            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
-            assertThat(server.stdout()).last().asString().startsWith("stopped: accepted=1 active=0 closed=1 ")
-                    .contains("bytes-in=14 bytes-out=14");
-            assertThat(server.leakReports()).isEmpty();
+        ServerProcess server = servers.start(variant);
+        byte[] line = "Hello, epoll!\n".getBytes(StandardCharsets.US_ASCII);
+        try (EchoClient client = server.connect()) {
+            assertThat(client.roundTrip(line)).isEqualTo(line);
         }
+        server.stopChecked("TERM");
+        assertThat(server.stdout()).as("the summary is the last line on stdout").last().asString()
+                .startsWith("stopped: ");
+        ServerCounters summary = server.summary();
+        long connections = 1 + ServerProcess.LEAK_PROBE_CONNECTIONS;
+        long bytes = line.length + ServerProcess.LEAK_PROBE_BYTES;
+        assertThat(summary.accepted()).as("accepted: our client and the leak probe").isEqualTo(connections);
+        assertThat(summary.closed()).as("closed").isEqualTo(connections);
+        assertThat(summary.active()).as("active").isZero();
+        assertThat(summary.bytesIn()).as("bytes-in").isEqualTo(bytes);
+        assertThat(summary.bytesOut()).as("bytes-out").isEqualTo(bytes);
     }
 
     @EveryVariant
     void sigintShutsDownGracefullyToo(ServerVariant variant) {
-        try (ServerProcess server = ServerProcess.start(variant)) {
-            server.signal("INT");
-            assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
-            assertThat(server.stdout()).last().asString().startsWith("stopped: ");
-        }
+        ServerProcess server = servers.start(variant);
+        server.stopChecked("INT");
+        assertThat(server.stdout()).as("the summary is the last line on stdout").last().asString()
+                .startsWith("stopped: ");
     }
 
     @EveryVariant
@@ -91,11 +104,8 @@ class ProcessLifecycleTest {
         // Netty's own switch to refuse its native transports: the closest we get to a machine without epoll.
         List<String> noNative = List.of("-Dio.netty.transport.noNative=true");
         if (!variant.nativeTransport()) {
-            // The NIO baselines never needed the native library: they must run as usual.
-            try (ServerProcess server = ServerProcess.start(variant, noNative, "--port", "0")) {
-                server.signal("TERM");
-                assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isZero();
-            }
+            // The NIO baselines never needed the native library: they must run as usual, and stop checked.
+            servers.startWithJvmArgs(noNative, variant).stopChecked();
             return;
         }
         try (ServerProcess server = ServerProcess.launch(variant, noNative, "--port", "0")) {
@@ -131,9 +141,9 @@ class ProcessLifecycleTest {
 
     @EveryVariant
     void listensOnIpv6Loopback(ServerVariant variant) {
-        try (ServerProcess server = ServerProcess.start(variant, "--host", "::1");
-             EchoClient client = EchoClient.connect(new InetSocketAddress("::1", server.port()))) {
-            assertThat(server.stdout().get(0)).startsWith("listening on [::1]:" + server.port() + " (");
+        ServerProcess server = servers.start(variant, "--host", "::1");
+        assertThat(server.stdout().get(0)).startsWith("listening on [::1]:" + server.port() + " (");
+        try (EchoClient client = EchoClient.connect(new InetSocketAddress("::1", server.port()))) {
             byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
             assertThat(client.roundTrip(ping)).isEqualTo(ping);
         }

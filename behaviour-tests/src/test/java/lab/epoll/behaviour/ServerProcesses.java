@@ -28,6 +28,15 @@ final class ServerProcesses implements AfterEachCallback {
         return track(ServerProcess.start(variant, withStats(serverArgs)));
     }
 
+    /** Starts the server with JVM flags of the test's own after the test JVM flags, e.g. a Netty switch. */
+    ServerProcess startWithJvmArgs(List<String> jvmArgs, ServerVariant variant, String... serverArgs) {
+        List<String> jvm = new ArrayList<>(ServerProcess.TEST_JVM_ARGS);
+        jvm.addAll(jvmArgs);
+        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        args.addAll(List.of(withStats(serverArgs)));
+        return track(ServerProcess.start(variant, jvm, args.toArray(String[]::new)));
+    }
+
     /** Starts the server under {@code ulimit -n limit} (soft and hard), through {@link ServerProcess#openFileLimit}. */
     ServerProcess startWithOpenFileLimit(int limit, ServerVariant variant, String... serverArgs) {
         return track(ServerProcess.startWrapped(ServerProcess.openFileLimit(limit), variant, withStats(serverArgs)));
