@@ -11,6 +11,7 @@ import lab.epoll.testkit.ProcThreads;
 import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -50,14 +51,16 @@ class FdExhaustionTest {
     /** USER_HZ: /proc reports CPU time in ticks of 1/100 s. */
     static final int TICKS_PER_SECOND = 100;
 
+    /**
+     * No stats lines: their timer would wake an event loop every 200 ms and could stand in for the timer that
+     * re-arms accepting after an error.
+     */
     @RegisterExtension
-    final ServerProcesses servers = new ServerProcesses();
+    final ServerProcesses servers = ServerProcesses.withoutStatsTimer();
 
     @EveryVariant
     void survivesEmfileWithoutSpinningAndRecovers(ServerVariant variant) throws InterruptedException {
-        // No stats lines: their timer would wake an event loop every 200 ms and could stand in for the timer that
-        // re-arms accepting after an error.
-        ServerProcess server = servers.startWithOpenFileLimit(LIMIT, variant, "--stats-interval", "0");
+        ServerProcess server = servers.startWithOpenFileLimit(LIMIT, variant);
         int room = LIMIT - server.baselineFds();
         List<EchoClient> clients = new ArrayList<>();
         List<byte[]> messages = new ArrayList<>();
@@ -127,10 +130,12 @@ class FdExhaustionTest {
         }
         server.awaitFdsAtBaseline();
         server.stopChecked();
-        ServerCounters summary = server.summary();
-        assertThat(summary.accepted()).as("summary accepted: everyone, once")
-                .isEqualTo(room + QUEUED + 1 + ServerProcess.LEAK_PROBE_CONNECTIONS)
-                .isEqualTo(summary.closed());
-        assertThat(summary.errors()).as("summary errors: the accept failures, counted").isPositive();
+        if (variant.has(Feature.COUNTERS)) {
+            ServerCounters summary = server.summary();
+            assertThat(summary.accepted()).as("summary accepted: everyone, once")
+                    .isEqualTo(room + QUEUED + 1 + ServerProcess.LEAK_PROBE_CONNECTIONS)
+                    .isEqualTo(summary.closed());
+            assertThat(summary.errors()).as("summary errors: the accept failures, counted").isPositive();
+        }
     }
 }

@@ -21,20 +21,22 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.ServerVariant.Feature;
 
 /**
  * A server variant running as its own JVM, the way a user runs it: {@code java -jar VARIANT.jar ARGS}. Its
  * stdout and stderr are collected line by line; {@link #start} returns once it printed {@code listening on}.
  *
  * <p>Beside the process itself it gives tests what they ask of a server: its counters (the {@code stats:} lines
- * of {@code --stats-interval}), its open fds compared with the count it had when it started listening, and the
- * checked end of a test, {@link #stopChecked()}.
+ * of {@code --stats-interval} and the {@code stopped:} summary, for variants with {@link Feature#COUNTERS}; asking
+ * a variant without them fails, so a test that reads counters must assume the feature first), its open fds
+ * compared with the count it had when it started listening, and the checked end of a test, {@link #stopChecked()}.
  *
  * <p>The checked stop is where leaks show: the server runs Netty's leak detector in paranoid mode, but the
  * detector only reports a buffer once the garbage collector has found it unreachable and a later allocation
  * looks at the reference queue. So {@link #stopChecked()} first forces a full GC in the server
  * ({@code jcmd PID GC.run}), then echoes one probe message (an allocation), then sends SIGTERM; the server must
- * then exit 0 without a {@code LEAK:} line, and print its {@code stopped:} summary.
+ * then exit 0 without a {@code LEAK:} line, and print its {@code stopped:} summary if it keeps counters.
  * {@link #close()} instead kills the process, for when a test has already failed.
  */
 public final class ServerProcess implements AutoCloseable {
@@ -283,6 +285,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Stats lines logged after {@code mark}, oldest first. */
     public List<ServerCounters> statsSince(int mark) {
+        requireCounters();
         List<String> lines = stderr();
         return lines.subList(Math.min(mark, lines.size()), lines.size()).stream()
                 .filter(ServerCounters::isStatsLine).map(ServerCounters::fromStatsLine).toList();
@@ -367,8 +370,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * After a test sent the signal itself: waits for exit 0 and fails on a Netty leak report or a missing
-     * {@code stopped:} summary.
+     * After a test sent the signal itself: waits for exit 0 and fails on a Netty leak report, or on a missing
+     * {@code stopped:} summary from a variant with {@link Feature#COUNTERS}.
      */
     public void awaitGracefulExit(Duration timeout) {
         int code = awaitExit(timeout);
@@ -379,16 +382,27 @@ public final class ServerProcess implements AutoCloseable {
         if (!leakReports().isEmpty()) {
             throw new AssertionError(variant + " server reported Netty buffer leaks\n" + output());
         }
-        summary = ServerCounters.summary(stdout()).orElseThrow(() -> new AssertionError(
-                variant + " server printed no 'stopped:' summary\n" + output()));
+        if (variant.has(Feature.COUNTERS)) {
+            summary = ServerCounters.summary(stdout()).orElseThrow(() -> new AssertionError(
+                    variant + " server printed no 'stopped:' summary\n" + output()));
+        }
     }
 
     /** The {@code stopped:} summary of a checked stop; it counts the leak probe ({@link #LEAK_PROBE_CONNECTIONS}). */
     public ServerCounters summary() {
+        requireCounters();
         if (summary == null) {
             throw new IllegalStateException(variant + " server has not been stopped with a check yet");
         }
         return summary;
+    }
+
+    /** Fails a test that reads counters from a variant that keeps none, instead of letting it wait for them. */
+    private void requireCounters() {
+        if (!variant.has(Feature.COUNTERS)) {
+            throw new IllegalStateException(variant + " server keeps no counters: a test that reads them starts "
+                    + "with assumeTrue(variant.has(Feature.COUNTERS))");
+        }
     }
 
     @Override
