@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import lab.epoll.testkit.Payload;
+import lab.epoll.testkit.ServerProcess;
 
 /**
  * One connection driven the way a pipelining client drives an echo server: a writer thread sends a
@@ -65,7 +66,7 @@ final class EchoStream implements AutoCloseable {
         try {
             socket.connect(address, 10_000);
             // A reader blocked this long means the server stopped echoing: fail rather than hang.
-            socket.setSoTimeout(Math.toIntExact(ServerUnderTest.WAIT.toMillis()));
+            socket.setSoTimeout(Math.toIntExact(ServerProcess.WAIT.toMillis()));
             return new EchoStream(socket, seed, "stream-" + seed + "-" + socket.getLocalPort());
         } catch (IOException e) {
             try {

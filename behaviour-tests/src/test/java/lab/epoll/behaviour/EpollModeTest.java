@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lab.epoll.testkit.EchoClient;
@@ -16,8 +15,7 @@ import lab.epoll.testkit.ProcFs.TcpSocket;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The mode a variant claims is the mode the kernel got. A server could print {@code mode=EDGE_TRIGGERED} and still
@@ -26,46 +24,36 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EpollModeTest {
 
-    static List<ServerVariant> variants() {
-        return ServerVariant.all();
-    }
+    /** Each test's server ends with the checked stop: leak probe, SIGTERM, exit 0, no leak report. */
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void acceptedSocketsAreRegisteredInTheVariantsMode(ServerVariant variant) {
         Assumptions.assumeTrue(variant.usesEpoll(), "the poll(2) baseline has no epoll registrations");
-        try (ServerProcess server = ServerProcess.start(variant)) {
-            EpollRegistration accepted;
-            try (EchoClient client = EchoClient.connect(server.address())) {
-                byte[] hello = "Hello, epoll!\n".getBytes(StandardCharsets.US_ASCII);
-                assertThat(client.roundTrip(hello)).isEqualTo(hello);
-                accepted = await().atMost(Duration.ofSeconds(10))
-                        .until(() -> registrationOfPeer(server.pid(), client.localPort()), Optional::isPresent)
-                        .orElseThrow();
-            }
-            String mask = Long.toHexString(accepted.events());
-            assertThat(accepted.has(EpollFlags.EPOLLIN)).as("EPOLLIN in %s", mask).isTrue();
-            assertThat(accepted.has(EpollFlags.EPOLLET)).as("EPOLLET in %s", mask).isEqualTo(variant.epollet());
-            assertThat(accepted.has(EpollFlags.EPOLLONESHOT)).as("EPOLLONESHOT in %s", mask).isEqualTo(variant.oneshot());
-
-            server.signal("TERM");
-            assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();
-            assertThat(server.leakReports()).isEmpty();
+        ServerProcess server = servers.start(variant);
+        EpollRegistration accepted;
+        try (EchoClient client = server.connect()) {
+            byte[] hello = "Hello, epoll!\n".getBytes(StandardCharsets.US_ASCII);
+            assertThat(client.roundTrip(hello)).isEqualTo(hello);
+            accepted = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> registrationOfPeer(server.pid(), client.localPort()), Optional::isPresent)
+                    .orElseThrow();
         }
+        String mask = Long.toHexString(accepted.events());
+        assertThat(accepted.has(EpollFlags.EPOLLIN)).as("EPOLLIN in %s", mask).isTrue();
+        assertThat(accepted.has(EpollFlags.EPOLLET)).as("EPOLLET in %s", mask).isEqualTo(variant.epollet());
+        assertThat(accepted.has(EpollFlags.EPOLLONESHOT)).as("EPOLLONESHOT in %s", mask).isEqualTo(variant.oneshot());
     }
 
-    @ParameterizedTest
-    @MethodSource("variants")
+    @EveryVariant
     void thePollBaselineWaitsWithoutAnyEpollInstance(ServerVariant variant) {
-        try (ServerProcess server = ServerProcess.start(variant)) {
-            try (EchoClient client = EchoClient.connect(server.address())) {
-                byte[] hello = "Hello, poll!\n".getBytes(StandardCharsets.US_ASCII);
-                assertThat(client.roundTrip(hello)).isEqualTo(hello);
-                boolean hasEpollFd = ProcFs.fds(server.pid()).containsValue("anon_inode:[eventpoll]");
-                assertThat(hasEpollFd).as("an eventpoll fd in %s", variant).isEqualTo(variant.usesEpoll());
-            }
-            server.signal("TERM");
-            assertThat(server.awaitExit(Duration.ofSeconds(20))).as(server.output()).isZero();
+        ServerProcess server = servers.start(variant);
+        try (EchoClient client = server.connect()) {
+            byte[] hello = "Hello, poll!\n".getBytes(StandardCharsets.US_ASCII);
+            assertThat(client.roundTrip(hello)).isEqualTo(hello);
+            boolean hasEpollFd = ProcFs.fds(server.pid()).containsValue("anon_inode:[eventpoll]");
+            assertThat(hasEpollFd).as("an eventpoll fd in %s", variant).isEqualTo(variant.usesEpoll());
         }
     }
 

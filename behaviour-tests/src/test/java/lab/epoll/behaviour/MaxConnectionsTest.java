@@ -7,13 +7,14 @@ import java.util.List;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ServerCounters;
+import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.ServerVariant.Feature;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour 8, {@code --max-connections N}: with N connections open, every further one (here a burst of 20 at
+ * {@code --max-connections N}: with N connections open, every further one (here a burst of 20 at
  * once) is accepted and closed at once, unanswered, and counted {@code refused}; the N admitted ones keep
  * echoing; and when one of them leaves, its slot is free again.
  *
@@ -28,12 +29,14 @@ class MaxConnectionsTest {
     static final int BURST = 20;
 
     @RegisterExtension
-    final RunningServers servers = new RunningServers();
+    final ServerProcesses servers = new ServerProcesses();
 
-    @ParameterizedTest(name = "{0} server")
-    @MethodSource("lab.epoll.catalog.ServerVariant#all")
+    @EveryVariant
     void connectionsBeyondTheLimitAreClosedAtOnceAndCounted(ServerVariant variant) {
-        ServerUnderTest server = servers.start(variant, "--max-connections", Integer.toString(MAX));
+        Assumptions.assumeTrue(variant.has(Feature.CONNECTION_LIMIT), () -> variant + " has no --max-connections");
+        Assumptions.assumeTrue(variant.has(Feature.COUNTERS),
+                () -> variant + " counts no refused connections, and the test waits on its counters for a free slot");
+        ServerProcess server = servers.start(variant, "--max-connections", Integer.toString(MAX));
         byte[] message = new Payload(8).bytes(0, 256);
         List<EchoClient> admitted = new ArrayList<>();
         List<EchoClient> burst = new ArrayList<>();
@@ -74,10 +77,11 @@ class MaxConnectionsTest {
         server.awaitStats("every connection closed", c -> c.active() == 0);
         server.awaitFdsAtBaseline();
 
-        ServerCounters summary = server.stop();
+        server.stopChecked();
+        ServerCounters summary = server.summary();
         assertThat(summary.refused()).as("summary refused").isEqualTo(BURST);
         assertThat(summary.accepted()).as("summary accepted: the limit, the newcomer, the leak probe")
-                .isEqualTo(MAX + 1 + ServerUnderTest.LEAK_PROBE_CONNECTIONS);
+                .isEqualTo(MAX + 1 + ServerProcess.LEAK_PROBE_CONNECTIONS);
         assertThat(summary.errors()).as("summary errors").isZero();
     }
 }

@@ -4,14 +4,17 @@ import lab.epoll.catalog.EpollFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import lab.epoll.oneshot.OneshotCommand.Engine;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ProcFs.EpollRegistration;
+import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Test;
@@ -21,30 +24,35 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The runnable jar, as a user runs it ({@code java -jar oneshot-server/target/oneshot-server.jar}): its startup
- * line, echo, SIGTERM, exit codes, and what {@code /proc} says about its epoll registrations and threads.
+ * line, echo, SIGTERM, exit codes, and what {@code /proc} says about its epoll registrations and threads. A
+ * server that runs until SIGTERM ends through {@link ServerProcess#stopChecked()}: leak probe, exit 0, no leak
+ * report, the summary.
  */
 class OneshotServerIT {
-    static Stream<ServerVariant> engines() {
-        return Stream.of(ServerVariant.ONESHOT_NETTY, ServerVariant.ONESHOT_KERNEL);
+    static Stream<Arguments> engines() {
+        return Stream.of(Arguments.of(ServerVariant.ONESHOT_NETTY, Engine.netty),
+                Arguments.of(ServerVariant.ONESHOT_KERNEL, Engine.kernel));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{1} engine")
     @MethodSource("engines")
-    void servesUntilSigtermThenExitsZeroWithTheSummary(ServerVariant variant) {
-        String engine = variant.serverArgs().get(1);
+    void servesUntilSigtermThenExitsZeroWithTheSummary(ServerVariant variant, Engine engine) {
         try (ServerProcess server = ServerProcess.start(variant, "--workers", "2")) {
             assertThat(server.stdout().get(0)).matches("listening on 127\\.0\\.0\\.1:\\d+ \\(engine=" + engine
                     + ", workers=2, .*idle-timeout=60s\\)");
-            try (EchoClient client = EchoClient.connect(server.address())) {
-                assertThat(client.roundTrip("hi\n".getBytes())).isEqualTo("hi\n".getBytes());
+            byte[] hi = "hi\n".getBytes(StandardCharsets.US_ASCII);
+            try (EchoClient client = server.connect()) {
+                assertThat(client.roundTrip(hi)).isEqualTo(hi);
             }
-            server.signal("TERM");
-            assertThat(server.awaitExit(Duration.ofSeconds(30))).as(server.output()).isZero();
-            assertThat(server.stdout()).as(server.output()).anyMatch(line -> line.matches(
-                    "stopped: accepted=1 active=0 closed=1 closed-idle=0 refused=0 errors=0 bytes-in=3 bytes-out=3"));
+            server.stopChecked();
+            ServerCounters summary = server.summary();
+            long connections = 1 + ServerProcess.LEAK_PROBE_CONNECTIONS;
+            long bytes = hi.length + ServerProcess.LEAK_PROBE_BYTES;
+            assertThat(summary).as(server.output()).usingRecursiveComparison()
+                    .ignoringFields("pendingOut", "directMemory")
+                    .isEqualTo(new ServerCounters(connections, 0, connections, 0, 0, 0, bytes, bytes, -1, -1));
             assertThat(server.stderr()).as(server.output())
                     .anyMatch(line -> line.matches(".*in-flight guard: events=\\d+ violations=0"));
-            assertThat(server.leakReports()).isEmpty();
         }
     }
 
@@ -77,7 +85,7 @@ class OneshotServerIT {
             List<EchoClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
-                    EchoClient client = EchoClient.connect(server.address());
+                    EchoClient client = server.connect();
                     clients.add(client);
                     assertThat(client.roundTrip(new byte[] {(byte) i})).containsExactly(i);
                 }
@@ -109,22 +117,25 @@ class OneshotServerIT {
             } finally {
                 clients.forEach(EchoClient::close);
             }
+            server.stopChecked();
         }
     }
 
     @Test
     void nettyEngineSocketsKeepNettysEdgeTriggeredRegistrationWithoutOneshot() {
-        try (ServerProcess server = ServerProcess.start(ServerVariant.ONESHOT_NETTY, "--workers", "2");
-             EchoClient client = EchoClient.connect(server.address())) {
-            assertThat(client.roundTrip(new byte[] {7})).containsExactly(7);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                List<EpollRegistration> registrations = clientRegistrations(server.pid(), List.of(client));
-                assertThat(registrations).singleElement().satisfies(r -> {
-                    assertThat(r.has(EpollFlags.EPOLLET)).isEqualTo(ServerVariant.ONESHOT_NETTY.epollet());
-                    assertThat(r.has(EpollFlags.EPOLLONESHOT)).isEqualTo(ServerVariant.ONESHOT_NETTY.oneshot());
-                    assertThat(r.has(EpollFlags.EPOLLIN)).as("read() re-armed it").isTrue();
+        try (ServerProcess server = ServerProcess.start(ServerVariant.ONESHOT_NETTY, "--workers", "2")) {
+            try (EchoClient client = server.connect()) {
+                assertThat(client.roundTrip(new byte[] {7})).containsExactly(7);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    List<EpollRegistration> registrations = clientRegistrations(server.pid(), List.of(client));
+                    assertThat(registrations).singleElement().satisfies(r -> {
+                        assertThat(r.has(EpollFlags.EPOLLET)).isEqualTo(ServerVariant.ONESHOT_NETTY.epollet());
+                        assertThat(r.has(EpollFlags.EPOLLONESHOT)).isEqualTo(ServerVariant.ONESHOT_NETTY.oneshot());
+                        assertThat(r.has(EpollFlags.EPOLLIN)).as("read() re-armed it").isTrue();
+                    });
                 });
-            });
+            }
+            server.stopChecked();
         }
     }
 

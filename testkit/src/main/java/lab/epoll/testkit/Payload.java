@@ -15,10 +15,6 @@ public final class Payload {
         this.seed = seed;
     }
 
-    public long seed() {
-        return seed;
-    }
-
     /** Fills {@code dst[off, off+len)} with the stream's bytes from {@code position} on. */
     public void fill(byte[] dst, int off, int len, long position) {
         int i = 0;

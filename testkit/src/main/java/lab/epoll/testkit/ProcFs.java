@@ -55,9 +55,6 @@ public final class ProcFs {
 
     /** A TCP socket from {@code /proc/PID/net/tcp[6]}; {@code state} is the kernel's code, 0x0A = LISTEN. */
     public record TcpSocket(long inode, int localPort, int remotePort, int state) {
-        public boolean listening() {
-            return state == 0x0A;
-        }
     }
 
     /** fd number to what it points at: {@code socket:[123]}, {@code anon_inode:[eventpoll]}, a path, ... */

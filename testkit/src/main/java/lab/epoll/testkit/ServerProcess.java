@@ -10,31 +10,60 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.ServerVariant.Feature;
 
 /**
  * A server variant running as its own JVM, the way a user runs it: {@code java -jar VARIANT.jar ARGS}. Its
  * stdout and stderr are collected line by line; {@link #start} returns once it printed {@code listening on}.
+ *
+ * <p>Beside the process itself it gives tests what they ask of a server: its counters (the {@code stats:} lines
+ * of {@code --stats-interval} and the {@code stopped:} summary, for variants with {@link Feature#COUNTERS}; asking
+ * a variant without them fails, so a test that reads counters must assume the feature first), its open fds
+ * compared with the count it had when it started listening, and the checked end of a test, {@link #stopChecked()}.
+ *
+ * <p>The checked stop is where leaks show: the server runs Netty's leak detector in paranoid mode, but the
+ * detector only reports a buffer once the garbage collector has found it unreachable and a later allocation
+ * looks at the reference queue. So {@link #stopChecked()} first forces a full GC in the server
+ * ({@code jcmd PID GC.run}), then echoes one probe message (an allocation), then sends SIGTERM; the server must
+ * then exit 0 without a {@code LEAK:} line, and print its {@code stopped:} summary if it keeps counters.
+ * {@link #close()} instead kills the process, for when a test has already failed.
  */
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("^listening on (\\S+):(\\d+)\\b.*");
     /** Every server JVM the lab starts for tests runs Netty's leak detector at its strictest. */
     public static final List<String> TEST_JVM_ARGS = List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid");
+    /** How long a test waits for a condition before failing: generous, because other builds share the machine. */
+    public static final Duration WAIT = Duration.ofSeconds(Long.getLong("lab.wait.seconds", 60));
+    /** The leak probe of {@link #stopChecked()} is one more accepted (and closed) connection in the summary. */
+    public static final int LEAK_PROBE_CONNECTIONS = 1;
+    private static final byte[] LEAK_PROBE = "leak probe\n".getBytes(StandardCharsets.US_ASCII);
+    /** The bytes the leak probe adds to the summary's {@code bytes-in} and {@code bytes-out}. */
+    public static final int LEAK_PROBE_BYTES = LEAK_PROBE.length;
 
+    private final ServerVariant variant;
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final CountDownLatch outputClosed = new CountDownLatch(2);
     private volatile String host;
     private volatile int port = -1;
+    private int baselineFds = -1;
+    private boolean stoppedChecked;
+    private ServerCounters summary;
 
-    private ServerProcess(Process process) {
+    private ServerProcess(ServerVariant variant, Process process) {
+        this.variant = variant;
         this.process = process;
         pump(process.getInputStream(), stdout, "stdout");
         pump(process.getErrorStream(), stderr, "stderr");
@@ -92,7 +121,8 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(variant.serverArgs());
         command.addAll(List.of(serverArgs));
         try {
-            return new ServerProcess(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
+            return new ServerProcess(variant,
+                    new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -150,6 +180,11 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        baselineFds = ProcFs.openFdCount(pid());
+    }
+
+    public ServerVariant variant() {
+        return variant;
     }
 
     public long pid() {
@@ -162,6 +197,10 @@ public final class ServerProcess implements AutoCloseable {
 
     public InetSocketAddress address() {
         return new InetSocketAddress(host, port);
+    }
+
+    public EchoClient connect() {
+        return EchoClient.connect(address());
     }
 
     public boolean isAlive() {
@@ -211,6 +250,167 @@ public final class ServerProcess implements AutoCloseable {
     /** Lines in which Netty's leak detector reported a buffer that was never released. */
     public List<String> leakReports() {
         return stderr.stream().filter(line -> line.contains("LEAK:")).toList();
+    }
+
+    /** The last lines of the server's output, for failure messages. */
+    public String tail() {
+        List<String> err = stderr();
+        List<String> recent = err.subList(Math.max(0, err.size() - 40), err.size());
+        return "--- stdout\n" + String.join("\n", stdout) + "\n--- stderr (last " + recent.size() + " lines)\n"
+                + String.join("\n", recent);
+    }
+
+    // ---- fds
+
+    /**
+     * The server's open fds right after it printed {@code listening on}: listener, epoll, eventfd, timerfd, jars;
+     * -1 if it was only {@link #launch}ed.
+     */
+    public int baselineFds() {
+        return baselineFds;
+    }
+
+    public int openFds() {
+        return ProcFs.openFdCount(pid());
+    }
+
+    /** Waits until the server's open fd count is back to what it was at start: every accepted socket is closed. */
+    public void awaitFdsAtBaseline() {
+        awaitValue("open fds back at the baseline of " + baselineFds, this::openFds, n -> n == baselineFds);
+    }
+
+    // ---- log and counters
+
+    /** The server's log lines (stderr) other than stats lines. */
+    public List<String> logLines() {
+        return stderr.stream().filter(line -> !ServerCounters.isStatsLine(line)).toList();
+    }
+
+    /** How many stderr lines there are now; stats logged after this mark are "new". */
+    public int logMark() {
+        return stderr.size();
+    }
+
+    /** Stats lines logged after {@code mark}, oldest first. */
+    public List<ServerCounters> statsSince(int mark) {
+        requireCounters();
+        List<String> lines = stderr();
+        return lines.subList(Math.min(mark, lines.size()), lines.size()).stream()
+                .filter(ServerCounters::isStatsLine).map(ServerCounters::fromStatsLine).toList();
+    }
+
+    /**
+     * Waits for a stats line logged after this call whose counters satisfy {@code condition}, and returns it.
+     * Only lines logged after the call count, so the answer describes the server after whatever the test did.
+     */
+    public ServerCounters awaitStats(String what, Predicate<ServerCounters> condition) {
+        int mark = logMark();
+        return awaitValue(what, () -> {
+            List<ServerCounters> fresh = statsSince(mark);
+            return fresh.isEmpty() ? Optional.<ServerCounters>empty() : Optional.of(fresh.get(fresh.size() - 1));
+        }, c -> c.isPresent() && condition.test(c.get())).orElseThrow();
+    }
+
+    /** Polls {@code value} until it satisfies {@code condition}; after {@link #WAIT} fails with the last value. */
+    public <T> T awaitValue(String what, Supplier<T> value, Predicate<T> condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            T current = value.get();
+            if (condition.test(current)) {
+                return current;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(variant + " server: not " + what + " within " + WAIT + "; last value: "
+                        + current + "\n" + tail());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    // ---- the checked stop
+
+    /** Forces a full garbage collection in the server, so the leak detector can see unreleased buffers. */
+    public void collectGarbage() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run")
+                    .redirectErrorStream(true).start();
+            String out = new String(gc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+                throw new AssertionError("jcmd " + pid() + " GC.run failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@link #stopChecked(String)} with SIGTERM: the checked end of every test whose server runs to the end. */
+    public void stopChecked() {
+        stopChecked("TERM");
+    }
+
+    /**
+     * GC, leak probe, then {@code signal}; then {@link #awaitGracefulExit}. Does nothing the second time, so a
+     * test may stop its server itself and an extension may still call this afterwards.
+     */
+    public void stopChecked(String signal) {
+        if (stoppedChecked) {
+            return;
+        }
+        collectGarbage();
+        try (EchoClient probe = connect()) {
+            byte[] echo = probe.roundTrip(LEAK_PROBE);
+            if (!Arrays.equals(echo, LEAK_PROBE)) {
+                throw new AssertionError(variant + " server: the leak probe came back as "
+                        + new String(echo, StandardCharsets.ISO_8859_1) + "\n" + tail());
+            }
+        }
+        signal(signal);
+        awaitGracefulExit(WAIT);
+    }
+
+    /**
+     * After a test sent the signal itself: waits for exit 0 and fails on a Netty leak report, or on a missing
+     * {@code stopped:} summary from a variant with {@link Feature#COUNTERS}.
+     */
+    public void awaitGracefulExit(Duration timeout) {
+        int code = awaitExit(timeout);
+        stoppedChecked = true;
+        if (code != 0) {
+            throw new AssertionError(variant + " server exited with " + code + " after a signal, not 0\n" + output());
+        }
+        if (!leakReports().isEmpty()) {
+            throw new AssertionError(variant + " server reported Netty buffer leaks\n" + output());
+        }
+        if (variant.has(Feature.COUNTERS)) {
+            summary = ServerCounters.summary(stdout()).orElseThrow(() -> new AssertionError(
+                    variant + " server printed no 'stopped:' summary\n" + output()));
+        }
+    }
+
+    /** The {@code stopped:} summary of a checked stop; it counts the leak probe ({@link #LEAK_PROBE_CONNECTIONS}). */
+    public ServerCounters summary() {
+        requireCounters();
+        if (summary == null) {
+            throw new IllegalStateException(variant + " server has not been stopped with a check yet");
+        }
+        return summary;
+    }
+
+    /** Fails a test that reads counters from a variant that keeps none, instead of letting it wait for them. */
+    private void requireCounters() {
+        if (!variant.has(Feature.COUNTERS)) {
+            throw new IllegalStateException(variant + " server keeps no counters: a test that reads them starts "
+                    + "with assumeTrue(variant.has(Feature.COUNTERS))");
+        }
     }
 
     @Override

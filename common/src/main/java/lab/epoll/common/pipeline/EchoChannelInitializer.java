@@ -7,7 +7,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.ServerOptions;
-import lab.epoll.common.stats.ConnectionRegistry;
+import lab.epoll.common.server.ConnectionRegistry;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.common.transport.Transport;
 

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.pipeline.AcceptFailureHandler;
 import lab.epoll.common.pipeline.EchoChannelInitializer;
-import lab.epoll.common.stats.ConnectionRegistry;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.common.transport.Transport;
 import org.slf4j.Logger;

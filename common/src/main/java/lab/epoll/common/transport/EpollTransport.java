@@ -24,10 +24,6 @@ public final class EpollTransport implements Transport {
         this.mode = mode;
     }
 
-    public EpollMode mode() {
-        return mode;
-    }
-
     @Override
     public void ensureAvailable() throws ServerStartException {
         if (!Epoll.isAvailable()) {

@@ -610,14 +610,4 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     public InFlightMonitor inFlight() {
         return monitor;
     }
-
-    /** The shared epoll instance's fd number, as {@code /proc/PID/fdinfo} knows it; -1 before start. */
-    public int epollFd() {
-        return epollFd == null ? -1 : epollFd.intValue();
-    }
-
-    /** The worker threads, e.g. to find them in {@code /proc/PID/task}. */
-    public List<Thread> workerThreads() {
-        return List.copyOf(threads);
-    }
 }

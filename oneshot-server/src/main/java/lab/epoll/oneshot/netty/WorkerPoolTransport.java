@@ -7,7 +7,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.ServerOptions;
@@ -104,10 +103,5 @@ public final class WorkerPoolTransport implements Transport {
     /** Events handled and violations of one-thread-per-connection, for tests and the shutdown log. */
     public InFlightMonitor inFlight() {
         return monitor;
-    }
-
-    /** The worker pool (one shared queue); visible for tests that check which threads did the work. */
-    EventExecutor pool() {
-        return pool;
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.common.cli.ServerOptions;
-import lab.epoll.oneshot.RunningServer;
+import lab.epoll.oneshot.InProcessServer;
 import lab.epoll.testkit.EchoClient;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class GuardCatchesSharedHandlingTest {
         ServerOptions options = ServerOptions.parse("--port", "0");
         KernelOneshotServer withoutOneshot = new KernelOneshotServer(options, 4, false);
         assertThat(withoutOneshot.describe()).doesNotContain("EPOLLONESHOT");
-        try (RunningServer server = RunningServer.of(withoutOneshot, withoutOneshot.inFlight())) {
+        try (InProcessServer server = InProcessServer.of(withoutOneshot, withoutOneshot.inFlight())) {
             AtomicBoolean stop = new AtomicBoolean();
             List<CompletableFuture<Void>> clients = new ArrayList<>();
             for (int i = 0; i < 8; i++) {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.EchoServer;
-import lab.epoll.oneshot.RunningServer;
+import lab.epoll.oneshot.InProcessServer;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.FailOnLeaks;
 import lab.epoll.testkit.ProcFs;
@@ -41,7 +41,7 @@ class EpollInToggleTest {
             }
         });
         ServerOptions options = ServerOptions.parse("--port", "0");
-        try (RunningServer server = RunningServer.of(new EchoServer(options, transport), transport.inFlight());
+        try (InProcessServer server = InProcessServer.of(new EchoServer(options, transport), transport.inFlight());
              EchoClient client = EchoClient.connect(server.address())) {
             // Armed: channelActive called read(), so EPOLLIN is in the registration.
             await().atMost(Duration.ofSeconds(5)).until(() -> registration(client).has(EpollFlags.EPOLLIN));

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The multi-threaded {@code EPOLLONESHOT} echo server, with two engines:
+ * The {@code oneshot-server} command: the multi-threaded {@code EPOLLONESHOT} echo server, with two engines:
  * <ul>
  *   <li>{@code netty}: Netty's epoll event loops with {@code AUTO_READ} off; each read goes to a worker pool,
  *       which echoes and re-arms the connection with {@code read()} ({@link WorkerPoolTransport});</li>
@@ -30,7 +30,7 @@ import picocli.CommandLine.ParameterException;
                 + "epoll instance (--engine kernel).",
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
-public final class OneshotEchoServer extends EchoServerCommand {
+public final class OneshotCommand extends EchoServerCommand {
     /** Which implementation serves the connections. */
     public enum Engine { netty, kernel }
 
@@ -69,6 +69,6 @@ public final class OneshotEchoServer extends EchoServerCommand {
     }
 
     public static void main(String[] args) {
-        ServerCli.main(new OneshotEchoServer(), args);
+        ServerCli.main(new OneshotCommand(), args);
     }
 }

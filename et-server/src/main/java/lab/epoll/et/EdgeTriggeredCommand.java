@@ -11,10 +11,10 @@ import lab.epoll.common.transport.EpollTransport;
 import picocli.CommandLine.Command;
 
 /**
- * The edge-triggered echo server: every socket is registered with {@code EPOLLET}, so {@code epoll_wait} reports
- * it only when new data arrives. Whoever reads must drain the socket until {@code EAGAIN}, or remember that it
- * did not; Netty does both (it reads until a read returns nothing, and re-schedules itself when it stops early
- * for fairness or because reading was paused).
+ * The {@code et-server} command: the echo server on Netty's epoll transport, edge-triggered. Every socket is
+ * registered with {@code EPOLLET}, so {@code epoll_wait} reports it only when new data arrives. Whoever reads
+ * must drain the socket until {@code EAGAIN}, or remember that it did not; Netty does both (it reads until a
+ * read returns nothing, and re-schedules itself when it stops early for fairness or because reading was paused).
  */
 @Command(name = "et-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -22,13 +22,13 @@ import picocli.CommandLine.Command;
                 + "(EpollMode.EDGE_TRIGGERED).",
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
-public final class EdgeTriggeredEchoServer extends EchoServerCommand {
+public final class EdgeTriggeredCommand extends EchoServerCommand {
     @Override
     protected LabServer newServer(ServerOptions options) {
         return new EchoServer(options, new EpollTransport(EpollMode.EDGE_TRIGGERED));
     }
 
     public static void main(String[] args) {
-        ServerCli.main(new EdgeTriggeredEchoServer(), args);
+        ServerCli.main(new EdgeTriggeredCommand(), args);
     }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The baseline echo server: the same pipeline on Netty's NIO transport, so the benchmark can put Netty's own
- * epoll next to the JDK's epoll selector and the JDK's poll(2) selector (chosen with
+ * The {@code nio-server} command, the baseline: the same echo server on Netty's NIO transport, so the benchmark
+ * can put Netty's own epoll next to the JDK's epoll selector and the JDK's poll(2) selector (chosen with
  * {@code -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider}).
  */
 @Command(name = "nio-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -24,7 +24,7 @@ import picocli.CommandLine.ParameterException;
                         + "--busy-poll, --max-events) are refused."},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
-public final class NioEchoServer extends EchoServerCommand {
+public final class NioCommand extends EchoServerCommand {
 
     @Override
     protected void validate() {
@@ -59,6 +59,6 @@ public final class NioEchoServer extends EchoServerCommand {
     }
 
     public static void main(String[] args) {
-        ServerCli.main(new NioEchoServer(), args);
+        ServerCli.main(new NioCommand(), args);
     }
 }

@@ -1,4 +1,4 @@
-package lab.epoll.common.stats;
+package lab.epoll.common.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -8,6 +8,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import lab.epoll.common.stats.ConnectionStats;
 
 /**
  * The open connections: admits new ones up to the limit, forgets them when they close, and tells shutdown when

@@ -11,9 +11,10 @@ import lab.epoll.common.transport.EpollTransport;
 import picocli.CommandLine.Command;
 
 /**
- * The level-triggered echo server: every socket is registered without {@code EPOLLET}, so {@code epoll_wait}
- * reports it again for as long as unread data is left. Netty can therefore stop reading after a short read
- * without waiting for {@code EAGAIN}: the next wait will tell it about anything it left.
+ * The {@code lt-server} command: the echo server on Netty's epoll transport, level-triggered. Every socket is
+ * registered without {@code EPOLLET}, so {@code epoll_wait} reports it again for as long as unread data is
+ * left. Netty can therefore stop reading after a short read without waiting for {@code EAGAIN}: the next wait
+ * will tell it about anything it left.
  */
 @Command(name = "lt-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -21,13 +22,13 @@ import picocli.CommandLine.Command;
                 + "(EpollMode.LEVEL_TRIGGERED).",
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
-public final class LevelTriggeredEchoServer extends EchoServerCommand {
+public final class LevelTriggeredCommand extends EchoServerCommand {
     @Override
     protected LabServer newServer(ServerOptions options) {
         return new EchoServer(options, new EpollTransport(EpollMode.LEVEL_TRIGGERED));
     }
 
     public static void main(String[] args) {
-        ServerCli.main(new LevelTriggeredEchoServer(), args);
+        ServerCli.main(new LevelTriggeredCommand(), args);
     }
 }
