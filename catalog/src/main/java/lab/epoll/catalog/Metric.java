@@ -1,8 +1,6 @@
 package lab.epoll.catalog;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Every number the harness reports about a trial, named once: the label results.json carries, its unit, and
@@ -70,9 +68,5 @@ public enum Metric {
             throw new IllegalStateException(this + " is not a syscall metric");
         }
         return label.substring("sys.".length(), label.length() - "/op".length());
-    }
-
-    public static Optional<Metric> byLabel(String label) {
-        return Arrays.stream(values()).filter(m -> m.label.equals(label)).findFirst();
     }
 }

@@ -17,8 +17,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -32,6 +32,10 @@ import org.HdrHistogram.Recorder;
  * <p>Between iterations the load is {@link #pause() paused}: connections finish what is in flight and park.
  */
 public final class EchoLoad implements AutoCloseable {
+    private static final int MIN_READ = 64;
+    private static final int MAX_READ = 64 * 1024;
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     private final EventLoopGroup group;
     private final ByteBuf payload;
     private final int payloadLength;
@@ -41,9 +45,6 @@ public final class EchoLoad implements AutoCloseable {
     private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     private final List<Channel> active = new ArrayList<>();
     private final List<Channel> idle = new ArrayList<>();
-    private static final int MIN_READ = 64;
-    private static final int MAX_READ = 64 * 1024;
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
     private volatile boolean running;
     private long lastProgressNanos = System.nanoTime();
 
@@ -70,8 +71,8 @@ public final class EchoLoad implements AutoCloseable {
     private List<Channel> connect(InetSocketAddress server, int count, boolean echoing) throws InterruptedException {
         Bootstrap bootstrap = new Bootstrap().group(group).channel(EpollSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                // A buffer larger than the echo (up to 64 KiB): one short read takes it all, and a short read tells Netty
-                // the socket is drained, so no read is spent learning it is empty.
+                // A buffer larger than the echo (up to 64 KiB): one short read takes it all, and a short read
+                // tells Netty the socket is drained, so no read is spent learning it is empty.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
                         Math.min(MAX_READ, Math.max(MIN_READ, Integer.highestOneBit(payloadLength) << 1))))
                 .handler(new ChannelInitializer<Channel>() {

@@ -1,0 +1,41 @@
+package lab.epoll.jmh.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collection;
+import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.TrialParam;
+import lab.epoll.jmh.metrics.ServerMetricsProfiler;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** {@code -p target=HOST:PORT}: the harness measures a server it did not start, from the client side only. */
+class ExternalTargetTest {
+    @Test
+    void measuresAServerItDidNotStartWithClientSideMetricsOnly() throws Exception {
+        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "")) {
+            String target = server.address().getHostString() + ":" + server.address().getPort();
+            Collection<RunResult> results = new Runner(new OptionsBuilder()
+                    .include(EchoBenchmark.class.getName() + "\\.")
+                    .param(TrialParam.TARGET.field(), target)
+                    .param(TrialParam.VARIANT.field(), "external")
+                    .param("clients", "2").param("payload", "64")
+                    .param(TrialParam.SERVER_CPUS.field(), CpuSet.ALL)
+                    .param(TrialParam.CLIENT_CPUS.field(), CpuSet.ALL)
+                    .forks(0).threads(1).shouldFailOnError(true)
+                    .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1))
+                    .addProfiler(ServerMetricsProfiler.class).build()).run();
+
+            RunResult run = results.iterator().next();
+            assertThat(run.getSecondaryResults().get(Metric.ECHOES.label()).getScore()).isPositive();
+            assertThat(run.getSecondaryResults()).containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label())
+                    .doesNotContainKeys(Metric.SERVER_CPU_PER_OP.label(), Metric.RSS_PEAK.label());
+            server.stop(); // the server served the whole trial and still stops cleanly
+        }
+    }
+}
