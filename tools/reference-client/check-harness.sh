@@ -4,7 +4,8 @@
 # SERVER_CPUS, client on CLIENT_CPUS), at 1 and 50 clients x 512 B, and prints each round's harness/C ratio.
 # The harness should reach at least 0.9x.
 #
-# Environment: ROUNDS [3], CLIENTS ["1 50"], PAYLOAD [512], SERVER_CPUS [1], CLIENT_CPUS [0].
+# Environment: ROUNDS [3], CLIENTS ["1 50"], PAYLOAD [512], SERVER_CPUS [1], CLIENT_CPUS [0], HARNESS_ARGS
+# [""]: more harness options, e.g. "-jvmArgsAppend -Dlab.perf=false" to measure without perf's syscall counting.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,7 +29,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     "$here/measure-et.sh" >"$tmp/c.txt" 2>"$tmp/c.err"
     (cd "$root" && java -jar "$bench" 'EchoBenchmark\.' -p variant=et -p "clients=${CLIENTS// /,}" \
         -p payload="$PAYLOAD" -p serverCpus="$SERVER_CPUS" -p clientCpus="$CLIENT_CPUS" \
-        -wi 1 -w 3 -i 3 -r 2 -rf json -rff "$tmp/harness.json") >"$tmp/harness.txt" 2>&1
+        -wi 1 -w 3 -i 3 -r 2 -rf json -rff "$tmp/harness.json" ${HARNESS_ARGS:-}) >"$tmp/harness.txt" 2>&1
     for clients in $CLIENTS; do
         c=$(sed -n "s/^echoes_per_s=\([0-9.]*\) .* clients=$clients .*/\1/p" "$tmp/c.txt")
         h=$(sed -n "s/^| EchoBenchmark.echo *| et *| clients=$clients payload=$PAYLOAD *| *\([0-9,.]*\) .*/\1/p" \
