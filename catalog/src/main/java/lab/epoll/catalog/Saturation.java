@@ -27,6 +27,11 @@ public enum Saturation {
         return server && client ? BOTH_BOUND : server ? SERVER_BOUND : client ? CLIENT_BOUND : LATENCY_BOUND;
     }
 
+    /** As {@link #of(double, int, double, int)}, with each side's CPUs as the trial recorded them ({@link CpuSet}). */
+    public static Saturation of(double serverCores, String serverCpus, double clientCores, String clientCpus) {
+        return of(serverCores, CpuSet.parse(serverCpus).size(), clientCores, CpuSet.parse(clientCpus).size());
+    }
+
     /** {@code server}, {@code client}, {@code both}, {@code latency}: the table cell. */
     public String cell() {
         return name().substring(0, name().indexOf('_')).toLowerCase(java.util.Locale.ROOT);

@@ -4,7 +4,6 @@ import lab.epoll.catalog.TrialParam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.Numbers;
 import lab.epoll.catalog.Saturation;
@@ -31,8 +30,8 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         String benchmark = params.getBenchmark();
         String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         Saturation saturation = Saturation.of(score(metrics, Metric.SERVER_CORES),
-                CpuSet.parse(params.getParam(TrialParam.SERVER_CPUS.field())).size(), score(metrics, Metric.CLIENT_CORES),
-                CpuSet.parse(params.getParam(TrialParam.CLIENT_CPUS.field())).size());
+                params.getParam(TrialParam.SERVER_CPUS.field()), score(metrics, Metric.CLIENT_CORES),
+                params.getParam(TrialParam.CLIENT_CPUS.field()));
         return new TrialSummary(shortName, params.getParam(TrialParam.VARIANT.field()), scenario(params), metrics, saturation);
     }
 

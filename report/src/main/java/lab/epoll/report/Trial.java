@@ -1,6 +1,5 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.Saturation;
 import lab.epoll.catalog.TrialParam;
 import lab.epoll.catalog.Metric;
@@ -76,8 +75,7 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
         if (serverCpus.isEmpty() || clientCpus.isEmpty() || server.isEmpty() || client.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Saturation.of(server.get().score(), CpuSet.parse(serverCpus).size(),
-                client.get().score(), CpuSet.parse(clientCpus).size()));
+        return Optional.of(Saturation.of(server.get().score(), serverCpus, client.get().score(), clientCpus));
     }
 
     /** A secondary metric, empty when this trial did not measure it (or measured nothing usable). */

@@ -62,13 +62,8 @@ final class ServerMeter {
     }
 
     Measurement stop() {
-        if (pid == MeasuredTrial.NO_SERVER) {
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            return new Measurement(seconds, load.completed() - startEchoes, Double.NaN,
-                    (OS.getProcessCpuTime() - startClientCpuNanos) / 1e9, -1, load.takeLatencies(), null,
-                    load.payloadLength());
-        }
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        boolean server = pid != MeasuredTrial.NO_SERVER;
+        if (server && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             if (perf != null) {
                 perf.close();
             }
@@ -76,9 +71,9 @@ final class ServerMeter {
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         long echoes = load.completed() - startEchoes;
-        double serverCpu = (ProcFs.cpuTicks(pid) - startServerTicks) / USER_HZ;
         double clientCpu = (OS.getProcessCpuTime() - startClientCpuNanos) / 1e9;
-        long peakRss = ProcFs.statusBytes(pid, "VmHWM");
+        double serverCpu = server ? (ProcFs.cpuTicks(pid) - startServerTicks) / USER_HZ : Double.NaN;
+        long peakRss = server ? ProcFs.statusBytes(pid, "VmHWM") : -1;
         SyscallCounts syscalls = null;
         if (perf != null) {
             try {
