@@ -17,6 +17,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -35,6 +36,7 @@ public final class EchoLoad implements AutoCloseable {
     private static final int MIN_READ = 64;
     private static final int MAX_READ = 64 * 1024;
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long FIRST_ECHO_SECONDS = 60;
 
     private final EventLoopGroup group;
     private final ByteBuf payload;
@@ -58,9 +60,24 @@ public final class EchoLoad implements AutoCloseable {
         this.payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(payloadLength).writeBytes(bytes));
     }
 
-    /** Opens {@code count} connections that take part in the closed loop. */
+    /**
+     * Opens {@code count} connections that take part in the closed loop, and returns once each has had one echo
+     * back. A completed connect only means the kernel finished the handshake; the server may not have accepted
+     * the socket yet, nor started the event loop thread that will serve it. A measurement started before that
+     * would miss the thread (perf counts the threads that exist when it attaches) and count the accept.
+     */
     public void connectActive(InetSocketAddress server, int count) throws InterruptedException {
-        active.addAll(connect(server, count, true));
+        List<Channel> channels = connect(server, count, true);
+        active.addAll(channels);
+        CountDownLatch echoed = new CountDownLatch(channels.size());
+        for (Channel channel : channels) {
+            RoundTrip trip = channel.pipeline().get(RoundTrip.class);
+            channel.eventLoop().execute(() -> trip.sendOnce(echoed));
+        }
+        if (!echoed.await(FIRST_ECHO_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(echoed.getCount() + " of " + channels.size()
+                    + " connections had no echo back within " + FIRST_ECHO_SECONDS + " s of connecting");
+        }
     }
 
     /** Opens {@code count} connections that never send: they only occupy the server's fd table and epoll set. */
@@ -167,6 +184,8 @@ public final class EchoLoad implements AutoCloseable {
         private long sentAt;
         private int received;
         private boolean inFlight;
+        /** Counted down when the one echo sent by {@link #sendOnce} is back; null otherwise. */
+        private CountDownLatch firstEcho;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -175,6 +194,13 @@ public final class EchoLoad implements AutoCloseable {
 
         void sendIfParked() {
             if (!inFlight && running && ctx.channel().isActive()) {
+                send();
+            }
+        }
+
+        void sendOnce(CountDownLatch echoed) {
+            if (ctx.channel().isActive()) {
+                firstEcho = echoed;
                 send();
             }
         }
@@ -195,6 +221,10 @@ public final class EchoLoad implements AutoCloseable {
                 latencies.recordValue(Math.min(System.nanoTime() - sentAt, TimeUnit.SECONDS.toNanos(60)));
                 inFlight = false;
                 completed.lazySet(completed.get() + 1); // one writer: the loop's own thread
+                if (firstEcho != null) {
+                    firstEcho.countDown();
+                    firstEcho = null;
+                }
                 if (running) {
                     send();
                 }

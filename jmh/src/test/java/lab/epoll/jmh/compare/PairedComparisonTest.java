@@ -43,8 +43,10 @@ class PairedComparisonTest {
         String echoes = table.lines().filter(l -> l.startsWith("| " + Metric.ECHOES.header() + " ")).findFirst()
                 .orElseThrow();
         assertThat(echoes).matches(".*\\|\\s+\\d+\\.\\d{3} \\[\\d+\\.\\d{3}, \\d+\\.\\d{3}\\] \\|.*");
-        // Without warmup the first iteration is measured too: a missing one would halve every per-echo average.
+        // One write per 512-byte echo, exactly. Without warmup the first iteration is measured too: a missing one
+        // would halve every per-echo average, and a server thread perf did not see (one of four event loops not
+        // yet started when it attached) would take a quarter of the writes away.
         table.lines().filter(l -> l.startsWith("| " + Metric.WRITE.header() + " ")).findFirst().ifPresent(write ->
-                assertThat(Double.parseDouble(write.split("\\|")[2].trim())).as(write).isBetween(0.9, 1.2));
+                assertThat(Double.parseDouble(write.split("\\|")[2].trim())).as(write).isBetween(0.98, 1.05));
     }
 }
