@@ -24,14 +24,23 @@ public enum Metric {
     MEAN("latency.mean.us", "us", "mean us"),
     EPOLL_WAIT("sys.epoll_wait/op", "calls/op", "epoll_wait/op"),
     POLL("sys.poll/op", "calls/op", "poll/op"),
+    /** io_uring's one syscall: it submits queued requests and, when asked to, waits for completions. */
+    IO_URING_ENTER("sys.io_uring_enter/op", "calls/op", "io_uring_enter/op"),
     READ("sys.read/op", "calls/op", "read/op"),
     WRITE("sys.write/op", "calls/op", "write/op"),
     EPOLL_CTL("sys.epoll_ctl/op", "calls/op", "epoll_ctl/op"),
     SYSCALLS_TOTAL("sys.total/op", "calls/op", "syscalls/op"),
-    EVENTS_PER_WAIT("events/wait", "events", "events/wait");
+    EVENTS_PER_WAIT("events/wait", "events", "events/wait"),
+    /** Requests (SQEs) the kernel took per {@code io_uring_enter}: how much one syscall carries. */
+    SQES_PER_ENTER("io_uring.sqes/enter", "SQEs", "SQEs/enter"),
+    /**
+     * Requests per echo the kernel could not complete inline and handed to io-wq, its worker threads inside the
+     * server process; their CPU is in the server's CPU time, which covers every thread of the process.
+     */
+    IO_WQ_PER_OP("io_uring.io-wq/op", "requests/op", "io-wq/op");
 
     /** The syscall kinds perf counts, in the order an echo meets them: wait, then read, write, re-arm. */
-    public static final List<Metric> SYSCALL_KINDS = List.of(EPOLL_WAIT, POLL, READ, WRITE, EPOLL_CTL);
+    public static final List<Metric> SYSCALL_KINDS = List.of(EPOLL_WAIT, POLL, IO_URING_ENTER, READ, WRITE, EPOLL_CTL);
 
     private final String label;
     private final String unit;

@@ -25,6 +25,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
                             Set<Feature> features) {
 
     private static final String NETTY_4_1 = "4.1";
+    private static final String NETTY_4_2 = "4.2";
 
     public static final ServerVariant LT = new ServerVariant("lt", "lt-server/target/lt-server.jar",
             List.of(), List.of(), Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1, Feature.ALL);
@@ -51,7 +52,20 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"), List.of(),
             Transport.JDK_POLL, Registration.NONE, NETTY_4_1, Feature.ALL);
 
-    private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, NIO_EPOLL, NIO_POLL);
+    /** Netty 4.1 with the incubator's io_uring transport: no epoll instance; the process holds an io_uring fd. */
+    public static final ServerVariant URING = new ServerVariant("uring", "uring-server/target/uring-server.jar",
+            List.of(), List.of(), Transport.NETTY_IO_URING, Registration.NONE, NETTY_4_1, Feature.ALL);
+    /** Netty 4.2's epoll transport ({@code EpollIoHandler}): level-triggered only, {@code EpollMode} is gone. */
+    public static final ServerVariant EPOLL_4_2 = new ServerVariant("epoll-4.2",
+            "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "epoll"),
+            Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_2, Feature.ALL);
+    /** Netty 4.2's io_uring transport ({@code IoUringIoHandler}), graduated from the incubator. */
+    public static final ServerVariant URING_4_2 = new ServerVariant("uring-4.2",
+            "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "io_uring"),
+            Transport.NETTY_IO_URING, Registration.NONE, NETTY_4_2, Feature.ALL);
+
+    private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, NIO_EPOLL, NIO_POLL,
+            URING, EPOLL_4_2, URING_4_2);
 
     public ServerVariant {
         jvmArgs = List.copyOf(jvmArgs);
@@ -75,7 +89,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
                 .orElseThrow(() -> new IllegalArgumentException("no variant '" + name + "'; known: " + names()));
     }
 
-    /** Whether the server waits in an epoll instance (every variant but the poll(2) baseline, so far). */
+    /** Whether the server waits in an epoll instance (every variant but the poll(2) and io_uring ones). */
     public boolean usesEpoll() {
         return transport.usesEpoll();
     }
@@ -125,20 +139,32 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     /** How a variant waits for readiness. */
     public enum Transport {
         /** Netty's native epoll transport ({@code EpollEventLoop}). */
-        NETTY_EPOLL(true, true),
+        NETTY_EPOLL("epoll", true, true, List.of()),
         /** The lab's own epoll loop, on Netty's JNI bindings. */
-        LAB_EPOLL(true, true),
+        LAB_EPOLL("epoll", true, true, List.of()),
         /** Netty's NIO transport on the JDK's epoll selector. */
-        JDK_EPOLL(true, false),
+        JDK_EPOLL("epoll", true, false, NativeKnobs.OPTIONS),
         /** Netty's NIO transport on the JDK's poll(2) selector. */
-        JDK_POLL(false, false);
+        JDK_POLL("poll", false, false, NativeKnobs.OPTIONS),
+        /** Netty's io_uring transport: completions from a ring instead of readiness from epoll. */
+        NETTY_IO_URING("io_uring", false, true, List.of("--busy-poll", "--max-events"));
 
+
+        private final String kernelApi;
         private final boolean usesEpoll;
         private final boolean nativeLibrary;
+        private final List<String> refusedOptions;
 
-        Transport(boolean usesEpoll, boolean nativeLibrary) {
+        Transport(String kernelApi, boolean usesEpoll, boolean nativeLibrary, List<String> refusedOptions) {
+            this.kernelApi = kernelApi;
             this.usesEpoll = usesEpoll;
             this.nativeLibrary = nativeLibrary;
+            this.refusedOptions = refusedOptions;
+        }
+
+        /** The kernel interface the server waits in, as its messages name it: epoll, poll or io_uring. */
+        public String kernelApi() {
+            return kernelApi;
         }
 
         public boolean usesEpoll() {
@@ -148,6 +174,21 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         public boolean nativeLibrary() {
             return nativeLibrary;
         }
+
+        /**
+         * Server options this transport has no knob for, in {@code --help} order: setting one away from its
+         * default exits 2 instead of running a server that silently ignores it.
+         */
+        public List<String> refusedOptions() {
+            return refusedOptions;
+        }
+    }
+
+    /** The server options that set a knob only Netty's native transports expose (EpollChannelOption). */
+    private static final class NativeKnobs {
+        // A holder of its own: enum constants are built before the enum's own static fields exist.
+        static final List<String> OPTIONS = List.of("--listeners", "--tcp-quickack", "--tcp-fastopen",
+                "--tcp-defer-accept", "--busy-poll", "--max-events");
     }
 
     /** The epoll flags on an accepted socket's registration, as {@code /proc/PID/fdinfo} must show them. */

@@ -1,6 +1,6 @@
 package lab.epoll.nio;
 
-import java.util.List;
+import lab.epoll.catalog.ServerVariant;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
 import lab.epoll.common.cli.ServerOptions;
@@ -9,7 +9,6 @@ import lab.epoll.common.server.EchoServer;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.transport.NioTransport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code nio-server} command, the baseline: the same echo server on Netty's NIO transport, so the benchmark
@@ -28,29 +27,7 @@ public final class NioCommand extends EchoServerCommand {
 
     @Override
     protected void validate() {
-        List<String> epollOnly = new java.util.ArrayList<>();
-        if (options.listeners() > 1) {
-            epollOnly.add("--listeners");
-        }
-        if (options.tcpQuickAck()) {
-            epollOnly.add("--tcp-quickack");
-        }
-        if (options.tcpFastOpen() > 0) {
-            epollOnly.add("--tcp-fastopen");
-        }
-        if (!options.tcpDeferAccept().isZero()) {
-            epollOnly.add("--tcp-defer-accept");
-        }
-        if (!options.busyPoll().isZero()) {
-            epollOnly.add("--busy-poll");
-        }
-        if (options.maxEvents() != 0) {
-            epollOnly.add("--max-events");
-        }
-        if (!epollOnly.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + epollOnly.get(0)
-                    + "': it needs Netty's epoll transport, and nio-server runs on NIO");
-        }
+        options.refuse(ServerVariant.Transport.JDK_EPOLL.refusedOptions(), "it needs Netty's epoll transport, and nio-server runs on NIO");
     }
 
     @Override

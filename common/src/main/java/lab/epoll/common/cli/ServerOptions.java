@@ -169,6 +169,45 @@ public final class ServerOptions {
         }
     }
 
+    /**
+     * The options set on this command line that only some transports have (the socket and epoll knobs Netty
+     * exposes through {@code EpollChannelOption}), in {@code --help} order; a variant without them refuses these.
+     */
+    private java.util.List<String> transportOptionsInUse() {
+        java.util.List<String> set = new java.util.ArrayList<>();
+        if (listeners > 1) {
+            set.add("--listeners");
+        }
+        if (tcpQuickAck) {
+            set.add("--tcp-quickack");
+        }
+        if (tcpFastOpen > 0) {
+            set.add("--tcp-fastopen");
+        }
+        if (!tcpDeferAccept.isZero()) {
+            set.add("--tcp-defer-accept");
+        }
+        if (!busyPoll.isZero()) {
+            set.add("--busy-poll");
+        }
+        if (maxEvents != 0) {
+            set.add("--max-events");
+        }
+        return set;
+    }
+
+    /**
+     * Rejects the first of {@code unsupported} that is set ({@link #transportOptionsInUse()}): exit 2 and one
+     * line, {@code Invalid value for option '--busy-poll': WHY}.
+     */
+    public void refuse(java.util.Collection<String> unsupported, String why) {
+        for (String option : transportOptionsInUse()) {
+            if (unsupported.contains(option)) {
+                throw invalid(option, why);
+            }
+        }
+    }
+
     private void requireRange(String option, long value, long min, long max) {
         if (value < min || value > max) {
             throw invalid(option, "'" + value + "' is not in " + min + ".." + (max == Integer.MAX_VALUE ? "" : max));

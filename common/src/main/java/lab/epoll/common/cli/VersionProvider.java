@@ -1,6 +1,5 @@
 package lab.epoll.common.cli;
 
-import io.netty.channel.epoll.Epoll;
 import io.netty.util.Version;
 import picocli.CommandLine.IVersionProvider;
 
@@ -9,11 +8,11 @@ public final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
         String lab = VersionProvider.class.getPackage().getImplementationVersion();
-        Version netty = Version.identify().get("netty-transport-native-epoll");
+        // netty-common is in every jar, whichever transports it carries.
+        Version netty = Version.identify().get("netty-common");
         return new String[] {
             "${COMMAND-NAME} " + (lab == null ? "(development build)" : lab),
-            "Netty " + (netty == null ? "(unknown)" : netty.artifactVersion())
-                    + ", epoll " + (Epoll.isAvailable() ? "available" : "unavailable"),
+            "Netty " + (netty == null ? "(unknown)" : netty.artifactVersion()),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
         };
     }

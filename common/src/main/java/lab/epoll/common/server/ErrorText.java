@@ -13,4 +13,18 @@ public final class ErrorText {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return message.replaceFirst("^.*failed( with error\\(-?\\d+\\))?: ", "");
     }
+
+    /**
+     * Why a native transport cannot run, from its {@code unavailabilityCause()}: the innermost cause's message,
+     * e.g. the missing library or the kernel's refusal, as {@code NAME is not available: REASON}.
+     */
+    public static ServerStartException unavailable(String transport, Throwable cause) {
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root == null ? "unknown reason"
+                : root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return new ServerStartException(transport + " is not available: " + reason);
+    }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.ServerStartException;
 
 /**
@@ -18,6 +19,11 @@ import lab.epoll.common.server.ServerStartException;
  * {@code EPOLLET}; {@code /proc/PID/fdinfo/EPOLL_FD} shows which.
  */
 public final class EpollTransport implements Transport {
+    /** The epoll transport's socket knobs; Netty 4.2's epoll keeps the same constants. */
+    public static final NativeSocketOptions SOCKET_OPTIONS = new NativeSocketOptions(EpollChannelOption.SO_REUSEPORT,
+            EpollChannelOption.TCP_FASTOPEN, EpollChannelOption.TCP_DEFER_ACCEPT, EpollChannelOption.TCP_QUICKACK,
+            EpollChannelOption.SO_BUSY_POLL);
+
     private final EpollMode mode;
 
     public EpollTransport(EpollMode mode) {
@@ -27,9 +33,7 @@ public final class EpollTransport implements Transport {
     @Override
     public void ensureAvailable() throws ServerStartException {
         if (!Epoll.isAvailable()) {
-            Throwable cause = Epoll.unavailabilityCause();
-            throw new ServerStartException("epoll is not available: "
-                    + (cause == null ? "unknown reason" : rootMessage(cause)));
+            throw ErrorText.unavailable("epoll", Epoll.unavailabilityCause());
         }
     }
 
@@ -54,32 +58,10 @@ public final class EpollTransport implements Transport {
     public void configure(ServerBootstrap bootstrap, ServerOptions options) {
         bootstrap.option(EpollChannelOption.EPOLL_MODE, mode)
                 .childOption(EpollChannelOption.EPOLL_MODE, mode);
-        if (options.listeners() > 1) {
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-        }
-        if (options.tcpFastOpen() > 0) {
-            bootstrap.option(EpollChannelOption.TCP_FASTOPEN, options.tcpFastOpen());
-        }
-        if (!options.tcpDeferAccept().isZero()) {
-            bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) options.tcpDeferAccept().toSeconds());
-        }
-        if (options.tcpQuickAck()) {
-            bootstrap.childOption(EpollChannelOption.TCP_QUICKACK, true);
-        }
-        if (!options.busyPoll().isZero()) {
-            bootstrap.childOption(EpollChannelOption.SO_BUSY_POLL, (int) (options.busyPoll().toNanos() / 1000));
-        }
+        SOCKET_OPTIONS.apply(bootstrap, options);
     }
 
     private String shortMode() {
         return mode == EpollMode.EDGE_TRIGGERED ? "edge" : "level";
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }
