@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import lab.epoll.testkit.ServerProcess;
@@ -102,6 +103,51 @@ class BadOptionsTest {
                     .contains("'" + input.option() + "'")
                     .endsWith("(see --help)");
             assertThat(server.stdout()).as("stdout for %s", input).isEmpty();
+        }
+    }
+
+    /** A value that switches each transport-specific knob on; {@link ServerVariant.Transport#refusedOptions()} names them. */
+    private static final Map<String, List<String>> KNOB_ON = Map.of(
+            "--listeners", List.of("--listeners", "2"),
+            "--tcp-quickack", List.of("--tcp-quickack"),
+            "--tcp-fastopen", List.of("--tcp-fastopen", "16"),
+            "--tcp-defer-accept", List.of("--tcp-defer-accept", "1s"),
+            "--busy-poll", List.of("--busy-poll", "50us"),
+            "--max-events", List.of("--max-events", "64"));
+
+    static Stream<Arguments> variantsAndOptionsTheyLack() {
+        return ServerVariant.all().stream().flatMap(variant -> variant.transport().refusedOptions().stream()
+                .map(option -> Arguments.of(variant, option)));
+    }
+
+    /** A knob the transport does not have is refused, not silently ignored. */
+    @ParameterizedTest(name = "{0} server: {1}")
+    @MethodSource("variantsAndOptionsTheyLack")
+    void anOptionTheTransportLacksIsRefused(ServerVariant variant, String option) {
+        assertThat(KNOB_ON).as("a value that turns %s on", option).containsKey(option);
+        List<String> args = new ArrayList<>(KNOB_ON.get(option));
+        args.addAll(List.of("--port", "0"));
+        try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
+                args.toArray(String[]::new))) {
+            assertThat(server.awaitExit(ServerProcess.WAIT)).as(server.output()).isEqualTo(2);
+            assertThat(server.stderr()).singleElement().asString()
+                    .startsWith(variant.commandName() + ": Invalid value for option '" + option + "': ")
+                    .endsWith("(see --help)");
+        }
+    }
+
+    /**
+     * The same values on Netty 4.1's epoll transport, which has every knob, make a server that runs: the refusals
+     * above are the transports', not bad values.
+     */
+    @org.junit.jupiter.api.Test
+    void netty41EpollTakesEveryKnob() {
+        assertThat(ServerVariant.ET.transport().refusedOptions()).isEmpty();
+        List<String> args = new ArrayList<>();
+        KNOB_ON.values().forEach(args::addAll);
+        try (ServerProcess server = ServerProcess.start(ServerVariant.ET, args.toArray(String[]::new))) {
+            assertThat(server.stdout()).first().asString().contains("listeners=2");
+            server.stopChecked();
         }
     }
 }

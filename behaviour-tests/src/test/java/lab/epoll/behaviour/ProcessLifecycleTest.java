@@ -127,7 +127,8 @@ class ProcessLifecycleTest {
         }
         try (ServerProcess server = ServerProcess.launch(variant, noNative, "--port", "0")) {
             assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
-            assertThat(server.stderr()).singleElement().asString().contains("epoll is not available");
+            assertThat(server.stderr()).singleElement().asString()
+                    .contains(variant.transport().kernelApi() + " is not available");
         }
     }
 
