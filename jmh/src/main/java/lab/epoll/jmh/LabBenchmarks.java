@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * table; JMH's JSON goes to {@code jmh/target/results.json}.
  *
  * <p>Arguments: {@code --quick} (the default: a few minutes), {@code --full} (the whole matrix),
- * {@code --tuning} (one server option at a time, into {@code jmh/target/tuning.json}), {@code --compare A,B}
+ * {@code --tuning} (one server option at a time, into {@code jmh/target/tuning.json}), {@code --transports}
+ * (epoll against io_uring on both Netty lines, over connection counts, into {@code jmh/target/transports.json}),
+ * {@code --compare A,B}
  * (paired trials, ratios with intervals: {@link PairedComparison}), and any of JMH's own options, which win over
  * the defaults: a benchmark regex, {@code -p clients=1000}, {@code -f 3}, {@code -i 10}, {@code -prof ...},
  * {@code -rff other.json}. Every trial runs the server and the client on disjoint CPUs ({@link CpuSet}).
@@ -53,6 +55,14 @@ public final class LabBenchmarks {
     static final String[] TUNING_KNOBS = {"", "--no-tcp-nodelay", "--tcp-quickack", "--max-events 8",
         "--busy-poll 50us", "--allocator unpooled", "--listeners 2", "--max-messages-per-read 1",
         "--recv-allocator fixed:64k"};
+    /**
+     * The transport sweep: the JDK's selector, epoll and io_uring on both Netty lines, over the connection counts
+     * where published io_uring results part ways (none at 1 connection, gains claimed at 300-500), with Netty's
+     * 2020 announcement's 128-byte messages.
+     */
+    static final List<ServerVariant> TRANSPORT_VARIANTS = List.of(ServerVariant.NIO_EPOLL, ServerVariant.ET,
+            ServerVariant.EPOLL_4_2, ServerVariant.URING, ServerVariant.URING_4_2);
+    static final String[] TRANSPORT_CLIENTS = {"1", "10", "100", "300", "500", "1000"};
 
     private LabBenchmarks() {
     }
@@ -70,6 +80,7 @@ public final class LabBenchmarks {
         List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));
         boolean full = jmhArgs.remove("--full");
         boolean tuning = jmhArgs.remove("--tuning");
+        boolean transports = jmhArgs.remove("--transports");
         jmhArgs.remove("--quick");
         boolean jmhLog = jmhArgs.remove("--jmh-log");
         String compare;
@@ -157,7 +168,8 @@ public final class LabBenchmarks {
             return;
         }
 
-        Path results = LabPaths.root().resolve(tuning ? "jmh/target/tuning.json" : "jmh/target/results.json");
+        Path results = LabPaths.root().resolve(tuning ? "jmh/target/tuning.json"
+                : transports ? "jmh/target/transports.json" : "jmh/target/results.json");
         Files.createDirectories(results.getParent());
         ChainedOptionsBuilder options = baseOptions(user, layout);
         if (tuning) {
@@ -168,12 +180,20 @@ public final class LabBenchmarks {
             defaultParam(options, user, "clients", "50");
             defaultParam(options, user, "payload", "512");
             defaultParam(options, user, TrialParam.SERVER_ARGS.field(), TUNING_KNOBS);
+        } else if (transports) {
+            if (user.getIncludes().isEmpty()) {
+                options.include(EchoBenchmark.class.getSimpleName());
+            }
+            defaultParam(options, user, TrialParam.VARIANT.field(), TRANSPORT_VARIANTS.stream()
+                    .map(ServerVariant::name).toArray(String[]::new));
+            defaultParam(options, user, "clients", TRANSPORT_CLIENTS);
+            defaultParam(options, user, "payload", "128");
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
                     .include(IdleConnectionsBenchmark.class.getSimpleName())
                     .include(BulkStreamBenchmark.class.getSimpleName());
         }
-        if (!tuning) {
+        if (!tuning && !transports) {
             defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
@@ -200,7 +220,7 @@ public final class LabBenchmarks {
         }
 
         boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
-        String run = tuning ? "tuning run" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
+        String run = tuning ? "tuning run" : transports ? "transport sweep" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
         System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
                 + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1]) + "; server JVMs: see the serverJvm"
                 + " parameter; " + perfLine);
@@ -231,6 +251,8 @@ public final class LabBenchmarks {
             + "  --quick   the default: every variant, fewer parameters and short iterations\n"
             + "  --full    every variant over the whole parameter matrix\n"
             + "  --tuning  one server option at a time on lt and et (50 clients, 512 B), into tuning.json\n"
+            + "  --transports  NIO, epoll and io_uring on Netty 4.1 and 4.2 over 1-1000 clients × 128 B,\n"
+            + "            into transports.json\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
             + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + ")\n"

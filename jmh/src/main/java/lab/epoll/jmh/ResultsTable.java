@@ -14,9 +14,9 @@ import org.openjdk.jmh.results.RunResult;
  */
 public final class ResultsTable {
     private static final List<Metric> METRICS = List.of(Metric.P50, Metric.P99, Metric.P999,
-            Metric.SERVER_CPU_PER_OP, Metric.CLIENT_CPU_PER_OP, Metric.EPOLL_WAIT, Metric.POLL, Metric.READ,
-            Metric.WRITE, Metric.EPOLL_CTL, Metric.EVENTS_PER_WAIT, Metric.SERVER_CORES, Metric.CLIENT_CORES,
-            Metric.RSS_PEAK);
+            Metric.SERVER_CPU_PER_OP, Metric.CLIENT_CPU_PER_OP, Metric.EPOLL_WAIT, Metric.POLL, Metric.IO_URING_ENTER,
+            Metric.READ, Metric.WRITE, Metric.EPOLL_CTL, Metric.EVENTS_PER_WAIT, Metric.SQES_PER_ENTER,
+            Metric.IO_WQ_PER_OP, Metric.SERVER_CORES, Metric.CLIENT_CORES, Metric.RSS_PEAK);
 
     private ResultsTable() {
     }

@@ -108,6 +108,42 @@ final class MarkdownTables {
         }) + "\nSyscalls per echo, counted by perf over each measurement iteration.\n";
     }
 
+    /**
+     * The transport sweep ({@code --transports}): per client count, each transport's echoes and CPU per echo,
+     * also relative to Netty 4.1's epoll (et) in the same scenario, and the syscalls that tell the transports apart.
+     */
+    static String transports(Results results) {
+        List<Trial> echo = results.baseline(BenchmarkClass.ECHO);
+        String reference = lab.epoll.catalog.ServerVariant.ET.name();
+        return byScenario(echo, "No transport sweep in this run.",
+                List.of(Metric.ECHOES.header(), "vs " + reference, "srv CPU µs/echo", "vs " + reference, "p50 µs",
+                        "p99 µs", Metric.EPOLL_WAIT.header(), Metric.IO_URING_ENTER.header(),
+                        Metric.SQES_PER_ENTER.header(), Metric.IO_WQ_PER_OP.header(), "bound"),
+                t -> {
+                    Optional<Trial> et = echo.stream().filter(o -> o.variant().equals(reference)
+                            && o.scenario().equals(t.scenario())).findFirst();
+                    return List.of(Score.text(t.throughput()),
+                            et.map(o -> Numbers.change(o.throughput().score(), t.throughput().score()))
+                                    .orElse(Numbers.MISSING),
+                            value(t, Metric.SERVER_CPU_PER_OP),
+                            et.map(o -> change(o, t, Metric.SERVER_CPU_PER_OP)).orElse(Numbers.MISSING),
+                            value(t, Metric.P50), value(t, Metric.P99), value(t, Metric.EPOLL_WAIT),
+                            value(t, Metric.IO_URING_ENTER), value(t, Metric.SQES_PER_ENTER),
+                            value(t, Metric.IO_WQ_PER_OP),
+                            t.saturation().map(Saturation::cell).orElse(Numbers.MISSING));
+                }) + "\nOne trial per cell (relative columns compare single trials: drift between trials is ±20-30% here);"
+                + " the paired comparisons below carry the intervals.\n";
+    }
+
+    private static String value(Trial trial, Metric metric) {
+        return trial.metric(metric).map(m -> Numbers.rounded(m.score())).orElse(Numbers.MISSING);
+    }
+
+    private static String change(Trial baseline, Trial trial, Metric metric) {
+        return baseline.metric(metric).flatMap(b -> trial.metric(metric).map(v -> Numbers.change(b.score(), v.score())))
+                .orElse(Numbers.MISSING);
+    }
+
     /** Idle-connection scaling: 50 active clients among K silent connections, where epoll and poll part ways. */
     static String idle(Results results) {
         List<Trial> idle = results.baseline(BenchmarkClass.IDLE);

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * rather than a guess.
  */
 final class PerformanceMarkdown {
-    private static final Pattern MARKER = Pattern.compile("<!--\\s*(/?)report:([A-Za-z0-9_-]+)\\s*-->");
+    private static final Pattern MARKER = Pattern.compile("<!--\\s*(/?)report:([A-Za-z0-9_.-]+)\\s*-->");
 
     private PerformanceMarkdown() {
     }

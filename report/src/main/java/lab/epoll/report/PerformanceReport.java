@@ -31,6 +31,9 @@ public final class PerformanceReport {
     static final String CHART_DIR = "docs";
     /** Beside results.json: the paired comparisons, one Markdown file each. */
     static final String COMPARE_DIR = "compare";
+    /** The transport sweep's results ({@code --transports}) beside results.json, and the block it fills. */
+    static final String TRANSPORTS_JSON = "transports.json";
+    static final String TRANSPORTS_BLOCK = "transports";
 
     private PerformanceReport() {
     }
@@ -76,6 +79,13 @@ public final class PerformanceReport {
             report.add("read " + tuning.trials().size() + " tuning trials from " + tuningJson);
         }
         Map<String, String> comparisons = comparisons(json.resolveSibling(COMPARE_DIR));
+        // The transport sweep (--transports) sits beside the results too, and fills its own block like a comparison.
+        Path transports = json.resolveSibling(TRANSPORTS_JSON);
+        if (Files.exists(transports)) {
+            Results sweep = ResultsReader.read(transports);
+            report.add("read " + sweep.trials().size() + " transport-sweep trials from " + transports);
+            comparisons.put(TRANSPORTS_BLOCK, MarkdownTables.transports(sweep));
+        }
         if (!comparisons.isEmpty()) {
             report.add("read " + comparisons.size() + " paired comparisons from " + json.resolveSibling(COMPARE_DIR));
         }

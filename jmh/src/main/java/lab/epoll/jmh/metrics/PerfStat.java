@@ -77,10 +77,21 @@ public final class PerfStat implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this kernel has io_uring (and so its tracepoints): perf refuses to start on an event that does not
+     * exist, so without it the io_uring counts are left out rather than failing every measurement.
+     */
+    private static final boolean IO_URING_TRACEPOINTS = java.util.stream.Stream.of(
+                    "/sys/kernel/tracing/events/io_uring", "/sys/kernel/debug/tracing/events/io_uring")
+            .anyMatch(dir -> Files.isDirectory(Path.of(dir)));
+
     /** perf's {@code -e} arguments, in the order its CSV output lists the counts. */
     static List<String> eventArguments(List<String> order) {
         List<String> args = new ArrayList<>();
         for (String syscall : SyscallCounts.ENTERED) {
+            if (syscall.startsWith("io_uring") && !IO_URING_TRACEPOINTS) {
+                continue;
+            }
             args.add("-e");
             args.add("syscalls:sys_enter_" + syscall);
             order.add("enter:" + syscall);
@@ -95,6 +106,12 @@ public final class PerfStat implements AutoCloseable {
                         : "ret >= " + bucket[0] + " && ret <= " + bucket[1];
                 args.addAll(List.of("-e", "syscalls:sys_exit_" + wait, "--filter", filter));
                 order.add("exit:" + wait + ":" + b);
+            }
+        }
+        if (IO_URING_TRACEPOINTS) {
+            for (String event : SyscallCounts.URING_EVENTS) {
+                args.addAll(List.of("-e", "io_uring:" + event));
+                order.add("ring:" + event);
             }
         }
         return args;
@@ -196,16 +213,19 @@ public final class PerfStat implements AutoCloseable {
         }
         Map<String, Long> entered = new LinkedHashMap<>();
         Map<String, long[]> waitReturns = new LinkedHashMap<>();
+        Map<String, Long> uringEvents = new LinkedHashMap<>();
         for (int i = 0; i < values.size(); i++) {
             String[] key = eventOrder.get(i).split(":");
             if (key[0].equals("enter")) {
                 entered.put(key[1], values.get(i));
+            } else if (key[0].equals("ring")) {
+                uringEvents.put(key[1], values.get(i));
             } else {
                 waitReturns.computeIfAbsent(key[1], k -> new long[SyscallCounts.BUCKETS.length])
                         [Integer.parseInt(key[2])] = values.get(i);
             }
         }
-        return new SyscallCounts(entered, waitReturns);
+        return new SyscallCounts(entered, waitReturns, uringEvents);
     }
 
     private static String readQuietly(Path path) {

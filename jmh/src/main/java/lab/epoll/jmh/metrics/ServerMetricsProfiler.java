@@ -18,7 +18,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * them all), every per-echo figure over the echoes the client completed in the same window:
  * <ul>
  *   <li>the server process's user+system CPU time ({@code /proc/PID/stat}), per echo and as cores busy;</li>
- *   <li>exact syscall counts per echo by kind, and events per wait, from perf (absent when perf cannot count);</li>
+ *   <li>exact syscall counts per echo by kind, and events per wait, from perf (absent when perf cannot count);
+ *   for io_uring, requests per {@code io_uring_enter} and requests handed to io-wq, from io_uring's tracepoints;</li>
  *   <li>closed-loop round-trip percentiles: every round trip the client completed in the iteration;</li>
  *   <li>the benchmark JVM's own CPU per echo and as cores busy, so a client bottleneck cannot hide;</li>
  *   <li>the server's peak RSS ({@code VmHWM}) and MiB/s echoed.</li>
@@ -65,6 +66,7 @@ public final class ServerMetricsProfiler implements InternalProfiler {
         if (syscalls != null) {
             results.add(result(Metric.EPOLL_WAIT, syscalls.epollWaits() / (double) ops));
             results.add(result(Metric.POLL, syscalls.polls() / (double) ops));
+            results.add(result(Metric.IO_URING_ENTER, syscalls.ioUringEnters() / (double) ops));
             results.add(result(Metric.READ, syscalls.reads() / (double) ops));
             results.add(result(Metric.WRITE, syscalls.writes() / (double) ops));
             results.add(result(Metric.EPOLL_CTL, syscalls.epollCtls() / (double) ops));
@@ -72,6 +74,12 @@ public final class ServerMetricsProfiler implements InternalProfiler {
             double eventsPerWait = syscalls.eventsPerWait();
             if (!Double.isNaN(eventsPerWait)) {
                 results.add(result(Metric.EVENTS_PER_WAIT, eventsPerWait));
+            }
+            // Only where the server submits to io_uring: for epoll variants these would be zeros dressed as data.
+            if (syscalls.ioUringEnters() > 0 && syscalls.ioUringSubmissions() >= 0) {
+                results.add(result(Metric.SQES_PER_ENTER,
+                        syscalls.ioUringSubmissions() / (double) syscalls.ioUringEnters()));
+                results.add(result(Metric.IO_WQ_PER_OP, syscalls.ioUringAsyncPunts() / (double) ops));
             }
         }
         return results;

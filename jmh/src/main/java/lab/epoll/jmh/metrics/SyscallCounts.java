@@ -12,7 +12,13 @@ import java.util.Map;
 public final class SyscallCounts {
     /** Syscalls whose entries are counted. */
     static final List<String> ENTERED = List.of("epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll",
-            "read", "readv", "recvfrom", "recvmsg", "write", "writev", "sendto", "sendmsg", "epoll_ctl", "accept4");
+            "io_uring_enter", "read", "readv", "recvfrom", "recvmsg", "write", "writev", "sendto", "sendmsg",
+            "epoll_ctl", "accept4");
+    /**
+     * io_uring's own tracepoints ({@code io_uring:NAME}): a request submitted, a request handed to io-wq. Both fire
+     * in the submitting thread, so counting the server's threads counts them.
+     */
+    static final List<String> URING_EVENTS = List.of("io_uring_submit_req", "io_uring_queue_async_work");
     static final List<String> EPOLL_WAITS = List.of("epoll_wait", "epoll_pwait", "epoll_pwait2");
     static final List<String> POLLS = List.of("poll", "ppoll");
     static final List<String> READS = List.of("read", "readv", "recvfrom", "recvmsg");
@@ -27,10 +33,12 @@ public final class SyscallCounts {
 
     private final Map<String, Long> entered;
     private final Map<String, long[]> waitReturns;
+    private final Map<String, Long> uringEvents;
 
-    SyscallCounts(Map<String, Long> entered, Map<String, long[]> waitReturns) {
+    SyscallCounts(Map<String, Long> entered, Map<String, long[]> waitReturns, Map<String, Long> uringEvents) {
         this.entered = new LinkedHashMap<>(entered);
         this.waitReturns = new LinkedHashMap<>(waitReturns);
+        this.uringEvents = new LinkedHashMap<>(uringEvents);
     }
 
     public long count(String syscall) {
@@ -59,6 +67,20 @@ public final class SyscallCounts {
 
     public long epollCtls() {
         return count("epoll_ctl");
+    }
+
+    public long ioUringEnters() {
+        return count("io_uring_enter");
+    }
+
+    /** Requests (SQEs) submitted to io_uring, or -1 where perf cannot see io_uring's tracepoints. */
+    public long ioUringSubmissions() {
+        return uringEvents.getOrDefault("io_uring_submit_req", -1L);
+    }
+
+    /** Requests handed to io-wq worker threads, or -1 where perf cannot see io_uring's tracepoints. */
+    public long ioUringAsyncPunts() {
+        return uringEvents.getOrDefault("io_uring_queue_async_work", -1L);
     }
 
     public long total() {

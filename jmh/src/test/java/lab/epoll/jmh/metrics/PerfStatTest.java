@@ -16,7 +16,14 @@ class PerfStatTest {
         List<String> args = PerfStat.eventArguments(order);
         int buckets = SyscallCounts.BUCKETS.length;
         int waits = SyscallCounts.EPOLL_WAITS.size() + SyscallCounts.POLLS.size();
-        assertThat(order).hasSize(SyscallCounts.ENTERED.size() + waits * buckets);
+        // io_uring's events are asked for only where the kernel has io_uring's tracepoints, all of them or none.
+        boolean ring = order.contains("enter:io_uring_enter");
+        assertThat(order).hasSize(SyscallCounts.ENTERED.size() - (ring ? 0 : 1) + waits * buckets
+                + (ring ? SyscallCounts.URING_EVENTS.size() : 0));
+        if (ring) {
+            assertThat(args).containsSequence("-e", "io_uring:io_uring_submit_req")
+                    .containsSequence("-e", "syscalls:sys_enter_io_uring_enter");
+        }
         assertThat(args).containsSequence("-e", "syscalls:sys_enter_epoll_ctl")
                 .containsSequence("-e", "syscalls:sys_exit_epoll_pwait2", "--filter", "ret == 0")
                 .containsSequence("-e", "syscalls:sys_exit_poll", "--filter", "ret >= 3 && ret <= 4")
@@ -40,6 +47,8 @@ class PerfStatTest {
                 case "exit:epoll_pwait2:1" -> 20; // 20 waits returned 1 event
                 case "exit:epoll_pwait2:2" -> 10; // 10 returned 2
                 case "exit:epoll_wait:0" -> 10;   // 10 timed out with none
+                case "enter:io_uring_enter" -> 4;
+                case "ring:io_uring_submit_req" -> 12;
                 default -> 0;
             };
             csv.add(value + ",,syscalls:" + event + ",69439175,100.00,,");
@@ -52,7 +61,9 @@ class PerfStatTest {
         assertThat(counts.reads()).isEqualTo(125);
         assertThat(counts.writes()).isEqualTo(100);
         assertThat(counts.epollCtls()).isEqualTo(7);
-        assertThat(counts.total()).isEqualTo(40 + 125 + 100 + 7);
+        boolean ring = order.contains("enter:io_uring_enter");
+        assertThat(counts.total()).isEqualTo(40 + 125 + 100 + 7 + (ring ? 4 : 0));
+        assertThat(counts.ioUringSubmissions()).isEqualTo(ring ? 12 : -1);
         assertThat(counts.waitsReturning(0)).isEqualTo(10);
         // (20 x 1 + 10 x 2 + 10 x 0) events over 40 waits
         assertThat(counts.eventsPerWait()).isEqualTo(1.0);
