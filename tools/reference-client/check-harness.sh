@@ -5,7 +5,7 @@
 # The harness should reach at least 0.9x.
 #
 # Environment: ROUNDS [3], CLIENTS ["1 50"], PAYLOAD [512], SERVER_CPUS [1], CLIENT_CPUS [0], HARNESS_ARGS
-# [""]: more harness options, e.g. "-jvmArgsAppend -Dlab.perf=false" to measure without perf's syscall counting.
+# [""]: more harness options, e.g. "--no-perf" to measure without perf's syscall counting.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

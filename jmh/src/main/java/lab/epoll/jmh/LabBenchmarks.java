@@ -83,6 +83,10 @@ public final class LabBenchmarks {
         boolean transports = jmhArgs.remove("--transports");
         jmhArgs.remove("--quick");
         boolean jmhLog = jmhArgs.remove("--jmh-log");
+        if (jmhArgs.remove("--no-perf")) {
+            // Here for the [lab] line and the comparison's name, and passed on to every fork below.
+            System.setProperty(PerfStat.PROPERTY, "false");
+        }
         String compare;
         int pairs;
         try {
@@ -256,6 +260,8 @@ public final class LabBenchmarks {
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
             + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + ")\n"
+            + "  --no-perf no syscall counts: perf's tracing slows every syscall of the server, so variants that\n"
+            + "            make fewer syscalls per echo (io_uring) gain from it; compare CPU and throughput without\n"
             + "  --jmh-log JMH's full output on the console (by default one line per trial; the log goes to\n"
             + "            jmh/target/jmh.log)\n"
             + "Server and client run on disjoint CPUs: -p serverCpus=LIST -p clientCpus=LIST (taskset syntax, or\n"
@@ -266,11 +272,17 @@ public final class LabBenchmarks {
 
     /** What every run shares: one thread, fail on error, the profiler, the default CPU layout. */
     private static ChainedOptionsBuilder baseOptions(CommandLineOptions user, CpuSet[] layout) {
+        List<String> forkArgs = new ArrayList<>(List.of("-Dlab.root=" + LabPaths.root(),
+                "-D" + PerfStat.PROPERTY + "=" + System.getProperty(PerfStat.PROPERTY, "perf"), "-Xms1g", "-Xmx1g",
+                "-Dio.netty.leakDetection.level=disabled"));
+        // JMH lets these replace the user's -jvmArgsAppend instead of adding to it; the user's come last and win.
+        if (user.getJvmArgsAppend().hasValue()) {
+            forkArgs.addAll(user.getJvmArgsAppend().get());
+        }
         ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
                 .threads(1)
                 .shouldFailOnError(true)
-                .jvmArgsAppend("-Dlab.root=" + LabPaths.root(), "-Xms1g", "-Xmx1g",
-                        "-Dio.netty.leakDetection.level=disabled")
+                .jvmArgsAppend(forkArgs.toArray(String[]::new))
                 .addProfiler(ServerMetricsProfiler.class);
         defaultParam(options, user, TrialParam.SERVER_CPUS.field(), layout[0].text());
         defaultParam(options, user, TrialParam.CLIENT_CPUS.field(), layout[1].text());

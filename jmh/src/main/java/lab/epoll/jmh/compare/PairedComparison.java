@@ -31,6 +31,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class PairedComparison {
     public static final int DEFAULT_PAIRS = 5;
+    /** Added to the name of a comparison whose trials ran without perf counting syscalls. */
+    static final String NO_PERF_SUFFIX = "-noperf";
 
     /** The metrics compared, in the order a reader asks about them. */
     static final List<Metric> COMPARED = List.of(Metric.ECHOES, Metric.SERVER_CPU_PER_OP, Metric.SYSCALLS_TOTAL,
@@ -75,12 +77,16 @@ public final class PairedComparison {
         String table = table(a, b, trials.get(a), trials.get(b));
         TrialSummary first = trials.get(a).get(0);
         String scenario = first.benchmark() + " " + first.scenario();
-        String name = name(a, b, first);
+        // Without syscall counts the trials ran without perf's tax on every syscall: a different measurement, which
+        // must not overwrite (or be mistaken for) the counted one.
+        boolean counted = first.value(Metric.SYSCALLS_TOTAL) != null;
+        String name = name(a, b, first) + (counted ? "" : NO_PERF_SUFFIX);
         Path finalDir = out.resolve(name);
         deleteRecursively(finalDir);
         Files.move(trialDir, finalDir);
         trialDir = finalDir;
         String text = "Paired comparison " + b + "/" + a + ", " + scenario + ", " + pairs + " pairs (A B, B A, ...),"
+                + (counted ? "" : " without perf (no syscall counts, no tracing tax on the servers' syscalls),")
                 + " 95% interval:\n\n" + table;
         System.out.println();
         System.out.println(text);

@@ -24,6 +24,8 @@ import lab.epoll.testkit.Signals;
  * whether this machine has them, and if not, the harness reports no syscall counts rather than estimates.
  */
 public final class PerfStat implements AutoCloseable {
+    /** The system property naming perf's command, or {@code false} to count nothing. */
+    public static final String PROPERTY = "lab.perf";
     /** Why perf cannot count here, per perf command ({@code -Dlab.perf}); "" means it can. */
     private static final Map<String, String> AVAILABILITY = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -46,7 +48,7 @@ public final class PerfStat implements AutoCloseable {
      * {@code -Dlab.perf=false} turns counting off. Checked once per command.
      */
     public static String availability() {
-        String reason = AVAILABILITY.computeIfAbsent(System.getProperty("lab.perf", "perf"),
+        String reason = AVAILABILITY.computeIfAbsent(System.getProperty(PROPERTY, "perf"),
                 command -> { String r = check(command); return r == null ? "" : r; });
         return reason.isEmpty() ? null : reason;
     }
@@ -134,7 +136,7 @@ public final class PerfStat implements AutoCloseable {
                 }
             }
             List<String> order = new ArrayList<>();
-            List<String> command = new ArrayList<>(List.of(System.getProperty("lab.perf", "perf"), "stat", "-x,",
+            List<String> command = new ArrayList<>(List.of(System.getProperty(PROPERTY, "perf"), "stat", "-x,",
                     "--delay=-1", "--control", "fifo:" + ctl + "," + ack, "-o", dir.resolve("out.csv").toString(),
                     "-t", ProcThreads.applicationThreadIds(pid).stream().map(String::valueOf)
                             .collect(java.util.stream.Collectors.joining(","))));

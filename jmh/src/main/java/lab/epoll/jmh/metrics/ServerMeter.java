@@ -49,7 +49,9 @@ final class ServerMeter {
             perf.start();
         } else {
             perf = null;
-            if (!warnedNoPerf) {
+            // Said once per fork, and not at all when the user switched counting off (--no-perf): the run's first
+            // line already says so.
+            if (!warnedNoPerf && !"false".equals(System.getProperty(PerfStat.PROPERTY))) {
                 warnedNoPerf = true;
                 System.err.println("[lab] perf cannot count syscalls here (" + noPerf + "): no syscall metrics.");
             }
