@@ -63,6 +63,14 @@ class BadOptionsTest {
             bad("--busy-poll", "--busy-poll", "1500ns"),
             bad(Feature.COUNTERS, "--stats-interval", "--stats-interval", "1"),
             bad("--host", "--host", ""),
+            // Values that parse but overflow what they feed (nanosecond timers, the kernel's int seconds and
+            // microseconds), and a log-flooding stats interval; before, they failed later with a stack trace.
+            bad("--shutdown-grace", "--shutdown-grace", "99999999999h"),
+            bad(Feature.IDLE_TIMEOUT, "--idle-timeout", "--idle-timeout", "99999999999h"),
+            bad("--busy-poll", "--busy-poll", "3000s"),
+            bad("--tcp-defer-accept", "--tcp-defer-accept", "3000000000s"),
+            bad(Feature.COUNTERS, "--stats-interval", "--stats-interval", "10us"),
+            bad("--host", "--host", "/tmp/echo.sock"),
             bad("--no-such-option", "--no-such-option"));
 
     private static BadInput bad(String option, String... args) {

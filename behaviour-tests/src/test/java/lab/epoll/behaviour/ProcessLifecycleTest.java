@@ -71,6 +71,40 @@ class ProcessLifecycleTest {
         }
     }
 
+    /**
+     * SIGHUP (the terminal of an ssh session closing) drains like SIGTERM: before, the JVM's default killed the
+     * server at once with exit 129, no log line and every connection reset.
+     */
+    @EveryVariant
+    void sighupDrainsOpenConnectionsAndExitsZero(ServerVariant variant) {
+        ServerProcess server = servers.start(variant);
+        byte[] line = "Hello, hangup!\n".getBytes(StandardCharsets.US_ASCII);
+        try (EchoClient client = server.connect()) {
+            assertThat(client.roundTrip(line)).isEqualTo(line);
+            server.signal("HUP");
+            server.awaitValue("the SIGHUP line in the log", server::logLines,
+                    lines -> lines.stream().anyMatch(l -> l.contains("SIGHUP received")));
+            assertThat(client.roundTrip(line)).as("an open connection is still served while draining")
+                    .isEqualTo(line);
+        }
+        server.awaitGracefulExit(ServerProcess.WAIT);
+    }
+
+    /** Listening on more than loopback is said on stderr; on loopback (the default) nothing is. */
+    @EveryVariant
+    void listeningBeyondLoopbackIsWarnedAbout(ServerVariant variant) {
+        String warning = "listening beyond loopback";
+        // The warning follows the listening line, from another stream: wait for it, and judge the quiet server
+        // only once it has exited and said all it will.
+        ServerProcess wide = servers.start(variant, "--host", "0.0.0.0");
+        wide.awaitValue("the warning on stderr", wide::logLines,
+                lines -> lines.stream().anyMatch(l -> l.contains(warning)));
+        wide.stopChecked();
+        ServerProcess local = servers.start(variant);
+        local.stopChecked();
+        assertThat(local.logLines()).as("stderr of a server on loopback").noneMatch(l -> l.contains(warning));
+    }
+
     @EveryVariant
     void aSecondSignalExitsAtOnceInsteadOfWaitingOutTheGrace(ServerVariant variant) {
         List<String> options = new ArrayList<>(List.of("--shutdown-grace", "60s"));

@@ -34,14 +34,23 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             }
             return Duration.ZERO;
         }
-        switch (unit) {
-            case "us": return Duration.ofNanos(Math.multiplyExact(amount, 1000L));
-            case "ms": return Duration.ofMillis(amount);
-            case "s": return Duration.ofSeconds(amount);
-            case "m": return Duration.ofMinutes(amount);
-            default: return Duration.ofHours(amount);
+        try {
+            Duration d = switch (unit) {
+                case "us" -> Duration.ofNanos(Math.multiplyExact(amount, 1000L));
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+            d.toNanos(); // timers and waits take nanoseconds: a duration that has none would overflow them later
+            return d;
+        } catch (ArithmeticException e) {
+            throw new TypeConversionException("'" + value + "' is too large (at most " + MAX.toHours() + "h)");
         }
     }
+
+    /** The longest duration whose nanoseconds fit a long, about 292 years: what Netty's timers can take. */
+    static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
 
     /** The inverse of {@link #convert} for what the startup line prints: whole seconds as {@code 60s}, else ms or us. */
     public static String format(Duration d) {

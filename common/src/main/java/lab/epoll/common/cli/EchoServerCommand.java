@@ -46,6 +46,11 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on " + HostPort.format(bound) + " (" + settings(server) + ")");
         out.flush();
+        if (!bound.getAddress().isLoopbackAddress()) {
+            // The default is loopback; anything else is reachable from other hosts, which should never be a surprise.
+            log.warn("listening beyond loopback on {}: other hosts can connect, as far as firewalls let them",
+                    HostPort.format(bound));
+        }
 
         String signal = signals.awaitFirst();
         Duration grace = options.shutdownGrace();

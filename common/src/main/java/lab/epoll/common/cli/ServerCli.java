@@ -45,6 +45,15 @@ public final class ServerCli {
 
     /** For {@code main}: runs the command and exits the JVM with its code. */
     public static void main(Object command, String... args) {
-        System.exit(execute(command, args));
+        int code;
+        try {
+            code = execute(command, args);
+        } catch (Throwable bug) {
+            // Not the user's doing: keep the trace, but exit. Returning from main would leave the JVM running on
+            // its event-loop threads, serving nothing, until someone kills it.
+            bug.printStackTrace();
+            code = EXIT_RUNTIME_FAILURE;
+        }
+        System.exit(code);
     }
 }

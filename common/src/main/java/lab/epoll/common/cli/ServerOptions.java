@@ -135,6 +135,12 @@ public final class ServerOptions {
         System.setProperty("lab.defaultIoThreads", Integer.toString(NettyRuntime.availableProcessors()));
     }
 
+    /** The shortest --stats-interval: 100 lines a second is already more than anyone reads. */
+    static final Duration MIN_STATS_INTERVAL = Duration.ofMillis(10);
+    /** A host name (letters, digits, dots, hyphens), an IPv4 address, or an IPv6 address with or without brackets. */
+    private static final java.util.regex.Pattern HOST =
+            java.util.regex.Pattern.compile("[A-Za-z0-9.-]+|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*]?");
+
     /** Which {@code ByteBufAllocator} the server uses. */
     public enum AllocatorChoice { pooled, unpooled }
 
@@ -156,6 +162,16 @@ public final class ServerOptions {
         if (writeBufferLow > writeBufferHigh) {
             throw invalid("--write-buffer-low", ByteSizeConverter.format(writeBufferLow)
                     + " is above --write-buffer-high " + ByteSizeConverter.format(writeBufferHigh));
+        }
+        // The kernel takes these two as ints, in seconds and microseconds: a longer one would wrap around.
+        requireRange("--tcp-defer-accept", tcpDeferAccept.toSeconds(), 0, Integer.MAX_VALUE);
+        requireRange("--busy-poll", busyPoll.toNanos() / 1000L, 0, Integer.MAX_VALUE);
+        if (!statsInterval.isZero() && statsInterval.compareTo(MIN_STATS_INTERVAL) < 0) {
+            throw invalid("--stats-interval", DurationConverter.format(statsInterval) + " is below "
+                    + DurationConverter.format(MIN_STATS_INTERVAL) + ": a stats line more often floods the log");
+        }
+        if (!HOST.matcher(host).matches()) {
+            throw invalid("--host", "'" + host + "' is not a host name or an IP address");
         }
         if (!tcpDeferAccept.isZero() && tcpDeferAccept.toNanos() % 1_000_000_000L != 0) {
             throw invalid("--tcp-defer-accept", DurationConverter.format(tcpDeferAccept)

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * SIGTERM and SIGINT, the JVM's way: the exercise blocks the signals and reads them from a signalfd in its epoll
+ * SIGTERM, SIGINT and SIGHUP, the JVM's way: the exercise blocks the signals and reads them from a signalfd in its epoll
  * set, but a JVM cannot own its process's signal mask (it starts threads of its own and uses signals itself),
  * so it delivers signals to one dispatcher thread instead; {@link Signal#handle} hooks us into that thread.
  *
@@ -25,7 +25,9 @@ public final class ShutdownSignals {
 
     public static ShutdownSignals install() {
         ShutdownSignals signals = new ShutdownSignals();
-        for (String name : new String[] {"TERM", "INT"}) {
+        // HUP too: closing the terminal of an ssh session sends it, and the JVM's default for it is to die at once,
+        // resetting every connection without a word.
+        for (String name : new String[] {"TERM", "INT", "HUP"}) {
             Signal.handle(new Signal(name), signals::onSignal);
         }
         return signals;
