@@ -6,12 +6,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import lab.epoll.common.cli.ServerOptions;
-import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.transport.EpollTransport;
 import lab.epoll.common.transport.Transport;
@@ -24,9 +22,7 @@ import lab.epoll.common.transport.Transport;
 final class Epoll42Transport implements Transport {
     @Override
     public void ensureAvailable() throws ServerStartException {
-        if (!Epoll.isAvailable()) {
-            throw ErrorText.unavailable("epoll", Epoll.unavailabilityCause());
-        }
+        EpollTransport.requireEpoll();
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class EpollTransport implements Transport {
 
     @Override
     public void ensureAvailable() throws ServerStartException {
+        requireEpoll();
+    }
+
+    /** Fails with the one-line reason when Netty's epoll native library cannot load here; 4.2's epoll shares it. */
+    public static void requireEpoll() throws ServerStartException {
         if (!Epoll.isAvailable()) {
             throw ErrorText.unavailable("epoll", Epoll.unavailabilityCause());
         }
