@@ -17,6 +17,7 @@ import lab.epoll.jmh.bench.BulkStreamBenchmark;
 import lab.epoll.jmh.bench.EchoBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 import lab.epoll.jmh.compare.PairedComparison;
+import lab.epoll.jmh.profile.FlameGraphs;
 import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
 import lab.epoll.catalog.CpuSet;
@@ -88,9 +89,11 @@ public final class LabBenchmarks {
             System.setProperty(PerfStat.PROPERTY, "false");
         }
         String compare;
+        String profile;
         int pairs;
         try {
             compare = takeValue(jmhArgs, "--compare");
+            profile = takeValue(jmhArgs, "--profile");
             String pairsText = takeValue(jmhArgs, "--pairs");
             pairs = pairsText == null ? PairedComparison.DEFAULT_PAIRS : Integer.parseInt(pairsText);
             if (pairs < 2 || pairs > 100) {
@@ -169,6 +172,30 @@ public final class LabBenchmarks {
                 usageError(e.getMessage());
                 return;
             }
+            return;
+        }
+
+        if (profile != null) {
+            // perf's syscall tracing would show up in the graphs as CPU the servers do not spend on their own.
+            System.setProperty(PerfStat.PROPERTY, "false");
+            String profilePerfLine = "no syscall counting while profiling";
+            List<String> variants = profile.equals("all") ? ServerVariant.names() : Arrays.asList(profile.split(","));
+            for (String variant : variants) {
+                if (!ServerVariant.names().contains(variant)) {
+                    usageError("--profile: no variant '" + variant + "'; known: " + ServerVariant.names() + " or all");
+                    return;
+                }
+            }
+            ChainedOptionsBuilder options = baseOptions(user, layout);
+            if (user.getIncludes().isEmpty()) {
+                options.include(EchoBenchmark.class.getSimpleName() + "\\.");
+            }
+            String clients = defaultParam(options, user, "clients", "50");
+            String payload = defaultParam(options, user, "payload", "512");
+            defaultIterations(options, user, 1, 2, 3, 2);
+            System.out.println("[lab] flame graphs of " + String.join(", ", variants) + "; " + profilePerfLine);
+            FlameGraphs.run(options, variants, "echo-clients" + clients + "-payload" + payload,
+                    LabPaths.root().resolve("jmh/target/flame"));
             return;
         }
 
@@ -259,6 +286,8 @@ public final class LabBenchmarks {
             + "            into transports.json\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
+            + "  --profile A,B|all  one trial per variant under async-profiler (default EchoBenchmark, 50 clients,\n"
+            + "            512 B): a flame graph each and where the CPU went, into jmh/target/flame\n"
             + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + ")\n"
             + "  --no-perf no syscall counts: perf's tracing slows every syscall of the server, so variants that\n"
             + "            make fewer syscalls per echo (io_uring) gain from it; compare CPU and throughput without\n"
@@ -341,11 +370,14 @@ public final class LabBenchmarks {
         System.exit(2);
     }
 
-    private static void defaultParam(ChainedOptionsBuilder options, CommandLineOptions user, String name,
-                                     String... values) {
-        if (!user.getParameter(name).hasValue()) {
-            options.param(name, values);
+    /** Sets {@code name} to {@code values} unless the user gave it; returns the value(s) in force, joined by commas. */
+    private static String defaultParam(ChainedOptionsBuilder options, CommandLineOptions user, String name,
+                                       String... values) {
+        if (user.getParameter(name).hasValue()) {
+            return String.join(",", user.getParameter(name).get());
         }
+        options.param(name, values);
+        return String.join(",", values);
     }
 
     /**

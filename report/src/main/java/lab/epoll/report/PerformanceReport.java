@@ -34,6 +34,9 @@ public final class PerformanceReport {
     /** The transport sweep's results ({@code --transports}) beside results.json, and the block it fills. */
     static final String TRANSPORTS_JSON = "transports.json";
     static final String TRANSPORTS_BLOCK = "transports";
+    /** The flame graphs' summary ({@code --profile}, copied to docs/flame/ with the graphs) and its block. */
+    static final String FLAMES_SUMMARY = "docs/flame/flames.md";
+    static final String FLAMES_BLOCK = "flames";
 
     private PerformanceReport() {
     }
@@ -85,6 +88,12 @@ public final class PerformanceReport {
             Results sweep = ResultsReader.read(transports);
             report.add("read " + sweep.trials().size() + " transport-sweep trials from " + transports);
             comparisons.put(TRANSPORTS_BLOCK, MarkdownTables.transports(sweep));
+        }
+        // The flame graphs' summary (--profile), published beside the graphs, fills its block as written.
+        Path flames = root.resolve(FLAMES_SUMMARY);
+        if (Files.exists(flames)) {
+            report.add("read the flame graphs' summary from " + flames);
+            comparisons.put(FLAMES_BLOCK, Files.readString(flames));
         }
         if (!comparisons.isEmpty()) {
             report.add("read " + comparisons.size() + " paired comparisons from " + json.resolveSibling(COMPARE_DIR));
