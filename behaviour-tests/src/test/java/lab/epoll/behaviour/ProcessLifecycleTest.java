@@ -64,6 +64,8 @@ class ProcessLifecycleTest {
     @EveryVariant
     void sigintShutsDownGracefullyToo(ServerVariant variant) {
         ServerProcess server = servers.start(variant);
+        assertThat(server.stdout().get(0)).as("the listening line names the process to signal")
+                .endsWith(", pid=" + server.pid() + ")");
         server.stopChecked("INT");
         if (variant.has(Feature.COUNTERS)) {
             assertThat(server.stdout()).as("the summary is the last line on stdout").last().asString()

@@ -71,6 +71,7 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         if (options.maxConnections() > 0) {
             s.append(", max-connections=").append(options.maxConnections());
         }
-        return s.toString();
+        // Last, so scripts can find this server's /proc entries without a pgrep that matches others' servers too.
+        return s.append(", pid=").append(ProcessHandle.current().pid()).toString();
     }
 }
