@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.LabServer;
+import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.server.ShutdownSignals;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         log.info("{} received: refusing new connections, draining for up to {}", signal,
                 DurationConverter.format(grace));
         server.stop(grace);
+        PeerFailureLog.flush();
         out.println("stopped: " + server.stats());
         out.flush();
         return 0;

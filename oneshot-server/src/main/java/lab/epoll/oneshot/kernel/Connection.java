@@ -13,6 +13,7 @@ import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
 import org.slf4j.Logger;
@@ -134,7 +135,7 @@ final class Connection {
         } catch (IOException e) {
             // A reset or broken pipe: the peer's doing, one line, no stack trace.
             stats.error();
-            log.warn("{} failed: {}; closing it", name, e.getMessage());
+            PeerFailureLog.failed(name, e.getMessage());
             close(CloseReason.ERROR);
             return CLOSED;
         } catch (RuntimeException | Error e) {
