@@ -50,7 +50,7 @@ class EchoIntegrityTest {
         List<Arguments> cases = new ArrayList<>();
         for (ServerVariant variant : ServerVariant.all()) {
             cases.add(Arguments.of(variant, "defaults", Optional.empty(), List.of()));
-            cases.add(Arguments.of(variant, "1k reads, 1 per wake-up", Optional.empty(),
+            cases.add(Arguments.of(variant, "1k reads, 1 per wake-up", Optional.of(Feature.SERVER_OPTIONS),
                     List.of("--recv-allocator", "fixed:1k", "--max-messages-per-read", "1")));
             cases.add(Arguments.of(variant, "water marks 8k/2k", Optional.of(Feature.BACKPRESSURE),
                     List.of("--write-buffer-high", "8k", "--write-buffer-low", "2k")));

@@ -17,6 +17,7 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -52,6 +53,7 @@ class GracefulShutdownTest {
 
     @EveryVariant
     void drainsEveryEchoRefusesNewcomersAndExitsAtTheDeadline(ServerVariant variant) throws Exception {
+        Assumptions.assumeTrue(variant.has(Feature.GRACEFUL_DRAIN), () -> variant + " closes at once, by design");
         List<String> options = new ArrayList<>(List.of("--shutdown-grace", "2s"));
         if (variant.has(Feature.IDLE_TIMEOUT)) {
             // The idle client must stay open until the grace deadline, not be closed as idle before it.

@@ -64,8 +64,15 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
             "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "io_uring"),
             Transport.NETTY_IO_URING, Registration.NONE, NETTY_4_2, Feature.ALL);
 
+    /**
+     * The baseline: Netty's echo example on epoll (ET, Netty 4.1's default), half-close handled, none of the
+     * lab's features. What they cost is the difference from it.
+     */
+    public static final ServerVariant BARE = new ServerVariant("bare", "bare-server/target/bare-server.jar",
+            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1, Set.of());
+
     private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, NIO_EPOLL, NIO_POLL,
-            URING, EPOLL_4_2, URING_4_2);
+            URING, EPOLL_4_2, URING_4_2, BARE);
 
     public ServerVariant {
         jvmArgs = List.copyOf(jvmArgs);
@@ -210,7 +217,11 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         /** {@code --max-connections}. */
         CONNECTION_LIMIT,
         /** {@code --write-buffer-low/high}: reading pauses while the echo is unsent. */
-        BACKPRESSURE;
+        BACKPRESSURE,
+        /** The shared server options beyond {@code --host} and {@code --port}: threads, socket knobs, read sizing. */
+        SERVER_OPTIONS,
+        /** {@code --shutdown-grace}: after a signal, open connections finish before the server closes them. */
+        GRACEFUL_DRAIN;
 
         static final Set<Feature> ALL = EnumSet.allOf(Feature.class);
     }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.server.ServerStartException;
@@ -45,13 +44,7 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         InetSocketAddress bound = server.start();
 
         PrintWriter out = spec.commandLine().getOut();
-        out.println("listening on " + HostPort.format(bound) + " (" + settings(server) + ")");
-        out.flush();
-        if (!bound.getAddress().isLoopbackAddress()) {
-            // The default is loopback; anything else is reachable from other hosts, which should never be a surprise.
-            log.warn("listening beyond loopback on {}: other hosts can connect, as far as firewalls let them",
-                    HostPort.format(bound));
-        }
+        ListeningLine.print(out, bound, settings(server));
 
         String signal = signals.awaitFirst();
         Duration grace = options.shutdownGrace();
@@ -73,7 +66,6 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         if (options.maxConnections() > 0) {
             s.append(", max-connections=").append(options.maxConnections());
         }
-        // Last, so scripts can find this server's /proc entries without a pgrep that matches others' servers too.
-        return s.append(", pid=").append(ProcessHandle.current().pid()).toString();
+        return s.toString();
     }
 }

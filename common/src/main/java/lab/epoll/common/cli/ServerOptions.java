@@ -175,9 +175,7 @@ public final class ServerOptions {
             throw invalid("--stats-interval", DurationConverter.format(statsInterval) + " is below "
                     + DurationConverter.format(MIN_STATS_INTERVAL) + ": a stats line more often floods the log");
         }
-        if (!HOST.matcher(host).matches()) {
-            throw invalid("--host", "'" + host + "' is not a host name or an IP address");
-        }
+        requireHostSyntax(commandLine(), host);
         if (!tcpDeferAccept.isZero() && tcpDeferAccept.toNanos() % 1_000_000_000L != 0) {
             throw invalid("--tcp-defer-accept", DurationConverter.format(tcpDeferAccept)
                     + " is not a whole number of seconds");
@@ -185,9 +183,7 @@ public final class ServerOptions {
         if (!busyPoll.isZero() && busyPoll.toNanos() % 1000L != 0) {
             throw invalid("--busy-poll", DurationConverter.format(busyPoll) + " is not a whole number of microseconds");
         }
-        if (host.isBlank()) {
-            throw invalid("--host", "the host is empty");
-        }
+
     }
 
     /**
@@ -226,6 +222,15 @@ public final class ServerOptions {
             if (unsupported.contains(option)) {
                 throw invalid(option, why);
             }
+        }
+    }
+
+    /** Refuses a {@code --host} that is empty or no host name or IP address (a path, say): exit 2, like any bad input. */
+    public static void requireHostSyntax(CommandLine commandLine, String host) {
+        String why = host.isBlank() ? "the host is empty"
+                : HOST.matcher(host).matches() ? null : "'" + host + "' is not a host name or an IP address";
+        if (why != null) {
+            throw new ParameterException(commandLine, "Invalid value for option '--host': " + why);
         }
     }
 

@@ -11,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +53,7 @@ public final class EchoServer implements LabServer {
     @Override
     public InetSocketAddress start() throws ServerStartException {
         transport.ensureAvailable();
-        InetAddress host = resolve(options.host());
+        InetAddress host = Listen.resolve(options.host());
         group = transport.newEventLoopGroup(options);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -92,25 +91,9 @@ public final class EchoServer implements LabServer {
     }
 
     private Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) throws ServerStartException {
-        try {
-            Channel channel = bootstrap.bind(address).sync().channel();
-            listeners.add(channel);
-            return channel;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServerStartException("interrupted while binding " + HostPort.format(address));
-        } catch (Exception e) {
-            // bind(2) failures arrive as IOExceptions: "Address already in use", "Permission denied", ...
-            throw new ServerStartException("cannot listen on " + HostPort.format(address) + ": " + ErrorText.of(e), e);
-        }
-    }
-
-    private static InetAddress resolve(String host) throws ServerStartException {
-        try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new ServerStartException("cannot resolve host '" + host + "'");
-        }
+        Channel channel = Listen.bind(bootstrap, address);
+        listeners.add(channel);
+        return channel;
     }
 
     /**

@@ -36,7 +36,13 @@ public final class BenchmarkServer implements AutoCloseable {
      * those CPUs, so the server's defaults that follow the core count (event loops, workers) follow them too.
      */
     public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs, CpuSet cpus) {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--idle-timeout", "0", "--shutdown-grace", "5s"));
+        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        if (variant.has(ServerVariant.Feature.IDLE_TIMEOUT)) {
+            args.addAll(List.of("--idle-timeout", "0"));
+        }
+        if (variant.has(ServerVariant.Feature.GRACEFUL_DRAIN)) {
+            args.addAll(List.of("--shutdown-grace", "5s"));
+        }
         args.addAll(split(serverArgs));
         List<String> prefix = cpus.pinned() ? List.of("taskset", "-c", cpus.text()) : List.of();
         return new BenchmarkServer(ServerProcess.startWrapped(prefix, variant, split(jvmFlags),
