@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -60,10 +59,7 @@ public final class BareEchoServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws ServerStartException, InterruptedException {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--port': '" + port
-                    + "' is not in 0..65535");
-        }
+        ServerOptions.requireRange(spec.commandLine(), "--port", port, 0, 65535);
         ServerOptions.requireHostSyntax(spec.commandLine(), host);
         EpollTransport.requireEpoll();
         InetAddress address = Listen.resolve(host);

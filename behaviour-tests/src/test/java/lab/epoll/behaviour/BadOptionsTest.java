@@ -117,7 +117,10 @@ class BadOptionsTest {
         }
     }
 
-    /** A value that switches each transport-specific knob on; {@link ServerVariant.Transport#refusedOptions()} names them. */
+    /**
+     * A value that switches each transport-specific knob on; {@link ServerVariant.Transport#refusedOptions()}
+     * names them.
+     */
     private static final Map<String, List<String>> KNOB_ON = Map.of(
             "--listeners", List.of("--listeners", "2"),
             "--tcp-quickack", List.of("--tcp-quickack"),

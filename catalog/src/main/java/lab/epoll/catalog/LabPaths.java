@@ -6,6 +6,14 @@ import java.nio.file.Path;
 
 /** Finds the lab's root directory, where the server modules' target/ folders are. */
 public final class LabPaths {
+    /**
+     * Where the published flame graphs live, relative to the root: the harness's summary links them there, and
+     * the report reads the summary ({@link #FLAME_SUMMARY}) from there.
+     */
+    public static final String FLAME_DIR = "docs/flame/";
+    /** The flame graphs' summary table, beside the graphs. */
+    public static final String FLAME_SUMMARY = "flames.md";
+
     private LabPaths() {
     }
 

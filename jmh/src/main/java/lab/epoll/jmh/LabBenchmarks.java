@@ -150,11 +150,10 @@ public final class LabBenchmarks {
                 usageError("--compare takes two different variants, e.g. --compare lt,et");
                 return;
             }
-            for (String variant : variants) {
-                if (!ServerVariant.names().contains(variant)) {
-                    usageError("--compare: no variant '" + variant + "'; known: " + ServerVariant.names());
-                    return;
-                }
+            String unknown = unknownVariant("--compare", variants);
+            if (unknown != null) {
+                usageError(unknown);
+                return;
             }
             ChainedOptionsBuilder options = baseOptions(user, layout);
             if (user.getIncludes().isEmpty()) {
@@ -180,11 +179,10 @@ public final class LabBenchmarks {
             System.setProperty(PerfStat.PROPERTY, "false");
             String profilePerfLine = "no syscall counting while profiling";
             List<String> variants = profile.equals("all") ? ServerVariant.names() : Arrays.asList(profile.split(","));
-            for (String variant : variants) {
-                if (!ServerVariant.names().contains(variant)) {
-                    usageError("--profile: no variant '" + variant + "'; known: " + ServerVariant.names() + " or all");
-                    return;
-                }
+            String unknown = unknownVariant("--profile", variants);
+            if (unknown != null) {
+                usageError(unknown + ", or all");
+                return;
             }
             ChainedOptionsBuilder options = baseOptions(user, layout);
             if (user.getIncludes().isEmpty()) {
@@ -340,6 +338,15 @@ public final class LabBenchmarks {
     private static String shown(CommandLineOptions user, String param, CpuSet fallback) {
         return user.getParameter(param).hasValue() ? String.join("|", user.getParameter(param).get())
                 : fallback.text();
+    }
+
+    /**
+     * Null when every name is a variant, else the usage error for the first that is not, e.g.
+     * {@code --compare: no variant 'x'; known: [...]}.
+     */
+    private static String unknownVariant(String flag, List<String> names) {
+        return names.stream().filter(name -> !ServerVariant.names().contains(name)).findFirst()
+                .map(name -> flag + ": no variant '" + name + "'; known: " + ServerVariant.names()).orElse(null);
     }
 
     /** Removes {@code name VALUE} from the arguments and returns VALUE, or null when absent. */

@@ -35,7 +35,7 @@ public final class PerformanceReport {
     static final String TRANSPORTS_JSON = "transports.json";
     static final String TRANSPORTS_BLOCK = "transports";
     /** The flame graphs' summary ({@code --profile}, copied to docs/flame/ with the graphs) and its block. */
-    static final String FLAMES_SUMMARY = "docs/flame/flames.md";
+    static final String FLAMES_SUMMARY = LabPaths.FLAME_DIR + LabPaths.FLAME_SUMMARY;
     static final String FLAMES_BLOCK = "flames";
 
     private PerformanceReport() {

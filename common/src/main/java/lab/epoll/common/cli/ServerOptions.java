@@ -2,6 +2,10 @@ package lab.epoll.common.cli;
 
 import io.netty.util.NettyRuntime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -140,8 +144,7 @@ public final class ServerOptions {
     /** The shortest --stats-interval: 100 lines a second is already more than anyone reads. */
     static final Duration MIN_STATS_INTERVAL = Duration.ofMillis(10);
     /** A host name (letters, digits, dots, hyphens), an IPv4 address, or an IPv6 address with or without brackets. */
-    private static final java.util.regex.Pattern HOST =
-            java.util.regex.Pattern.compile("[A-Za-z0-9.-]+|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*]?");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*]?");
 
     /** Which {@code ByteBufAllocator} the server uses. */
     public enum AllocatorChoice { pooled, unpooled }
@@ -183,15 +186,14 @@ public final class ServerOptions {
         if (!busyPoll.isZero() && busyPoll.toNanos() % 1000L != 0) {
             throw invalid("--busy-poll", DurationConverter.format(busyPoll) + " is not a whole number of microseconds");
         }
-
     }
 
     /**
      * The options set on this command line that only some transports have (the socket and epoll knobs Netty
      * exposes through {@code EpollChannelOption}), in {@code --help} order; a variant without them refuses these.
      */
-    private java.util.List<String> transportOptionsInUse() {
-        java.util.List<String> set = new java.util.ArrayList<>();
+    private List<String> transportOptionsInUse() {
+        List<String> set = new ArrayList<>();
         if (listeners > 1) {
             set.add("--listeners");
         }
@@ -217,7 +219,7 @@ public final class ServerOptions {
      * Rejects the first of {@code unsupported} that is set ({@link #transportOptionsInUse()}): exit 2 and one
      * line, {@code Invalid value for option '--busy-poll': WHY}.
      */
-    public void refuse(java.util.Collection<String> unsupported, String why) {
+    public void refuse(Collection<String> unsupported, String why) {
         for (String option : transportOptionsInUse()) {
             if (unsupported.contains(option)) {
                 throw invalid(option, why);
@@ -225,7 +227,10 @@ public final class ServerOptions {
         }
     }
 
-    /** Refuses a {@code --host} that is empty or no host name or IP address (a path, say): exit 2, like any bad input. */
+    /**
+     * Refuses a {@code --host} that is empty or no host name or IP address (a path, say): exit 2, like any bad
+     * input.
+     */
     public static void requireHostSyntax(CommandLine commandLine, String host) {
         String why = host.isBlank() ? "the host is empty"
                 : HOST.matcher(host).matches() ? null : "'" + host + "' is not a host name or an IP address";
@@ -235,8 +240,14 @@ public final class ServerOptions {
     }
 
     private void requireRange(String option, long value, long min, long max) {
+        requireRange(commandLine(), option, value, min, max);
+    }
+
+    /** Refuses {@code value} outside {@code min..max}: exit 2 and one line naming the option. */
+    public static void requireRange(CommandLine commandLine, String option, long value, long min, long max) {
         if (value < min || value > max) {
-            throw invalid(option, "'" + value + "' is not in " + min + ".." + (max == Integer.MAX_VALUE ? "" : max));
+            throw new ParameterException(commandLine, "Invalid value for option '" + option + "': '" + value
+                    + "' is not in " + min + ".." + (max == Integer.MAX_VALUE ? "" : max));
         }
     }
 

@@ -7,9 +7,10 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * SIGTERM, SIGINT and SIGHUP, the JVM's way: the exercise blocks the signals and reads them from a signalfd in its epoll
- * set, but a JVM cannot own its process's signal mask (it starts threads of its own and uses signals itself),
- * so it delivers signals to one dispatcher thread instead; {@link Signal#handle} hooks us into that thread.
+ * SIGTERM, SIGINT and SIGHUP, the JVM's way: the exercise blocks the signals and reads them from a signalfd in
+ * its epoll set, but a JVM cannot own its process's signal mask (it starts threads of its own and uses signals
+ * itself), so it delivers signals to one dispatcher thread instead; {@link Signal#handle} hooks us into that
+ * thread.
  *
  * <p>The first signal starts the graceful shutdown; a second one exits at once with 128 + the signal number,
  * for when waiting out the grace period is not what the operator wants.

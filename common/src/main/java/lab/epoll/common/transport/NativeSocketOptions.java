@@ -16,7 +16,10 @@ public record NativeSocketOptions(ChannelOption<Boolean> reusePort, ChannelOptio
                                   ChannelOption<Integer> deferAccept, ChannelOption<Boolean> quickAck,
                                   ChannelOption<Integer> busyPoll) {
 
-    /** Sets the knobs the command line asked for: listener options on {@code option}, socket ones on {@code childOption}. */
+    /**
+     * Sets the knobs the command line asked for: listener options on {@code option}, socket ones on
+     * {@code childOption}.
+     */
     public void apply(ServerBootstrap bootstrap, ServerOptions options) {
         if (options.listeners() > 1) {
             bootstrap.option(reusePort, true);

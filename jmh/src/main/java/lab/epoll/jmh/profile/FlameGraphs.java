@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.TrialParam;
 import lab.epoll.jmh.bench.BenchmarkServer;
@@ -27,10 +28,6 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * server's CPU went, read from the same stacks ({@link StackProfile}).
  */
 public final class FlameGraphs {
-    /** Where PERFORMANCE.md links the graphs from: the generated table's links point there. */
-    public static final String PUBLISHED_DIR = "docs/flame/";
-    /** The summary table's file name beside the graphs; the report fills the block {@code flames} from it. */
-    public static final String SUMMARY = "flames.md";
     private static final String AGENT = "linux-x64/libasyncProfiler.so";
 
     private FlameGraphs() {
@@ -43,7 +40,7 @@ public final class FlameGraphs {
         Path agent = extractAgent(out);
         List<StackProfile> profiles = new ArrayList<>();
         for (String variant : variants) {
-            String name = variant + "-" + scenario;
+            String name = fileName(variant, scenario);
             Path collapsed = out.resolve(name + ".collapsed");
             Files.deleteIfExists(collapsed);
             // cpu: perf_events' CPU clock, kernel stacks included; threads: one root frame per thread, so the
@@ -64,23 +61,28 @@ public final class FlameGraphs {
             profiles.add(profile);
             System.out.println("[lab] " + html + ": " + profile.oneLine());
         }
-        Path summary = out.resolve(SUMMARY);
+        Path summary = out.resolve(LabPaths.FLAME_SUMMARY);
         Files.writeString(summary, table(profiles, scenario));
         System.out.println("[lab] summary in " + summary + "; publish with: cp " + out + "/*.html " + out + "/"
-                + SUMMARY + " " + PUBLISHED_DIR);
+                + LabPaths.FLAME_SUMMARY + " " + LabPaths.FLAME_DIR);
     }
 
     static String table(List<StackProfile> profiles, String scenario) {
         MarkdownTable table = new MarkdownTable(1, "variant", "samples", "server threads", "in the kernel",
                 "kernel time under", "JIT + GC", "hottest frames (self time)", "flame graph");
         for (StackProfile p : profiles) {
-            String file = p.variant() + "-" + scenario + ".html";
+            String file = fileName(p.variant(), scenario) + ".html";
             table.row(p.variant(), String.format(Locale.ROOT, "%,d", p.samples()), percent(p.applicationShare()),
                     percent(p.kernelShare()), p.kernelBySyscall(3), percent(p.jvmShare()), p.hottest(3),
-                    "[" + file + "](" + PUBLISHED_DIR + file + ")");
+                    "[" + file + "](" + LabPaths.FLAME_DIR + file + ")");
         }
         return "Where each server's CPU went (" + scenario.replace('-', ' ') + "), from async-profiler's CPU samples"
                 + " of the whole process, startup included; shares of all samples:\n\n" + table.render();
+    }
+
+    /** The graph's and its stacks' file name, without extension, e.g. {@code et-echo-clients50-payload512}. */
+    private static String fileName(String variant, String scenario) {
+        return variant + "-" + scenario;
     }
 
     private static String percent(double share) {
