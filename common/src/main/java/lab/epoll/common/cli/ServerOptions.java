@@ -1,5 +1,8 @@
 package lab.epoll.common.cli;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.NettyRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,7 +150,14 @@ public final class ServerOptions {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*]?");
 
     /** Which {@code ByteBufAllocator} the server uses. */
-    public enum AllocatorChoice { pooled, unpooled }
+    public enum AllocatorChoice {
+        pooled, unpooled;
+
+        /** Netty's shared instance of this allocator. */
+        public ByteBufAllocator instance() {
+            return this == pooled ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
+        }
+    }
 
     /**
      * Checks what one option alone cannot: ranges and combinations. Failures name the option and become

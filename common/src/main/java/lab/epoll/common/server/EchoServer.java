@@ -3,8 +3,6 @@ package lab.epoll.common.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -45,8 +43,7 @@ public final class EchoServer implements LabServer {
         this.options = options;
         this.transport = transport;
         this.registry = new ConnectionRegistry(stats, options.maxConnections());
-        this.allocator = options.allocator() == ServerOptions.AllocatorChoice.pooled
-                ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
+        this.allocator = options.allocator().instance();
     }
 
     /** Binds {@code --listeners} sockets to the host and port; returns the address actually bound. */

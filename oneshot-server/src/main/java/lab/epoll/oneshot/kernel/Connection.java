@@ -11,11 +11,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
+import lab.epoll.rawepoll.ReadSizer;
+import lab.epoll.rawepoll.SocketReads;
+import lab.epoll.rawepoll.UnsentEcho;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,15 +72,13 @@ final class Connection {
     private final Host host;
     private final ReadSizer readSizer;
 
-    // Owner-only state (see the class comment).
-    private final ArrayDeque<ByteBuf> unsent = new ArrayDeque<>();
-    private boolean paused;
+    // Owner-only state (see the class comment); other threads read only unsent.bytes().
+    private final UnsentEcho unsent;
     private boolean inputClosed;
     private long bytesIn;
     private long bytesOut;
 
     // Read by other threads.
-    private volatile int unsentBytes;
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile CloseReason closeRequest;
     private boolean closed; // guarded by this: requestClose() must never shut down a number close() gave back
@@ -93,6 +92,7 @@ final class Connection {
         this.settings = settings;
         this.stats = stats;
         this.host = host;
+        this.unsent = new UnsentEcho(settings.writeBufferLow(), settings.writeBufferHigh());
         this.name = "fd=" + fd + " (" + String.valueOf(socket.remoteAddress()).replaceFirst("^/", "") + ")";
     }
 
@@ -105,7 +105,7 @@ final class Connection {
     }
 
     int unsentBytes() {
-        return unsentBytes;
+        return unsent.bytes();
     }
 
     /**
@@ -119,10 +119,11 @@ final class Connection {
                 close(request);
                 return CLOSED;
             }
-            boolean wasPaused = paused;
+            boolean wasPaused = unsent.overHighWaterMark();
             if (!unsent.isEmpty()) {
                 flush();
             }
+            boolean paused = unsent.overHighWaterMark();
             boolean resumed = wasPaused && !paused;
             if (!inputClosed && !paused && ((events & INPUT_EVENTS) != 0 || resumed)) {
                 read((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
@@ -149,7 +150,7 @@ final class Connection {
 
     private int interest() {
         int interest = EPOLLONESHOT;
-        if (!inputClosed && !paused) {
+        if (!inputClosed && !unsent.overHighWaterMark()) {
             interest |= EPOLLIN | EPOLLRDHUP;
         }
         if (!unsent.isEmpty()) {
@@ -159,16 +160,26 @@ final class Connection {
     }
 
     private void read(boolean peerClosing) throws IOException {
-        for (int i = 0; i < settings.maxReadsPerEvent(); i++) {
+        readSizer.eventStarts();
+        try {
+            readUpTo(settings.maxReadsPerEvent(), peerClosing);
+        } finally {
+            readSizer.eventEnds();
+        }
+    }
+
+    private void readUpTo(int maxReads, boolean peerClosing) throws IOException {
+        for (int i = 0; i < maxReads; i++) {
             int size = readSizer.next();
             ByteBuf buf = settings.allocator().directBuffer(size);
             int n;
             try {
-                n = readInto(buf, size);
+                n = SocketReads.read(socket, buf, size);
             } catch (IOException e) {
                 buf.release();
                 throw e;
             }
+            readSizer.read(n);
             if (n <= 0) {
                 buf.release();
                 if (n < 0) {
@@ -177,8 +188,6 @@ final class Connection {
                 }
                 return; // 0: EAGAIN, the socket is drained
             }
-            buf.writerIndex(buf.writerIndex() + n);
-            readSizer.record(n);
             bytesIn += n;
             stats.bytesIn(n);
             lastActivityNanos = System.nanoTime();
@@ -186,9 +195,8 @@ final class Connection {
                 log.info("{} read {} bytes", name, n);
             }
             unsent.add(buf);
-            unsentBytes += n;
             flush();
-            if (paused) {
+            if (unsent.overHighWaterMark()) {
                 return;
             }
             if (n < size && !peerClosing) {
@@ -200,52 +208,17 @@ final class Connection {
         // re-arming makes epoll report it again at once.
     }
 
-    private int readInto(ByteBuf buf, int size) throws IOException {
-        int index = buf.writerIndex();
-        if (buf.hasMemoryAddress()) {
-            return socket.readAddress(buf.memoryAddress(), index, index + size);
-        }
-        ByteBuffer nio = buf.internalNioBuffer(index, size);
-        return socket.read(nio, nio.position(), nio.limit());
-    }
-
     /** Writes unsent echo until done or the socket's send buffer is full ({@code EAGAIN} or a partial write). */
     private void flush() throws IOException {
-        while (!unsent.isEmpty()) {
-            ByteBuf buf = unsent.peek();
-            int readable = buf.readableBytes();
-            int written = writeFrom(buf);
-            if (written > 0) {
-                buf.skipBytes(written);
-                unsentBytes -= written;
-                bytesOut += written;
-                stats.bytesOut(written);
-                lastActivityNanos = System.nanoTime();
-                if (settings.verbose()) {
-                    log.info("{} wrote {} bytes", name, written);
-                }
+        int written = unsent.flush(socket);
+        if (written > 0) {
+            bytesOut += written;
+            stats.bytesOut(written);
+            lastActivityNanos = System.nanoTime();
+            if (settings.verbose()) {
+                log.info("{} wrote {} bytes", name, written);
             }
-            if (written < readable) {
-                break;
-            }
-            unsent.poll().release();
         }
-        // The same water marks as Netty's WRITE_BUFFER_WATER_MARK: unwritable above high, writable below low.
-        if (unsentBytes > settings.writeBufferHigh()) {
-            paused = true;
-        } else if (paused && unsentBytes < settings.writeBufferLow()) {
-            paused = false;
-        }
-    }
-
-    private int writeFrom(ByteBuf buf) throws IOException {
-        int index = buf.readerIndex();
-        int end = buf.writerIndex();
-        if (buf.hasMemoryAddress()) {
-            return socket.writeAddress(buf.memoryAddress(), index, end);
-        }
-        ByteBuffer nio = buf.internalNioBuffer(index, end - index);
-        return socket.write(nio, nio.position(), nio.limit());
     }
 
     /**
@@ -281,10 +254,7 @@ final class Connection {
                 log.debug("{}: close failed: {}", name, e.getMessage());
             }
         }
-        while (!unsent.isEmpty()) {
-            unsent.poll().release();
-        }
-        unsentBytes = 0;
+        unsent.release();
         if (settings.verbose()) {
             log.info("closed {}: {} bytes in, {} bytes out{}", name, bytesIn, bytesOut,
                     reason == CloseReason.IDLE ? " (idle)" : "");

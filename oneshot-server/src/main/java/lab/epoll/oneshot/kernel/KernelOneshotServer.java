@@ -4,25 +4,14 @@ import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 import static lab.epoll.catalog.EpollFlags.EPOLLIN;
 import static lab.epoll.catalog.EpollFlags.EPOLLONESHOT;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.ChannelException;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventArray;
 import io.netty.channel.epoll.LabEpollAccess;
-import io.netty.channel.epoll.LinuxSocket;
-import io.netty.channel.epoll.Native;
-import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +29,12 @@ import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
+import lab.epoll.rawepoll.EpollSet;
+import lab.epoll.rawepoll.Listener;
+import lab.epoll.rawepoll.ReadSizer;
+import lab.epoll.rawepoll.SocketOptions;
+import lab.epoll.rawepoll.StatsLine;
+import lab.epoll.rawepoll.SweepTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,18 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class KernelOneshotServer implements LabServer, Connection.Host {
     private static final Logger log = LoggerFactory.getLogger(KernelOneshotServer.class);
 
-    // Linux socket option numbers (<netinet/tcp.h>, <asm-generic/socket.h>) for options unix.Socket has no setter for.
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_BUSY_POLL = 46;
-    private static final int IPPROTO_TCP = 6;
-    private static final int TCP_DEFER_ACCEPT = 9;
-    private static final int TCP_QUICKACK = 12;
-    private static final int TCP_FASTOPEN = 23;
-
     /** Events one {@code epoll_wait} may return when {@code --max-events} is 0 (see {@link #describe()}). */
     static final int DEFAULT_MAX_EVENTS = 4;
-    private static final long MIN_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final long MAX_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
     /** How long a listener rests after a failed accept, like Netty's ServerBootstrap (one second). */
     private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -113,13 +98,11 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private final AtomicBoolean armTimer = new AtomicBoolean();
     private volatile boolean stopping;
 
-    private final List<Listener> listeners = new ArrayList<>();
+    /** Each listener and the guard that proves one thread at a time accepts from it. */
+    private final Map<Listener, InFlightMonitor.Guard> listeners = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private FileDescriptor epollFd;
-    private FileDescriptor wakeFd;
-    private FileDescriptor timerFd;
-    private InFlightMonitor.Guard timerGuard;
-    private final ByteBuffer timerExpirations = ByteBuffer.allocateDirect(8);
+    private EpollSet epoll;
+    private final InFlightMonitor.Guard timerGuard = monitor.newGuard();
     private long nextStatsNanos;
 
     public KernelOneshotServer(ServerOptions options, int workers) {
@@ -135,17 +118,11 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         this.workers = workers;
         this.oneshot = oneshot;
         this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
-        ByteBufAllocator allocator = options.allocator() == ServerOptions.AllocatorChoice.pooled
-                ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
-        this.settings = new Connection.Settings(allocator, options.writeBufferLow(), options.writeBufferHigh(),
+        this.settings = new Connection.Settings(options.allocator().instance(), options.writeBufferLow(), options.writeBufferHigh(),
                 options.maxMessagesPerRead(), options.verbose());
         this.idleNanos = options.idleTimeout().toNanos();
         this.statsNanos = options.statsInterval().toNanos();
-        long period = idleNanos > 0 ? Math.max(MIN_SWEEP_NANOS, Math.min(MAX_SWEEP_NANOS, idleNanos / 4)) : 0;
-        if (statsNanos > 0) {
-            period = period == 0 ? statsNanos : Math.min(period, statsNanos);
-        }
-        this.timerPeriodNanos = period;
+        this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
     }
 
     @Override
@@ -162,35 +139,18 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     @Override
     public InetSocketAddress start() throws ServerStartException {
-        if (!Epoll.isAvailable()) {
-            // Epoll's class initializer loads Native, whose JNI the whole engine runs on.
-            Throwable cause = Epoll.unavailabilityCause();
-            throw new ServerStartException("epoll is not available: "
-                    + (cause == null ? "unknown reason" : cause.getMessage()));
-        }
-        InetAddress host = resolve(options.host());
-        InetSocketAddress requested = new InetSocketAddress(host, options.port());
+        epoll = EpollSet.open(EPOLLIN | EPOLLONESHOT);
         try {
-            epollFd = Native.newEpollCreate();
-            wakeFd = Native.newEventFd();
-            timerFd = Native.newTimerFd();
-            // Level-triggered and never read: once written, every epoll_wait returns it, so every worker wakes.
-            Native.epollCtlAdd(epollFd.intValue(), wakeFd.intValue(), EPOLLIN);
-            Native.epollCtlAdd(epollFd.intValue(), timerFd.intValue(), EPOLLIN | EPOLLONESHOT);
-            timerGuard = monitor.newGuard();
-
-            InetSocketAddress bound = listen(requested);
-            // With --port 0 the kernel chose the port; further SO_REUSEPORT listeners must share that one.
-            for (int i = 1; i < options.listeners(); i++) {
-                listen(bound);
+            for (Listener listener : Listener.openAll(options)) {
+                listeners.put(listener, monitor.newGuard());
+                epoll.add(listener.fd(), EPOLLIN | EPOLLONESHOT);
             }
-            for (Listener listener : listeners) {
-                Native.epollCtlAdd(epollFd.intValue(), listener.fd, EPOLLIN | EPOLLONESHOT);
-            }
-        } catch (IOException | ChannelException e) {
+        } catch (IOException e) {
             closeResources();
-            throw new ServerStartException("cannot listen on " + HostPort.format(requested) + ": "
-                    + failure(e), e);
+            throw new ServerStartException("cannot watch the listener: " + ErrorText.of(e), e);
+        } catch (ServerStartException e) {
+            closeResources();
+            throw e;
         }
         nextStatsNanos = System.nanoTime() + statsNanos;
         armTimer.set(timerPeriodNanos > 0);
@@ -199,40 +159,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             threads.add(thread);
             thread.start();
         }
-        return listeners.get(0).socket.localAddress();
-    }
-
-    private InetSocketAddress listen(InetSocketAddress address) throws IOException {
-        LinuxSocket socket = LinuxSocket.newSocketStream();
-        Listener listener = new Listener(socket, monitor.newGuard());
-        listeners.add(listener);
-        socket.setReuseAddress(true);
-        if (options.listeners() > 1) {
-            socket.setReusePort(true);
-        }
-        if (options.tcpFastOpen() > 0) {
-            socket.setIntOpt(IPPROTO_TCP, TCP_FASTOPEN, options.tcpFastOpen());
-        }
-        if (!options.tcpDeferAccept().isZero()) {
-            socket.setIntOpt(IPPROTO_TCP, TCP_DEFER_ACCEPT, (int) options.tcpDeferAccept().toSeconds());
-        }
-        socket.bind(address);
-        socket.listen(options.backlog());
-        return socket.localAddress();
-    }
-
-    private static String failure(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // Netty's native errors read "bind(..) failed: Address already in use"; keep the errno text.
-        return message.replaceFirst("^.*failed( with error\\(-?\\d+\\))?: ", "");
-    }
-
-    private static InetAddress resolve(String host) throws ServerStartException {
-        try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new ServerStartException("cannot resolve host '" + host + "'");
-        }
+        return listeners.keySet().iterator().next().localAddress();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -245,9 +172,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 int ready;
                 try {
                     // Whoever waits next after the sweep arms the timer for the next one (timerfd_settime).
-                    ready = armTimer.getAndSet(false)
-                            ? LabEpollAccess.epollWaitArmingTimer(epollFd, events, timerFd, timerDelayNanos())
-                            : LabEpollAccess.epollWait(epollFd, events, -1);
+                    ready = epoll.wait(events, armTimer.getAndSet(false) ? timerDelayNanos() : 0);
                 } catch (IOException e) {
                     log.error("epoll_wait failed; this worker stops", e);
                     return;
@@ -262,10 +187,10 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     }
 
     private void dispatch(int fd, int events) {
-        if (fd == wakeFd.intValue()) {
+        if (fd == epoll.wakeFd()) {
             return; // stop() set stopping before writing it; the loop ends after this batch
         }
-        if (fd == timerFd.intValue()) {
+        if (fd == epoll.timerFd()) {
             onTimer();
             return;
         }
@@ -274,9 +199,9 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             onConnectionEvent(connection, events);
             return;
         }
-        for (Listener listener : listeners) {
-            if (listener.fd == fd) {
-                onListenerEvent(listener);
+        for (Map.Entry<Listener, InFlightMonitor.Guard> listener : listeners.entrySet()) {
+            if (listener.getKey().fd() == fd) {
+                onListenerEvent(listener.getKey(), listener.getValue());
                 return;
             }
         }
@@ -301,7 +226,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     private void rearm(Connection connection, int interest) {
         try {
-            Native.epollCtlMod(epollFd.intValue(), connection.fd, interest);
+            epoll.modify(connection.fd, interest);
         } catch (IOException e) {
             // Not armed, so no other thread can get it: this thread may still close it.
             stats.error();
@@ -316,8 +241,8 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         }
     }
 
-    private void onListenerEvent(Listener listener) {
-        if (!listener.guard.enter()) {
+    private void onListenerEvent(Listener listener, InFlightMonitor.Guard guard) {
+        if (!guard.enter()) {
             return;
         }
         boolean rearm = false;
@@ -335,7 +260,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 rearm = true;
             }
         } finally {
-            listener.guard.exit();
+            guard.exit();
         }
         if (rearm) {
             rearmListener(listener);
@@ -346,7 +271,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     private void rearmListener(Listener listener) {
         try {
-            Native.epollCtlMod(epollFd.intValue(), listener.fd, EPOLLIN | EPOLLONESHOT);
+            epoll.modify(listener.fd(), EPOLLIN | EPOLLONESHOT);
         } catch (IOException e) {
             log.error("re-arming the listener failed; no new connections will be accepted", e);
         }
@@ -360,12 +285,12 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         for (;;) {
             int fd;
             try {
-                fd = listener.socket.accept(listener.acceptedAddress);
+                fd = listener.accept();
             } catch (IOException e) {
                 if (!listener.closeRequested()) {
                     stats.error();
                     // The same line as the Netty variants' AcceptFailureHandler, so logs read alike.
-                    log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(listener.socket.localAddress()),
+                    log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(listener.localAddress()),
                             ErrorText.of(e), TimeUnit.NANOSECONDS.toSeconds(ACCEPT_BACKOFF_NANOS));
                 }
                 return false;
@@ -389,13 +314,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         stats.accepted();
         Connection connection;
         try {
-            socket.setTcpNoDelay(options.tcpNoDelay());
-            if (options.tcpQuickAck()) {
-                socket.setIntOpt(IPPROTO_TCP, TCP_QUICKACK, 1);
-            }
-            if (!options.busyPoll().isZero()) {
-                socket.setIntOpt(SOL_SOCKET, SO_BUSY_POLL, (int) (options.busyPoll().toNanos() / 1000));
-            }
+            SocketOptions.tuneAccepted(socket, options);
             connection = new Connection(socket, monitor.newGuard(), new ReadSizer(options.recvAllocator()),
                     settings, stats, this);
         } catch (IOException e) {
@@ -411,7 +330,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         // In the map before it is in the epoll set: its first event may reach another thread at once.
         connections.put(connection.fd, connection);
         try {
-            Native.epollCtlAdd(epollFd.intValue(), connection.fd, clientFlags());
+            epoll.add(connection.fd, clientFlags());
         } catch (IOException e) {
             stats.error();
             log.warn("{}: epoll_ctl(ADD) failed: {}", connection.name(), e.getMessage());
@@ -440,11 +359,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         }
         boolean backingOff = false;
         try {
-            try {
-                timerFd.read(timerExpirations, 0, 8); // the expiration count; reading resets it
-            } catch (IOException e) {
-                log.debug("reading the timerfd failed: {}", e.getMessage());
-            }
+            epoll.clearTimer();
             long now = System.nanoTime();
             if (idleNanos > 0) {
                 for (Connection connection : connections.values()) {
@@ -460,7 +375,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 nextStatsNanos = now + statsNanos;
                 logStats();
             }
-            for (Listener listener : listeners) {
+            for (Listener listener : listeners.keySet()) {
                 long until = listener.backoffUntilNanos;
                 if (until == 0) {
                     continue;
@@ -477,7 +392,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             timerGuard.exit();
         }
         try {
-            Native.epollCtlMod(epollFd.intValue(), timerFd.intValue(), EPOLLIN | EPOLLONESHOT);
+            epoll.modify(epoll.timerFd(), EPOLLIN | EPOLLONESHOT);
             if (timerPeriodNanos > 0 || backingOff) {
                 armTimer.set(true);
             }
@@ -496,10 +411,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         for (Connection connection : connections.values()) {
             pending += connection.unsentBytes();
         }
-        ByteBufAllocator allocator = settings.allocator();
-        long direct = allocator instanceof ByteBufAllocatorMetricProvider
-                ? ((ByteBufAllocatorMetricProvider) allocator).metric().usedDirectMemory() : -1;
-        log.info("stats: {} pending-out={} direct-memory={}", stats.snapshot(), pending, direct);
+        log.info(StatsLine.of(stats, pending, settings.allocator()));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -515,9 +427,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             closeResources();
             return;
         }
-        for (Listener listener : listeners) {
-            listener.requestClose();
-        }
+        listeners.keySet().forEach(Listener::requestClose);
         draining = true;
         if (open.get() == 0) {
             drained.complete(null);
@@ -561,7 +471,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     private void stopWorkers() {
         stopping = true;
-        Native.eventFdWrite(wakeFd.intValue(), 1L);
+        epoll.wake();
         for (Thread thread : threads) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(10));
@@ -576,17 +486,9 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     }
 
     private void closeResources() {
-        for (Listener listener : listeners) {
-            listener.close();
-        }
-        for (FileDescriptor fd : new FileDescriptor[] {timerFd, wakeFd, epollFd}) {
-            if (fd != null) {
-                try {
-                    fd.close();
-                } catch (IOException ignored) {
-                    // Best effort at the very end.
-                }
-            }
+        listeners.keySet().forEach(Listener::close);
+        if (epoll != null) {
+            epoll.close();
         }
     }
 

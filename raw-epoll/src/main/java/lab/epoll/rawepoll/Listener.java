@@ -1,0 +1,123 @@
+package lab.epoll.rawepoll;
+
+import io.netty.channel.ChannelException;
+import io.netty.channel.epoll.LinuxSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.ErrorText;
+import lab.epoll.common.server.HostPort;
+import lab.epoll.common.server.Listen;
+import lab.epoll.common.server.ServerStartException;
+
+/**
+ * A listening socket of a server that runs its own epoll loop: bound and listening with the shared options
+ * ({@code --backlog}, {@code --listeners} with {@code SO_REUSEPORT}, {@code --tcp-fastopen},
+ * {@code --tcp-defer-accept}), accepting non-blocking sockets.
+ *
+ * <p>Closing follows the rule for any fd in an epoll set that several threads wait on: only the thread handling
+ * its event closes it, so no thread can still hold an event for a number the kernel has already given to a new
+ * socket. {@link #requestClose()} (from another thread) therefore does not close: it calls {@code shutdown(2)},
+ * which on Linux takes a listening socket out of the LISTEN state at once (new connections are refused from that
+ * moment) and wakes epoll with {@code EPOLLHUP}; the thread that gets that event closes the fd. A single-threaded
+ * loop may simply {@link #close()} it.
+ */
+public final class Listener {
+    private final LinuxSocket socket;
+    private final int fd;
+    /** accept4(2) writes the peer's address here; 26 bytes is what Netty's own server channel passes. */
+    private final byte[] acceptedAddress = new byte[26];
+    private volatile boolean closeRequested;
+    private boolean closed;
+    /**
+     * After a failed accept (EMFILE...), when the loop may arm this listener again: System.nanoTime(), or 0 while
+     * it is not backing off. Written by the thread that held its event, read by the timer's thread.
+     */
+    public volatile long backoffUntilNanos;
+
+    private Listener(LinuxSocket socket) {
+        this.socket = socket;
+        this.fd = socket.intValue();
+    }
+
+    /**
+     * Binds {@code --listeners} sockets to {@code --host}/{@code --port}; several share the first one's port
+     * through {@code SO_REUSEPORT}. A failure closes what was opened and reads like every server's
+     * ({@code cannot listen on HOST:PORT: Address already in use}).
+     */
+    public static List<Listener> openAll(ServerOptions options) throws ServerStartException {
+        InetSocketAddress requested = new InetSocketAddress(Listen.resolve(options.host()), options.port());
+        List<Listener> listeners = new ArrayList<>();
+        try {
+            InetSocketAddress bound = open(requested, options, listeners);
+            // With --port 0 the kernel chose the port; further SO_REUSEPORT listeners must share that one.
+            for (int i = 1; i < options.listeners(); i++) {
+                open(bound, options, listeners);
+            }
+            return listeners;
+        } catch (IOException | ChannelException e) {
+            listeners.forEach(Listener::close);
+            throw new ServerStartException("cannot listen on " + HostPort.format(requested) + ": " + ErrorText.of(e), e);
+        }
+    }
+
+    private static InetSocketAddress open(InetSocketAddress address, ServerOptions options, List<Listener> into)
+            throws IOException {
+        LinuxSocket socket = LinuxSocket.newSocketStream();
+        into.add(new Listener(socket));
+        socket.setReuseAddress(true);
+        if (options.listeners() > 1) {
+            socket.setReusePort(true);
+        }
+        SocketOptions.tuneListening(socket, options);
+        socket.bind(address);
+        socket.listen(options.backlog());
+        return socket.localAddress();
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public InetSocketAddress localAddress() {
+        return socket.localAddress();
+    }
+
+    /** accept4(2), non-blocking: the new socket's fd, or -1 when the queue is empty (EAGAIN). */
+    public int accept() throws IOException {
+        return socket.accept(acceptedAddress);
+    }
+
+    public boolean closeRequested() {
+        return closeRequested;
+    }
+
+    /** Any thread: stop listening now; the fd is closed by whoever handles the resulting event. */
+    public synchronized void requestClose() {
+        if (closed || closeRequested) {
+            return;
+        }
+        closeRequested = true;
+        try {
+            socket.shutdown(true, true);
+        } catch (IOException e) {
+            // Not listening any more anyway; the close (by the event's handler, or at the end) finishes the job.
+        }
+    }
+
+    /** The thread holding this listener's event, a single-threaded loop, or anyone once no loop runs. */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            // close(2) also takes the fd out of any epoll set.
+            socket.close();
+        } catch (IOException ignored) {
+            // Nothing left to do for a listener that will not close.
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package lab.epoll.rawepoll;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * Echo a connection has read but not yet sent, and the backpressure it implies: above {@code high} bytes the
+ * connection should stop reading (the peer is not reading its echo, and memory must stay bounded); below
+ * {@code low} it may read again. The same water marks as Netty's {@code WRITE_BUFFER_WATER_MARK}.
+ *
+ * <p>Owned by one thread at a time (the connection's owner); only {@link #bytes()} may be read by others.
+ */
+public final class UnsentEcho {
+    private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>();
+    private final int low;
+    private final int high;
+    private volatile int bytes;
+    private boolean overHigh;
+
+    public UnsentEcho(int low, int high) {
+        this.low = low;
+        this.high = high;
+    }
+
+    /** Takes over a buffer just read (its readable bytes are the echo). */
+    public void add(ByteBuf buf) {
+        buffers.add(buf);
+        bytes += buf.readableBytes();
+    }
+
+    /**
+     * Writes until everything is sent or the socket's send buffer is full ({@code EAGAIN} or a partial write);
+     * returns the bytes written. A reset or broken pipe throws.
+     */
+    public int flush(Socket socket) throws IOException {
+        int total = 0;
+        while (!buffers.isEmpty()) {
+            ByteBuf buf = buffers.peek();
+            int readable = buf.readableBytes();
+            int written = write(socket, buf);
+            if (written > 0) {
+                buf.skipBytes(written);
+                bytes -= written;
+                total += written;
+            }
+            if (written < readable) {
+                break;
+            }
+            buffers.poll().release();
+        }
+        if (bytes > high) {
+            overHigh = true;
+        } else if (overHigh && bytes < low) {
+            overHigh = false;
+        }
+        return total;
+    }
+
+    private static int write(Socket socket, ByteBuf buf) throws IOException {
+        int index = buf.readerIndex();
+        int end = buf.writerIndex();
+        if (buf.hasMemoryAddress()) {
+            return socket.writeAddress(buf.memoryAddress(), index, end);
+        }
+        ByteBuffer nio = buf.internalNioBuffer(index, end - index);
+        return socket.write(nio, nio.position(), nio.limit());
+    }
+
+    public boolean isEmpty() {
+        return buffers.isEmpty();
+    }
+
+    /** Whether reading should pause: more than {@code high} bytes waited at the last flush, not yet below {@code low}. */
+    public boolean overHighWaterMark() {
+        return overHigh;
+    }
+
+    /** Any thread: bytes waiting, for the stats line. */
+    public int bytes() {
+        return bytes;
+    }
+
+    /** Drops everything unsent (the connection is closing). */
+    public void release() {
+        while (!buffers.isEmpty()) {
+            buffers.poll().release();
+        }
+        bytes = 0;
+    }
+}
