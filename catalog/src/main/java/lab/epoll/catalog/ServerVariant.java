@@ -43,6 +43,17 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"),
             Transport.LAB_EPOLL, Registration.ONESHOT, NETTY_4_1, Feature.ALL);
+    /**
+     * The exercise's level-triggered server on raw epoll: one thread, one epoll set, one accept or read per
+     * readiness event, EPOLLOUT only while echo waits.
+     */
+    public static final ServerVariant RAW_LT = new ServerVariant("raw-lt", "raw-server/target/raw-server.jar",
+            List.of(), List.of("--mode", "lt"), Transport.LAB_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1,
+            Feature.ALL_BUT_READ_LOOP_CAP);
+    /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
+    public static final ServerVariant RAW_ET = new ServerVariant("raw-et", "raw-server/target/raw-server.jar",
+            List.of(), List.of("--mode", "et"), Transport.LAB_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1,
+            Feature.ALL_BUT_READ_LOOP_CAP);
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
     public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
@@ -71,8 +82,8 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     public static final ServerVariant BARE = new ServerVariant("bare", "bare-server/target/bare-server.jar",
             List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1, Set.of());
 
-    private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, NIO_EPOLL, NIO_POLL,
-            URING, EPOLL_4_2, URING_4_2, BARE);
+    private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, RAW_LT, RAW_ET,
+            NIO_EPOLL, NIO_POLL, URING, EPOLL_4_2, URING_4_2, BARE);
 
     public ServerVariant {
         jvmArgs = List.copyOf(jvmArgs);
@@ -147,7 +158,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     public enum Transport {
         /** Netty's native epoll transport ({@code EpollEventLoop}). */
         NETTY_EPOLL("epoll", true, true, List.of()),
-        /** The lab's own epoll loop, on Netty's JNI bindings. */
+        /** The lab's own epoll loops (the kernel ONESHOT engine, raw-server), on Netty's JNI bindings. */
         LAB_EPOLL("epoll", true, true, List.of()),
         /** Netty's NIO transport on the JDK's epoll selector. */
         JDK_EPOLL("epoll", true, false, NativeKnobs.OPTIONS),
@@ -221,8 +232,14 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         /** The shared server options beyond {@code --host} and {@code --port}: threads, socket knobs, read sizing. */
         SERVER_OPTIONS,
         /** {@code --shutdown-grace}: after a signal, open connections finish before the server closes them. */
-        GRACEFUL_DRAIN;
+        GRACEFUL_DRAIN,
+        /**
+         * {@code --max-messages-per-read}: how many reads one readiness event may do. The raw servers lack it on
+         * purpose: their mode is that number (one in lt, until EAGAIN in et).
+         */
+        READ_LOOP_CAP;
 
         static final Set<Feature> ALL = EnumSet.allOf(Feature.class);
+        static final Set<Feature> ALL_BUT_READ_LOOP_CAP = EnumSet.complementOf(EnumSet.of(READ_LOOP_CAP));
     }
 }

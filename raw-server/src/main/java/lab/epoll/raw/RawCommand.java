@@ -1,0 +1,54 @@
+package lab.epoll.raw;
+
+import lab.epoll.common.cli.EchoServerCommand;
+import lab.epoll.common.cli.ServerCli;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.cli.VersionProvider;
+import lab.epoll.common.server.LabServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code raw-server} command: the exercise's single-threaded echo server on raw epoll, level-triggered
+ * ({@code --mode lt}) or edge-triggered ({@code --mode et}), with the shared options, counters, idle timeout and
+ * graceful shutdown. See {@link Mode} for the two recipes and {@link RawEchoServer} for the loop.
+ */
+@Command(name = "raw-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Echo server (RFC 862) written like the epoll exercise: one thread, one epoll set, driven "
+                + "directly (no Netty event loop). lt: one accept or read per readiness event. et: EPOLLET, "
+                + "accept and read until EAGAIN. Both write what the socket takes and arm EPOLLOUT only while "
+                + "echo waits.",
+        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
+                + "command line."})
+public final class RawCommand extends EchoServerCommand {
+    @Option(names = "--mode", paramLabel = "lt|et",
+            description = "lt: level-triggered, one accept or read per event, the next epoll_wait reports "
+                    + "leftovers. et: edge-triggered (EPOLLET), every event drained until EAGAIN "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Mode mode = Mode.et;
+
+    @Override
+    protected void validate() {
+        // The recipes fix these two; a value the server would silently ignore is refused instead.
+        refuseIfGiven("--io-threads", "raw-server runs one thread, as the exercise's servers do");
+        refuseIfGiven("--max-messages-per-read",
+                "the mode fixes the reads per event: one in lt, until EAGAIN in et");
+    }
+
+    private void refuseIfGiven(String option, String why) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + why);
+        }
+    }
+
+    @Override
+    protected LabServer newServer(ServerOptions options) {
+        return new RawEchoServer(options, mode);
+    }
+
+    public static void main(String[] args) {
+        ServerCli.main(new RawCommand(), args);
+    }
+}

@@ -1,0 +1,425 @@
+package lab.epoll.raw;
+
+import static lab.epoll.catalog.EpollFlags.EPOLLIN;
+import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.epoll.EpollEventArray;
+import io.netty.channel.epoll.LabEpollAccess;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import lab.epoll.catalog.EpollFlags;
+import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.ErrorText;
+import lab.epoll.common.server.HostPort;
+import lab.epoll.common.server.LabServer;
+import lab.epoll.common.server.PeerFailureLog;
+import lab.epoll.common.server.ServerStartException;
+import lab.epoll.common.stats.ConnectionStats;
+import lab.epoll.rawepoll.EpollSet;
+import lab.epoll.rawepoll.Listener;
+import lab.epoll.rawepoll.ReadSizer;
+import lab.epoll.rawepoll.SocketOptions;
+import lab.epoll.rawepoll.StatsLine;
+import lab.epoll.rawepoll.SweepTimer;
+import lab.epoll.rawepoll.UnsentEcho;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exercise's echo server: ONE thread, ONE epoll set, a table of connections by fd, and the {@link Mode}'s
+ * recipe for what an event means. In the set beside the clients:
+ * <ul>
+ *   <li>the listening socket(s), with the mode's trigger: {@code lt} accepts one connection per event,
+ *       {@code et} accepts until {@code EAGAIN};</li>
+ *   <li>a timerfd, the idle sweep the exercise's bonus asks for: every quarter of {@code --idle-timeout} the
+ *       loop closes connections that moved no byte for longer;</li>
+ *   <li>an eventfd through which other threads hand the loop work (shutdown's steps): the loop alone touches
+ *       sockets, so nothing here needs a lock.</li>
+ * </ul>
+ * The system calls are Netty's JNI bindings; no Netty event loop, channel or pipeline is involved.
+ */
+public final class RawEchoServer implements LabServer {
+    private static final Logger log = LoggerFactory.getLogger(RawEchoServer.class);
+
+    /** Events one {@code epoll_wait} may return when {@code --max-events} is 0: the exercise's 64. */
+    static final int DEFAULT_MAX_EVENTS = 64;
+    /** How long a listener rests after a failed accept (EMFILE...), like Netty's ServerBootstrap. */
+    private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private final ServerOptions options;
+    private final Mode mode;
+    private final int maxEvents;
+    private final ByteBufAllocator allocator;
+    private final long idleNanos;
+    private final long statsNanos;
+    private final long timerPeriodNanos;
+    private final ConnectionStats stats = new ConnectionStats();
+
+    // Loop thread only.
+    private final Map<Integer, RawConnection> connections = new HashMap<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private boolean armTimer;
+    private boolean draining;
+    private long nextStatsNanos;
+
+    // Shared with the thread that calls stop().
+    private final AtomicInteger open = new AtomicInteger();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private volatile boolean running = true;
+    private EpollSet epoll;
+    private Thread loop;
+
+    public RawEchoServer(ServerOptions options, Mode mode) {
+        this.options = options;
+        this.mode = mode;
+        this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
+        this.allocator = options.allocator().instance();
+        this.idleNanos = options.idleTimeout().toNanos();
+        this.statsNanos = options.statsInterval().toNanos();
+        this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
+    }
+
+    @Override
+    public String describe() {
+        return "mode=" + mode + ", threads=1, epoll-instances=1, registered="
+                + EpollFlags.describe(EPOLLIN | EPOLLRDHUP | mode.triggerFlag())
+                + ", reads-per-event=" + (mode.drainsEachEvent() ? "until EAGAIN" : "1")
+                + ", max-events=" + maxEvents;
+    }
+
+    @Override
+    public InetSocketAddress start() throws ServerStartException {
+        // The timer is read when it fires, so level-triggered is right for it in both modes.
+        epoll = EpollSet.open(EPOLLIN);
+        try {
+            listeners.addAll(Listener.openAll(options));
+            for (Listener listener : listeners) {
+                epoll.add(listener.fd(), listenerFlags());
+            }
+        } catch (IOException e) {
+            closeResources();
+            throw new ServerStartException("cannot watch the listener: " + ErrorText.of(e), e);
+        } catch (ServerStartException e) {
+            closeResources();
+            throw e;
+        }
+        nextStatsNanos = System.nanoTime() + statsNanos;
+        armTimer = timerPeriodNanos > 0;
+        loop = new Thread(this::run, "raw-epoll");
+        loop.start();
+        return listeners.get(0).localAddress();
+    }
+
+    private int listenerFlags() {
+        return EPOLLIN | mode.triggerFlag();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The loop.
+
+    private void run() {
+        EpollEventArray events = LabEpollAccess.newEventArray(maxEvents);
+        try {
+            while (running) {
+                int ready;
+                try {
+                    ready = epoll.wait(events, armTimer ? timerDelayNanos() : 0);
+                } catch (IOException e) {
+                    log.error("epoll_wait failed; the server stops serving", e);
+                    return;
+                }
+                armTimer = false;
+                for (int i = 0; i < ready; i++) {
+                    dispatch(LabEpollAccess.fd(events, i), LabEpollAccess.events(events, i));
+                }
+            }
+        } finally {
+            LabEpollAccess.free(events);
+        }
+    }
+
+    private void dispatch(int fd, int events) {
+        RawConnection connection = connections.get(fd);
+        if (connection != null) {
+            onConnectionEvent(connection, events);
+        } else if (fd == epoll.wakeFd()) {
+            epoll.clearWake();
+            for (Runnable task; (task = tasks.poll()) != null; ) {
+                task.run();
+            }
+        } else if (fd == epoll.timerFd()) {
+            onTimer();
+        } else {
+            for (Listener listener : listeners) {
+                if (listener.fd() == fd) {
+                    onListenerEvent(listener);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void onConnectionEvent(RawConnection connection, int events) {
+        boolean open;
+        try {
+            open = connection.onEvent(events);
+        } catch (IOException e) {
+            // A reset or broken pipe: the peer's doing, one line, no stack trace.
+            stats.error();
+            PeerFailureLog.failed(connection.name(), e.getMessage());
+            close(connection, CloseReason.ERROR);
+            return;
+        } catch (RuntimeException | Error e) {
+            stats.error();
+            log.warn("{} failed; closing it", connection.name(), e);
+            close(connection, CloseReason.ERROR);
+            return;
+        }
+        if (!open) {
+            close(connection, CloseReason.PEER);
+            return;
+        }
+        int interest = connection.interest();
+        if (interest != connection.registered()) {
+            try {
+                epoll.modify(connection.fd, interest);
+                connection.registered(interest);
+            } catch (IOException e) {
+                stats.error();
+                log.warn("{}: epoll_ctl(MOD) failed: {}; closing it", connection.name(), ErrorText.of(e));
+                close(connection, CloseReason.ERROR);
+            }
+        }
+    }
+
+    private void onListenerEvent(Listener listener) {
+        do {
+            int fd;
+            try {
+                fd = listener.accept();
+            } catch (IOException e) {
+                backOff(listener, e);
+                return;
+            }
+            if (fd < 0) {
+                return; // EAGAIN: the queue is empty
+            }
+            admit(new Socket(fd));
+        } while (mode.drainsEachEvent());
+    }
+
+    /**
+     * EMFILE and friends: the connection stays queued, so the listener stays readable and lt would be woken for
+     * it at once, forever. It leaves the set's interest for a second; the timer brings it back.
+     */
+    private void backOff(Listener listener, IOException e) {
+        stats.error();
+        log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(listener.localAddress()),
+                ErrorText.of(e), TimeUnit.NANOSECONDS.toSeconds(ACCEPT_BACKOFF_NANOS));
+        try {
+            epoll.modify(listener.fd(), 0);
+        } catch (IOException modifyFailed) {
+            log.error("pausing the listener failed: {}", ErrorText.of(modifyFailed));
+        }
+        listener.backoffUntilNanos = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
+        armTimer = true;
+    }
+
+    private void admit(Socket socket) {
+        int max = options.maxConnections();
+        if (draining || (max > 0 && open.get() >= max)) {
+            stats.refused();
+            closeQuietly(socket);
+            return;
+        }
+        RawConnection connection;
+        try {
+            SocketOptions.tuneAccepted(socket, options);
+            connection = new RawConnection(socket, mode, new ReadSizer(options.recvAllocator()),
+                    new UnsentEcho(options.writeBufferLow(), options.writeBufferHigh()), allocator, stats);
+            epoll.add(connection.fd, connection.registered());
+        } catch (IOException e) {
+            stats.error();
+            log.warn("fd={}: setting up the accepted socket failed: {}", socket.intValue(), ErrorText.of(e));
+            closeQuietly(socket);
+            return;
+        }
+        stats.accepted();
+        open.incrementAndGet();
+        connections.put(connection.fd, connection);
+        if (options.verbose()) {
+            log.info("accepted {}", connection.name());
+        }
+    }
+
+    private enum CloseReason { PEER, IDLE, SHUTDOWN, ERROR }
+
+    private void close(RawConnection connection, CloseReason reason) {
+        connections.remove(connection.fd);
+        connection.close();
+        stats.closed();
+        if (reason == CloseReason.IDLE) {
+            stats.closedIdle();
+        }
+        if (options.verbose()) {
+            log.info("closed {}: {} bytes in, {} bytes out{}", connection.name(), connection.bytesIn(),
+                    connection.bytesOut(), reason == CloseReason.IDLE ? " (idle)" : "");
+        }
+        if (open.decrementAndGet() == 0 && draining) {
+            drained.complete(null);
+        }
+    }
+
+    /** The timerfd fired: close idle connections, print the stats line, bring back listeners that rested. */
+    private void onTimer() {
+        epoll.clearTimer();
+        long now = System.nanoTime();
+        if (idleNanos > 0) {
+            List<RawConnection> idle = new ArrayList<>();
+            for (RawConnection connection : connections.values()) {
+                if (now - connection.lastActivityNanos() >= idleNanos) {
+                    idle.add(connection);
+                }
+            }
+            for (RawConnection connection : idle) {
+                if (options.verbose()) {
+                    log.info("{} idle for too long, closing it", connection.name());
+                }
+                close(connection, CloseReason.IDLE);
+            }
+        }
+        if (statsNanos > 0 && now - nextStatsNanos >= 0) {
+            nextStatsNanos = now + statsNanos;
+            long pending = 0;
+            for (RawConnection connection : connections.values()) {
+                pending += connection.unsentBytes();
+            }
+            log.info(StatsLine.of(stats, pending, allocator));
+        }
+        boolean backingOff = false;
+        for (Listener listener : listeners) {
+            long until = listener.backoffUntilNanos;
+            if (until == 0) {
+                continue;
+            }
+            if (now - until >= 0) {
+                listener.backoffUntilNanos = 0;
+                try {
+                    epoll.modify(listener.fd(), listenerFlags());
+                } catch (IOException e) {
+                    log.error("re-arming the listener failed; no new connections will be accepted: {}",
+                            ErrorText.of(e));
+                }
+            } else {
+                backingOff = true;
+            }
+        }
+        armTimer = timerPeriodNanos > 0 || backingOff;
+    }
+
+    private long timerDelayNanos() {
+        return timerPeriodNanos > 0 ? timerPeriodNanos : ACCEPT_BACKOFF_NANOS;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Shutdown: each step runs on the loop, handed over through the eventfd.
+
+    /**
+     * Stops listening at once, lets open connections finish for up to {@code grace}, closes the rest, then ends
+     * the loop.
+     */
+    @Override
+    public void stop(Duration grace) {
+        if (loop == null) {
+            closeResources();
+            return;
+        }
+        onLoop(() -> {
+            listeners.forEach(Listener::close); // close(2) also takes it out of the set
+            draining = true;
+            if (open.get() == 0) {
+                drained.complete(null);
+            }
+        });
+        int openNow = open.get();
+        if (openNow > 0) {
+            log.info("listener closed; waiting up to {} ms for {} open connection(s)", grace.toMillis(), openNow);
+        }
+        if (!awaitDrained(grace)) {
+            log.info("grace period over; closing {} connection(s)", open.get());
+            onLoop(() -> new ArrayList<>(connections.values()).forEach(c -> close(c, CloseReason.SHUTDOWN)));
+            if (!awaitDrained(FORCED_CLOSE_WAIT)) {
+                log.warn("{} connection(s) did not close; closing them after the loop stops", open.get());
+            }
+        }
+        running = false;
+        epoll.wake();
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (loop.isAlive()) {
+            log.warn("{} did not stop", loop.getName());
+            return; // it may still use the fds: leave them to the process's exit
+        }
+        // The loop has ended: this thread owns what is left.
+        new ArrayList<>(connections.values()).forEach(c -> close(c, CloseReason.SHUTDOWN));
+        closeResources();
+    }
+
+    private void onLoop(Runnable task) {
+        tasks.add(task);
+        epoll.wake();
+    }
+
+    private boolean awaitDrained(Duration timeout) {
+        try {
+            drained.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void closeResources() {
+        listeners.forEach(Listener::close);
+        if (epoll != null) {
+            epoll.close();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // A refused connection: nothing more to do.
+        }
+    }
+
+    @Override
+    public ConnectionStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+}
