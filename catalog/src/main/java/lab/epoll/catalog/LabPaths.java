@@ -13,6 +13,8 @@ public final class LabPaths {
     public static final String FLAME_DIR = "docs/flame/";
     /** The flame graphs' summary table, beside the graphs. */
     public static final String FLAME_SUMMARY = "flames.md";
+    /** The exercise's benchmark ({@code --exercise}): written by the harness, read by the report beside results.json. */
+    public static final String EXERCISE_RESULTS = "exercise.json";
 
     private LabPaths() {
     }

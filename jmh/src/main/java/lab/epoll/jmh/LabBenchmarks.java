@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import lab.epoll.jmh.bench.BulkStreamBenchmark;
 import lab.epoll.jmh.bench.EchoBenchmark;
+import lab.epoll.jmh.bench.ExerciseBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 import lab.epoll.jmh.compare.PairedComparison;
 import lab.epoll.jmh.profile.FlameGraphs;
@@ -82,6 +83,7 @@ public final class LabBenchmarks {
         boolean full = jmhArgs.remove("--full");
         boolean tuning = jmhArgs.remove("--tuning");
         boolean transports = jmhArgs.remove("--transports");
+        boolean exercise = jmhArgs.remove("--exercise");
         jmhArgs.remove("--quick");
         boolean jmhLog = jmhArgs.remove("--jmh-log");
         if (jmhArgs.remove("--no-perf")) {
@@ -156,12 +158,20 @@ public final class LabBenchmarks {
                 return;
             }
             ChainedOptionsBuilder options = baseOptions(user, layout);
-            if (user.getIncludes().isEmpty()) {
-                options.include(EchoBenchmark.class.getSimpleName() + "\\.");
+            if (exercise) {
+                // The exercise's burst as the scenario: each trial one warm-up burst and five measured ones.
+                if (user.getIncludes().isEmpty()) {
+                    options.include(ExerciseBenchmark.class.getSimpleName() + "\\.");
+                }
+                defaultIterations(options, user, 1, 1, 5, 1);
+            } else {
+                if (user.getIncludes().isEmpty()) {
+                    options.include(EchoBenchmark.class.getSimpleName() + "\\.");
+                }
+                defaultParam(options, user, "clients", "50");
+                defaultParam(options, user, "payload", "512");
+                defaultIterations(options, user, 1, 3, 3, 2);
             }
-            defaultParam(options, user, "clients", "50");
-            defaultParam(options, user, "payload", "512");
-            defaultIterations(options, user, 1, 3, 3, 2);
             System.out.println("[lab] compare " + variants.get(0) + " and " + variants.get(1) + ", " + pairs
                     + " pairs; " + perfLine);
             Path out = LabPaths.root().resolve("jmh/target/compare");
@@ -198,7 +208,8 @@ public final class LabBenchmarks {
         }
 
         Path results = LabPaths.root().resolve(tuning ? "jmh/target/tuning.json"
-                : transports ? "jmh/target/transports.json" : "jmh/target/results.json");
+                : transports ? "jmh/target/transports.json"
+                : exercise ? "jmh/target/" + LabPaths.EXERCISE_RESULTS : "jmh/target/results.json");
         Files.createDirectories(results.getParent());
         ChainedOptionsBuilder options = baseOptions(user, layout);
         if (tuning) {
@@ -217,12 +228,17 @@ public final class LabBenchmarks {
                     .map(ServerVariant::name).toArray(String[]::new));
             defaultParam(options, user, "clients", TRANSPORT_CLIENTS);
             defaultParam(options, user, "payload", "128");
+        } else if (exercise) {
+            if (user.getIncludes().isEmpty()) {
+                options.include(ExerciseBenchmark.class.getSimpleName());
+            }
+            defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
                     .include(IdleConnectionsBenchmark.class.getSimpleName())
                     .include(BulkStreamBenchmark.class.getSimpleName());
         }
-        if (!tuning && !transports) {
+        if (!tuning && !transports && !exercise) {
             defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
@@ -236,7 +252,10 @@ public final class LabBenchmarks {
         }
         // Five measured iterations: JMH's 99.9% margin uses Student's t, 31.6 with three iterations and 8.6 with
         // five, so three would print margins wider than the scores.
-        if (full) {
+        if (exercise) {
+            // Each iteration is one burst of 100,000 requests (single shot): one to warm up, five measured.
+            defaultIterations(options, user, 1, 1, 5, 1);
+        } else if (full) {
             defaultIterations(options, user, 2, 3, 5, 3);
         } else {
             defaultIterations(options, user, 1, 2, 5, 1);
@@ -249,7 +268,7 @@ public final class LabBenchmarks {
         }
 
         boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
-        String run = tuning ? "tuning run" : transports ? "transport sweep" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
+        String run = tuning ? "tuning run" : transports ? "transport sweep" : exercise ? "exercise's benchmark" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
         System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
                 + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1]) + "; server JVMs: see the serverJvm"
                 + " parameter; " + perfLine);
@@ -282,6 +301,9 @@ public final class LabBenchmarks {
             + "  --tuning  one server option at a time on lt and et (50 clients, 512 B), into tuning.json\n"
             + "  --transports  NIO, epoll and io_uring on Netty 4.1 and 4.2 over 1-1000 clients × 128 B,\n"
             + "            into transports.json\n"
+            + "  --exercise  the epoll exercise's own benchmark on every variant: 10,000 connections x 10\n"
+            + "            requests, connection setup included, five bursts each, into exercise.json; with\n"
+            + "            --compare, the scenario of the paired trials\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
             + "  --profile A,B|all  one trial per variant under async-profiler (default EchoBenchmark, 50 clients,\n"

@@ -10,7 +10,8 @@ package lab.epoll.report;
 public enum BenchmarkClass {
     ECHO("EchoBenchmark"),
     IDLE("IdleConnectionsBenchmark"),
-    BULK("BulkStreamBenchmark");
+    BULK("BulkStreamBenchmark"),
+    EXERCISE("ExerciseBenchmark");
 
     private final String simpleName;
 

@@ -144,6 +144,41 @@ final class MarkdownTables {
                 .orElse(Numbers.MISSING);
     }
 
+    /**
+     * The exercise's own benchmark ({@code --exercise}): 10,000 connections × 10 requests per variant, under the
+     * figures the exercise expects for its LT and ET servers. Latencies in ms and CPU in % of one core, as the
+     * exercise gives them; syscalls per request.
+     */
+    static String exercise(Results results) {
+        List<Trial> trials = results.baseline(BenchmarkClass.EXERCISE);
+        if (trials.isEmpty()) {
+            return "_No exercise trials in this run._";
+        }
+        MarkdownTable table = new MarkdownTable(1, "server", "req/s", "bound", "mean ms", "p50 ms", "p99 ms",
+                "server CPU %", "srv CPU µs/req", "peak RSS MiB", "epoll_wait/req", "read/req", "epoll_ctl/req");
+        String none = Numbers.MISSING;
+        table.row("_exercise, LT (expected)_", "~50,000", none, "2", none, none, "15", none, none, "~1", none, none);
+        table.row("_exercise, ET (expected)_", "~80,000", none, "1.2", none, none, "10", none, none, "~0.5", none,
+                none);
+        for (Trial t : trials) {
+            table.row(t.variant(), Score.text(t.throughput()), t.saturation().map(Saturation::cell).orElse(none),
+                    millis(t, Metric.MEAN), millis(t, Metric.P50), millis(t, Metric.P99),
+                    t.metric(Metric.SERVER_CORES).map(c -> Numbers.rounded(c.score() * 100)).orElse(none),
+                    value(t, Metric.SERVER_CPU_PER_OP), value(t, Metric.RSS_PEAK), value(t, Metric.EPOLL_WAIT),
+                    value(t, Metric.READ), value(t, Metric.EPOLL_CTL));
+        }
+        Trial first = trials.get(0);
+        return table.render() + "\n" + Numbers.count(first.param("connections")) + " connections × "
+                + first.param("requests") + " requests of " + Numbers.bytes(first.param("payload"))
+                + ", each burst timed from the first connect to the last close; one trial per variant, the mean of its"
+                + " measured bursts (± JMH's 99.9% margin on req/s). The exercise's expected rows are its own figures"
+                + " (its epoll_wait counts, ~100,000 and ~50,000 over 100,000 requests, divided here per request).\n";
+    }
+
+    private static String millis(Trial trial, Metric microseconds) {
+        return trial.metric(microseconds).map(m -> Numbers.rounded(m.score() / 1000)).orElse(Numbers.MISSING);
+    }
+
     /** Idle-connection scaling: 50 active clients among K silent connections, where epoll and poll part ways. */
     static String idle(Results results) {
         List<Trial> idle = results.baseline(BenchmarkClass.IDLE);

@@ -34,6 +34,8 @@ public final class PerformanceReport {
     /** The transport sweep's results ({@code --transports}) beside results.json, and the block it fills. */
     static final String TRANSPORTS_JSON = "transports.json";
     static final String TRANSPORTS_BLOCK = "transports";
+    /** The exercise's benchmark ({@code --exercise}) beside results.json fills this block. */
+    static final String EXERCISE_BLOCK = "exercise";
     /** The flame graphs' summary ({@code --profile}, copied to docs/flame/ with the graphs) and its block. */
     static final String FLAMES_SUMMARY = LabPaths.FLAME_DIR + LabPaths.FLAME_SUMMARY;
     static final String FLAMES_BLOCK = "flames";
@@ -88,6 +90,12 @@ public final class PerformanceReport {
             Results sweep = ResultsReader.read(transports);
             report.add("read " + sweep.trials().size() + " transport-sweep trials from " + transports);
             comparisons.put(TRANSPORTS_BLOCK, MarkdownTables.transports(sweep));
+        }
+        Path exercise = json.resolveSibling(LabPaths.EXERCISE_RESULTS);
+        if (Files.exists(exercise)) {
+            Results bursts = ResultsReader.read(exercise);
+            report.add("read " + bursts.trials().size() + " exercise trials from " + exercise);
+            comparisons.put(EXERCISE_BLOCK, MarkdownTables.exercise(bursts));
         }
         // The flame graphs' summary (--profile), published beside the graphs, fills its block as written.
         Path flames = root.resolve(FLAMES_SUMMARY);

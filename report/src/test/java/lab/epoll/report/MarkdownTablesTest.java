@@ -57,6 +57,20 @@ class MarkdownTablesTest {
     }
 
     @Test
+    void theExercisesTableShowsItsExpectedFiguresAboveEachVariantsMeasuredOnes() {
+        List<String> rows = rows(squeezed(MarkdownTables.exercise(SyntheticResults.exerciseRun())));
+
+        assertThat(rows.get(0)).contains("req/s", "bound", "mean ms", "server CPU %", "epoll_wait/req", "read/req");
+        assertThat(rows.get(2)).startsWith("| _exercise, LT (expected)_ | ~50,000 |");
+        assertThat(rows.get(3)).startsWith("| _exercise, ET (expected)_ | ~80,000 |");
+        // Latency in ms (44,000 µs x 1.1 mean), CPU in % of a core (0.7 cores), requests/s from the profiler's count.
+        assertThat(rows).filteredOn(r -> r.startsWith("| raw-et |")).singleElement().asString()
+                .contains("| 65,000 ± 2,000 |", "| 48.4 |", "| 70.0 |", "| 0.097 |", "| 2.10 |");
+        assertThat(MarkdownTables.exercise(SyntheticResults.fullRun(true)))
+                .isEqualTo("_No exercise trials in this run._");
+    }
+
+    @Test
     void blocksWithoutTrialsSaySoInOneLine() throws IOException {
         Results sample = ResultsReaderTest.sample();
 

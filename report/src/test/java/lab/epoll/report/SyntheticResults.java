@@ -59,6 +59,23 @@ final class SyntheticResults {
         return new Results(trials);
     }
 
+    /** The exercise's burst ({@code --exercise}) for raw-lt and raw-et, as exercise.json would hold it. */
+    static Results exerciseRun() {
+        List<Trial> trials = new ArrayList<>();
+        for (String variant : List.of(ServerVariant.RAW_LT.name(), ServerVariant.RAW_ET.name())) {
+            boolean et = variant.equals(ServerVariant.RAW_ET.name());
+            Map<String, Score> secondary = common(et ? 11 : 12, et ? 44_000 : 47_000, 104);
+            secondary.put(Metric.ECHOES.label(), new Score(et ? 65_000 : 60_000, 2_000, "ops/s"));
+            secondary.put(Metric.EPOLL_WAIT.label(), m(et ? 0.097 : 0.16, "calls/op"));
+            secondary.put(Metric.READ.label(), m(et ? 2.1 : 1.1, "calls/op"));
+            secondary.put(Metric.EPOLL_CTL.label(), m(0.1, "calls/op"));
+            trials.add(trial("ExerciseBenchmark.tenRequestsPerConnection", variant,
+                    Map.of("connections", "10000", "requests", "10", "payload", "64"), "",
+                    new Score(1600, 50, "ms/op"), secondary));
+        }
+        return new Results(trials);
+    }
+
     private static Trial echo(String variant, int clients, int payload, String serverArgs, double ops, boolean perf,
                               int v) {
         Map<String, Score> secondary = common(12 + v * 1.5 + payload / 4096.0, 20 + clients * 18.0, 100 + v * 3);

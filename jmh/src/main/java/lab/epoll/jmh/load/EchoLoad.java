@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -19,7 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -37,6 +41,7 @@ public final class EchoLoad implements AutoCloseable {
     private static final int MAX_READ = 64 * 1024;
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long FIRST_ECHO_SECONDS = 60;
+    private static final long BURST_SECONDS = 300;
 
     private final EventLoopGroup group;
     private final ByteBuf payload;
@@ -85,19 +90,43 @@ public final class EchoLoad implements AutoCloseable {
         idle.addAll(connect(server, count, false));
     }
 
+    /**
+     * The epoll exercise's client: {@code connections} connections, each connecting, sending {@code requests}
+     * payloads one after another (each waits for its echo) and closing; returns once all have closed. Connection
+     * setup is part of the work: connects go out in waves of 500 while earlier connections already echo. Round
+     * trips and echoes count like the closed loop's.
+     */
+    public void burst(InetSocketAddress server, int connections, int requests) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(connections);
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        Bootstrap bootstrap = bootstrap(() -> new RoundTrip(requests, closed, failed));
+        for (int start = 0; start < connections; start += 500) {
+            List<ChannelFuture> wave = new ArrayList<>();
+            for (int i = start; i < Math.min(connections, start + 500); i++) {
+                wave.add(bootstrap.connect(server));
+            }
+            for (ChannelFuture future : wave) {
+                if (!future.await().isSuccess()) {
+                    failed.incrementAndGet();
+                    firstFailure.compareAndSet(null, future.cause());
+                    closed.countDown(); // never active, so its handler will not count it
+                }
+            }
+        }
+        if (!closed.await(BURST_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(closed.getCount() + " of " + connections
+                    + " connections were still open " + BURST_SECONDS + " s after the burst began");
+        }
+        if (failed.get() > 0) {
+            Throwable cause = firstFailure.get();
+            throw new IllegalStateException(failed.get() + " of " + connections + " connections failed before their "
+                    + requests + " echoes" + (cause == null ? "" : ", first: " + cause.getMessage()));
+        }
+    }
+
     private List<Channel> connect(InetSocketAddress server, int count, boolean echoing) throws InterruptedException {
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(EpollSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                // A buffer larger than the echo (up to 64 KiB): one short read takes it all, and a short read
-                // tells Netty the socket is drained, so no read is spent learning it is empty.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
-                        Math.min(MAX_READ, Math.max(MIN_READ, Integer.highestOneBit(payloadLength) << 1))))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(echoing ? new RoundTrip() : new Discard());
-                    }
-                });
+        Bootstrap bootstrap = bootstrap(() -> echoing ? new RoundTrip() : new Discard());
         List<Channel> channels = new ArrayList<>(count);
         // In batches: a burst of ten thousand SYNs would overflow the server's accept backlog.
         for (int start = 0; start < count; start += 500) {
@@ -110,6 +139,21 @@ public final class EchoLoad implements AutoCloseable {
             }
         }
         return channels;
+    }
+
+    private Bootstrap bootstrap(Supplier<ChannelHandler> handler) {
+        return new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                // A buffer larger than the echo (up to 64 KiB): one short read takes it all, and a short read
+                // tells Netty the socket is drained, so no read is spent learning it is empty.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                        Math.min(MAX_READ, Math.max(MIN_READ, Integer.highestOneBit(payloadLength) << 1))))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(handler.get());
+                    }
+                });
     }
 
     /** Starts (or restarts) the closed loop: every parked connection sends its next payload. */
@@ -173,7 +217,10 @@ public final class EchoLoad implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** One connection's loop: send, count the echo back, record, repeat while running. */
+    /**
+     * One connection's loop: send, count the echo back, record, repeat while running; or, for a burst, exactly
+     * {@code budget} times from the moment it connects, then close.
+     */
     private final class RoundTrip extends ChannelInboundHandlerAdapter {
         /**
          * This connection's view of the shared payload, rewound for each send instead of allocated: the closed
@@ -186,10 +233,43 @@ public final class EchoLoad implements AutoCloseable {
         private boolean inFlight;
         /** Counted down when the one echo sent by {@link #sendOnce} is back; null otherwise. */
         private CountDownLatch firstEcho;
+        /** A burst connection's echoes still to do; -1 for the closed loop's, which run while the load runs. */
+        private int budget;
+        private final CountDownLatch closed;
+        private final AtomicInteger failed;
+
+        RoundTrip() {
+            this(-1, null, null);
+        }
+
+        RoundTrip(int budget, CountDownLatch closed, AtomicInteger failed) {
+            this.budget = budget;
+            this.closed = closed;
+            this.failed = failed;
+        }
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             this.ctx = ctx;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (budget > 0) {
+                send();
+            }
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (closed != null) {
+                if (budget != 0) {
+                    failed.incrementAndGet(); // the server closed it (or it broke) before its echoes were done
+                }
+                closed.countDown();
+            }
+            ctx.fireChannelInactive();
         }
 
         void sendIfParked() {
@@ -225,7 +305,9 @@ public final class EchoLoad implements AutoCloseable {
                     firstEcho.countDown();
                     firstEcho = null;
                 }
-                if (running) {
+                if (budget > 0 && --budget == 0) {
+                    ctx.close();
+                } else if (budget > 0 || running) {
                     send();
                 }
             }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import lab.epoll.catalog.Metric;
 import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -47,6 +48,11 @@ public final class ServerMetricsProfiler implements InternalProfiler {
         // Per echo: the echoes the client completed in the same window the costs were measured over.
         long ops = Math.max(1, m.echoes());
         List<Result> results = new ArrayList<>();
+        if (benchmarkParams != null && benchmarkParams.getMode() == Mode.SingleShotTime) {
+            // A fixed amount of work timed once (the exercise's burst): its rate is the echoes over the window.
+            // A throughput benchmark counts them itself (EchoCounter), under the same name.
+            results.add(result(Metric.ECHOES, ops / m.seconds()));
+        }
         results.add(result(Metric.CLIENT_CPU_PER_OP, m.clientCpuSeconds() * 1e6 / ops));
         results.add(result(Metric.CLIENT_CORES, m.clientCpuSeconds() / m.seconds()));
         results.add(result(Metric.MIB_PER_S, ops * (double) m.payloadLength() / m.seconds() / (1 << 20)));
