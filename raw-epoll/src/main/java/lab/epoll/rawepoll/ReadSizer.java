@@ -15,6 +15,7 @@ import lab.epoll.common.cli.RecvAllocatorSpec;
  */
 public final class ReadSizer {
     private final RecvByteBufAllocator.Handle handle;
+    private int asked;
 
     public ReadSizer(RecvAllocatorSpec spec) {
         // The reads per event are the loop's own business; the handle only sizes them.
@@ -30,9 +31,14 @@ public final class ReadSizer {
 
     /** The size to ask the next {@code read(2)} for. */
     public int next() {
-        int size = handle.guess();
-        handle.attemptedBytesRead(size);
-        return size;
+        asked = handle.guess();
+        handle.attemptedBytesRead(asked);
+        return asked;
+    }
+
+    /** What the last {@link #next()} asked for: a read that returned less found the socket empty. */
+    public int asked() {
+        return asked;
     }
 
     /** What that {@code read(2)} returned: bytes, 0 for {@code EAGAIN}, -1 for end of stream. */

@@ -1,15 +1,16 @@
 package lab.epoll.rawepoll;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * Echo a connection has read but not yet sent, and the backpressure it implies: above {@code high} bytes the
- * connection should stop reading (the peer is not reading its echo, and memory must stay bounded); below
- * {@code low} it may read again. The same water marks as Netty's {@code WRITE_BUFFER_WATER_MARK}.
+ * Echo a connection has read but not yet sent (reads land here, {@link #flush} sends), and the backpressure it
+ * implies: above {@code high} bytes the connection should stop reading (the peer is not reading its echo, and
+ * memory must stay bounded); below {@code low} it may read again. The same water marks as Netty's {@code WRITE_BUFFER_WATER_MARK}.
  *
  * <p>Owned by one thread at a time (the connection's owner); only {@link #bytes()} may be read by others.
  */
@@ -25,10 +26,29 @@ public final class UnsentEcho {
         this.high = high;
     }
 
-    /** Takes over a buffer just read (its readable bytes are the echo). */
-    public void add(ByteBuf buf) {
-        buffers.add(buf);
-        bytes += buf.readableBytes();
+    /**
+     * One {@code read(2)} of the size {@code sizer} asks for, into a new buffer from {@code allocator} that joins
+     * the unsent echo: the bytes read, 0 for {@code EAGAIN}, -1 at end of stream (the sizer hears each); a reset
+     * throws. Only the read's data is kept: an empty buffer is released at once.
+     */
+    public int readFrom(Socket socket, ReadSizer sizer, ByteBufAllocator allocator) throws IOException {
+        int size = sizer.next();
+        ByteBuf buf = allocator.directBuffer(size);
+        int n;
+        try {
+            n = read(socket, buf, size);
+        } catch (IOException e) {
+            buf.release();
+            throw e;
+        }
+        sizer.read(n);
+        if (n <= 0) {
+            buf.release();
+        } else {
+            buffers.add(buf);
+            bytes += n;
+        }
+        return n;
     }
 
     /**
@@ -57,6 +77,22 @@ public final class UnsentEcho {
             overHigh = false;
         }
         return total;
+    }
+
+    /** Reads up to {@code size} bytes into {@code buf}'s writable space and advances its writer index. */
+    private static int read(Socket socket, ByteBuf buf, int size) throws IOException {
+        int index = buf.writerIndex();
+        int n;
+        if (buf.hasMemoryAddress()) {
+            n = socket.readAddress(buf.memoryAddress(), index, index + size);
+        } else {
+            ByteBuffer nio = buf.internalNioBuffer(index, size);
+            n = socket.read(nio, nio.position(), nio.limit());
+        }
+        if (n > 0) {
+            buf.writerIndex(index + n);
+        }
+        return n;
     }
 
     private static int write(Socket socket, ByteBuf buf) throws IOException {

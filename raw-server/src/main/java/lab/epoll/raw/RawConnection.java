@@ -6,13 +6,11 @@ import static lab.epoll.catalog.EpollFlags.EPOLLIN;
 import static lab.epoll.catalog.EpollFlags.EPOLLOUT;
 import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.rawepoll.ReadSizer;
-import lab.epoll.rawepoll.SocketReads;
 import lab.epoll.rawepoll.UnsentEcho;
 
 /**
@@ -112,18 +110,8 @@ final class RawConnection {
         readSizer.eventStarts();
         try {
             do {
-                int size = readSizer.next();
-                ByteBuf buf = allocator.directBuffer(size);
-                int n;
-                try {
-                    n = SocketReads.read(socket, buf, size);
-                } catch (IOException e) {
-                    buf.release();
-                    throw e;
-                }
-                readSizer.read(n);
+                int n = unsent.readFrom(socket, readSizer, allocator);
                 if (n <= 0) {
-                    buf.release();
                     // -1: the peer's FIN. Its echo still goes out; the connection closes once it has (half-close).
                     inputClosed = n < 0;
                     return;
@@ -131,7 +119,6 @@ final class RawConnection {
                 bytesIn += n;
                 stats.bytesIn(n);
                 lastActivityNanos = System.nanoTime();
-                unsent.add(buf);
                 flush();
                 if (unsent.overHighWaterMark()) {
                     // The peer is not reading its echo: stop reading until it does. The registration loses EPOLLIN,

@@ -15,12 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
@@ -31,6 +27,7 @@ import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.rawepoll.EpollSet;
 import lab.epoll.rawepoll.Listener;
+import lab.epoll.rawepoll.OpenConnections;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.SocketOptions;
 import lab.epoll.rawepoll.StatsLine;
@@ -59,7 +56,6 @@ public final class RawEchoServer implements LabServer {
     static final int DEFAULT_MAX_EVENTS = 64;
     /** How long a listener rests after a failed accept (EMFILE...), like Netty's ServerBootstrap. */
     private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ServerOptions options;
     private final Mode mode;
@@ -74,12 +70,10 @@ public final class RawEchoServer implements LabServer {
     private final Map<Integer, RawConnection> connections = new HashMap<>();
     private final List<Listener> listeners = new ArrayList<>();
     private boolean armTimer;
-    private boolean draining;
     private long nextStatsNanos;
 
     // Shared with the thread that calls stop().
-    private final AtomicInteger open = new AtomicInteger();
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final OpenConnections open = new OpenConnections();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private EpollSet epoll;
@@ -242,8 +236,7 @@ public final class RawEchoServer implements LabServer {
     }
 
     private void admit(Socket socket) {
-        int max = options.maxConnections();
-        if (draining || (max > 0 && open.get() >= max)) {
+        if (!open.tryOpen(options.maxConnections())) {
             stats.refused();
             closeQuietly(socket);
             return;
@@ -258,10 +251,10 @@ public final class RawEchoServer implements LabServer {
             stats.error();
             log.warn("fd={}: setting up the accepted socket failed: {}", socket.intValue(), ErrorText.of(e));
             closeQuietly(socket);
+            open.closed();
             return;
         }
         stats.accepted();
-        open.incrementAndGet();
         connections.put(connection.fd, connection);
         if (options.verbose()) {
             log.info("accepted {}", connection.name());
@@ -281,9 +274,7 @@ public final class RawEchoServer implements LabServer {
             log.info("closed {}: {} bytes in, {} bytes out{}", connection.name(), connection.bytesIn(),
                     connection.bytesOut(), reason == CloseReason.IDLE ? " (idle)" : "");
         }
-        if (open.decrementAndGet() == 0 && draining) {
-            drained.complete(null);
-        }
+        open.closed();
     }
 
     /** The timerfd fired: close idle connections, print the stats line, bring back listeners that rested. */
@@ -352,22 +343,10 @@ public final class RawEchoServer implements LabServer {
         }
         onLoop(() -> {
             listeners.forEach(Listener::close); // close(2) also takes it out of the set
-            draining = true;
-            if (open.get() == 0) {
-                drained.complete(null);
-            }
+            open.startDraining();
         });
-        int openNow = open.get();
-        if (openNow > 0) {
-            log.info("listener closed; waiting up to {} ms for {} open connection(s)", grace.toMillis(), openNow);
-        }
-        if (!awaitDrained(grace)) {
-            log.info("grace period over; closing {} connection(s)", open.get());
-            onLoop(() -> new ArrayList<>(connections.values()).forEach(c -> close(c, CloseReason.SHUTDOWN)));
-            if (!awaitDrained(FORCED_CLOSE_WAIT)) {
-                log.warn("{} connection(s) did not close; closing them after the loop stops", open.get());
-            }
-        }
+        open.drain(grace, () -> onLoop(() -> new ArrayList<>(connections.values())
+                .forEach(c -> close(c, CloseReason.SHUTDOWN))));
         running = false;
         epoll.wake();
         try {
@@ -387,20 +366,6 @@ public final class RawEchoServer implements LabServer {
     private void onLoop(Runnable task) {
         tasks.add(task);
         epoll.wake();
-    }
-
-    private boolean awaitDrained(Duration timeout) {
-        try {
-            drained.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private void closeResources() {

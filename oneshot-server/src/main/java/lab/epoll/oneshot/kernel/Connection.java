@@ -7,7 +7,6 @@ import static lab.epoll.catalog.EpollFlags.EPOLLONESHOT;
 import static lab.epoll.catalog.EpollFlags.EPOLLOUT;
 import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
 import lab.epoll.rawepoll.ReadSizer;
-import lab.epoll.rawepoll.SocketReads;
 import lab.epoll.rawepoll.UnsentEcho;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,18 +168,8 @@ final class Connection {
 
     private void readUpTo(int maxReads, boolean peerClosing) throws IOException {
         for (int i = 0; i < maxReads; i++) {
-            int size = readSizer.next();
-            ByteBuf buf = settings.allocator().directBuffer(size);
-            int n;
-            try {
-                n = SocketReads.read(socket, buf, size);
-            } catch (IOException e) {
-                buf.release();
-                throw e;
-            }
-            readSizer.read(n);
+            int n = unsent.readFrom(socket, readSizer, settings.allocator());
             if (n <= 0) {
-                buf.release();
                 if (n < 0) {
                     // End of stream: the peer's FIN. Echo what is left, then close (half-close).
                     inputClosed = true;
@@ -194,12 +182,11 @@ final class Connection {
             if (settings.verbose()) {
                 log.info("{} read {} bytes", name, n);
             }
-            unsent.add(buf);
             flush();
             if (unsent.overHighWaterMark()) {
                 return;
             }
-            if (n < size && !peerClosing) {
+            if (n < readSizer.asked() && !peerClosing) {
                 // A short read: the receive queue was empty. Re-arming re-polls it, so this is as good as EAGAIN.
                 return;
             }

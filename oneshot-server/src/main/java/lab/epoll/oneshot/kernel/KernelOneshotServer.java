@@ -14,13 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
@@ -31,6 +27,7 @@ import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
 import lab.epoll.rawepoll.EpollSet;
 import lab.epoll.rawepoll.Listener;
+import lab.epoll.rawepoll.OpenConnections;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.SocketOptions;
 import lab.epoll.rawepoll.StatsLine;
@@ -76,7 +73,6 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     /** Events one {@code epoll_wait} may return when {@code --max-events} is 0 (see {@link #describe()}). */
     static final int DEFAULT_MAX_EVENTS = 4;
-    private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
     /** How long a listener rests after a failed accept, like Netty's ServerBootstrap (one second). */
     private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -92,9 +88,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private final long timerPeriodNanos;
 
     private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
-    private final AtomicInteger open = new AtomicInteger();
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private volatile boolean draining;
+    private final OpenConnections open = new OpenConnections();
     private final AtomicBoolean armTimer = new AtomicBoolean();
     private volatile boolean stopping;
 
@@ -303,10 +297,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     }
 
     private void admit(Socket socket) {
-        int now = open.incrementAndGet();
-        int max = options.maxConnections();
-        if (max > 0 && now > max) {
-            open.decrementAndGet();
+        if (!open.tryOpen(options.maxConnections())) {
             stats.refused();
             closeQuietly(socket);
             return;
@@ -347,9 +338,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         if (reason == Connection.CloseReason.IDLE) {
             stats.closedIdle();
         }
-        if (open.decrementAndGet() == 0 && draining) {
-            drained.complete(null);
-        }
+        open.closed();
     }
 
     /** The timerfd fired: one thread (ONESHOT) sweeps for idle connections, logs stats, re-arms the timer. */
@@ -428,23 +417,9 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             return;
         }
         listeners.keySet().forEach(Listener::requestClose);
-        draining = true;
-        if (open.get() == 0) {
-            drained.complete(null);
-        }
-        int openNow = open.get();
-        if (openNow > 0) {
-            log.info("listener closed; waiting up to {} ms for {} open connection(s)", grace.toMillis(), openNow);
-            if (!awaitDrained(grace)) {
-                log.info("grace period over; closing {} connection(s)", open.get());
-                for (Connection connection : connections.values()) {
-                    connection.requestClose(Connection.CloseReason.SHUTDOWN);
-                }
-                if (!awaitDrained(FORCED_CLOSE_WAIT)) {
-                    log.warn("{} connection(s) did not close; closing them after the workers stop", open.get());
-                }
-            }
-        }
+        open.startDraining();
+        open.drain(grace, () -> connections.values()
+                .forEach(connection -> connection.requestClose(Connection.CloseReason.SHUTDOWN)));
         stopWorkers();
         for (Connection connection : connections.values()) {
             connection.close(Connection.CloseReason.SHUTDOWN); // no worker runs: this thread owns them all now
@@ -452,20 +427,6 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         closeResources();
         if (monitor.events() > 0 || monitor.violations() > 0) {
             log.info("{}", monitor.summary());
-        }
-    }
-
-    private boolean awaitDrained(Duration timeout) {
-        try {
-            drained.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
         }
     }
 
