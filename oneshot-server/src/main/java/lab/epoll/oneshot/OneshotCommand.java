@@ -1,5 +1,6 @@
 package lab.epoll.oneshot;
 
+import io.netty.channel.epoll.EpollMode;
 import io.netty.util.NettyRuntime;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
@@ -48,6 +49,12 @@ public final class OneshotCommand extends EchoServerCommand {
                     + "does not apply to it (default: the number of cores, ${DEFAULT-VALUE} here).")
     private int workers;
 
+    @Option(names = "--epoll-mode", paramLabel = "EDGE_TRIGGERED|LEVEL_TRIGGERED",
+            description = "netty engine only: how its sockets are registered (default: Netty 4.1's, "
+                    + "${DEFAULT-VALUE}). With AUTO_READ off both pay two epoll_ctl per read. The kernel engine is "
+                    + "level-triggered with EPOLLONESHOT.")
+    private EpollMode epollMode = EpollMode.EDGE_TRIGGERED;
+
     static {
         // The same default ServerOptions gives --io-threads; set here too in case this class loads first.
         System.setProperty("lab.defaultIoThreads", Integer.toString(NettyRuntime.availableProcessors()));
@@ -59,13 +66,18 @@ public final class OneshotCommand extends EchoServerCommand {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--workers': '" + workers + "' is not in 1..4096");
         }
+        if (engine == Engine.kernel && spec.commandLine().getParseResult().hasMatchedOption("--epoll-mode")) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--epoll-mode': the kernel "
+                    + "engine registers every socket level-triggered with EPOLLONESHOT; --epoll-mode is for "
+                    + "--engine netty");
+        }
     }
 
     @Override
     protected LabServer newServer(ServerOptions options) {
         return engine == Engine.kernel
                 ? new KernelOneshotServer(options, workers)
-                : new EchoServer(options, new WorkerPoolTransport(workers));
+                : new EchoServer(options, new WorkerPoolTransport(workers, epollMode));
     }
 
     public static void main(String[] args) {

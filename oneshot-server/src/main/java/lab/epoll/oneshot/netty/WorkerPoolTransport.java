@@ -35,25 +35,40 @@ import org.slf4j.LoggerFactory;
  * {@code strace -f -e trace=epoll_ctl} shows them, and {@code /proc/PID/fdinfo} shows a socket without
  * {@code EPOLLIN} while a worker holds its read (see the tests).
  *
- * <p>Sockets keep Netty's default registration, {@link EpollMode#EDGE_TRIGGERED} ({@code EPOLLET}), so
- * fdinfo shows {@code EPOLLET | EPOLLRDHUP}, plus {@code EPOLLIN} while a read is pending; never
- * {@code EPOLLONESHOT}: Netty has no way to ask for it.
+ * <p>Sockets keep Netty's default registration, {@link EpollMode#EDGE_TRIGGERED} ({@code EPOLLET}), unless
+ * {@code --epoll-mode LEVEL_TRIGGERED} asks otherwise, so fdinfo shows {@code EPOLLET | EPOLLRDHUP}, plus
+ * {@code EPOLLIN} while a read is pending; never {@code EPOLLONESHOT}: Netty has no way to ask for it. The toggle
+ * costs the same in both modes in Netty 4.1 (netty/netty#9348, which would have spared edge-triggered sockets
+ * it, was closed unmerged).
  */
 public final class WorkerPoolTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(WorkerPoolTransport.class);
 
-    private final EpollTransport epoll = new EpollTransport(EpollMode.EDGE_TRIGGERED);
+    private final EpollTransport epoll;
     private final int workers;
     private final InFlightMonitor monitor = new InFlightMonitor();
     private final UnorderedThreadPoolEventExecutor pool;
     private final WorkerHandoffHandler.WorkObserver observer;
 
     public WorkerPoolTransport(int workers) {
-        this(workers, WorkerHandoffHandler.WorkObserver.NONE);
+        this(workers, EpollMode.EDGE_TRIGGERED);
+    }
+
+    /**
+     * In {@code mode}: Netty 4.1's default is edge-triggered; level-triggered shows whether the mode changes
+     * what AUTO_READ off costs (it does not in 4.1: both toggle EPOLLIN, two epoll_ctl per read).
+     */
+    public WorkerPoolTransport(int workers, EpollMode mode) {
+        this(workers, mode, WorkerHandoffHandler.WorkObserver.NONE);
     }
 
     /** For tests: {@code observer} runs on the worker before each echo, e.g. to hold a read in flight. */
     WorkerPoolTransport(int workers, WorkerHandoffHandler.WorkObserver observer) {
+        this(workers, EpollMode.EDGE_TRIGGERED, observer);
+    }
+
+    private WorkerPoolTransport(int workers, EpollMode mode, WorkerHandoffHandler.WorkObserver observer) {
+        this.epoll = new EpollTransport(mode);
         this.workers = workers;
         this.observer = observer;
         this.pool = new UnorderedThreadPoolEventExecutor(workers, new DefaultThreadFactory("oneshot-worker"));
