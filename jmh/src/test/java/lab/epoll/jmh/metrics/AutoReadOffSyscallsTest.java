@@ -2,14 +2,9 @@ package lab.epoll.jmh.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.stream.Stream;
 import lab.epoll.catalog.ServerVariant;
-import lab.epoll.jmh.bench.BenchmarkServer;
-import lab.epoll.jmh.load.EchoLoad;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,25 +28,9 @@ class AutoReadOffSyscallsTest {
     @ParameterizedTest(name = "{0} {1}: {2} epoll_ctl per echo")
     @MethodSource("modes")
     void epollCtlPerEcho(ServerVariant variant, String serverArgs, double expected) throws Exception {
-        String noPerf = PerfStat.availability();
-        Assumptions.assumeTrue(noPerf == null, () -> "perf cannot count syscalls here: " + noPerf);
-        try (BenchmarkServer server = BenchmarkServer.start(variant, BenchmarkServer.DEFAULT_JVM_FLAGS, serverArgs);
-             EchoLoad load = new EchoLoad(128)) {
-            load.connectActive(server.address(), 1);
-            SyscallCounts counts;
-            long echoes;
-            try (PerfStat perf = PerfStat.attach(server.pid())) {
-                perf.start();
-                long before = load.completed();
-                load.resume();
-                await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() - before >= ECHOES);
-                load.pause();
-                counts = perf.stop();
-                echoes = load.completed() - before;
-            }
-            assertThat((double) counts.epollCtls() / echoes)
-                    .as("%d epoll_ctl over %d echoes", counts.epollCtls(), echoes).isCloseTo(expected, within(0.02));
-            server.stop();
-        }
+        OneClientCount run = OneClientCount.of(variant, serverArgs, ECHOES);
+        assertThat(run.perEcho(run.counts().epollCtls()))
+                .as("%d epoll_ctl over %d echoes", run.counts().epollCtls(), run.echoes())
+                .isCloseTo(expected, within(0.02));
     }
 }

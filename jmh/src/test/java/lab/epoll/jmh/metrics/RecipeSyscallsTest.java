@@ -2,14 +2,9 @@ package lab.epoll.jmh.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.stream.Stream;
 import lab.epoll.catalog.ServerVariant;
-import lab.epoll.jmh.bench.BenchmarkServer;
-import lab.epoll.jmh.load.EchoLoad;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,30 +32,13 @@ class RecipeSyscallsTest {
     @ParameterizedTest(name = "{0}: {1} EAGAIN reads per wake-up")
     @MethodSource("recipes")
     void eachWakeUpEndsTheWayTheRecipeSays(ServerVariant variant, double eagainReadsPerWakeUp) throws Exception {
-        String noPerf = PerfStat.availability();
-        Assumptions.assumeTrue(noPerf == null, () -> "perf cannot count syscalls here: " + noPerf);
-        try (BenchmarkServer server = BenchmarkServer.start(variant, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
-             EchoLoad load = new EchoLoad(128)) {
-            load.connectActive(server.address(), 1);
-            SyscallCounts counts;
-            long echoes;
-            try (PerfStat perf = PerfStat.attach(server.pid())) {
-                perf.start();
-                long before = load.completed();
-                load.resume();
-                await().atMost(Duration.ofSeconds(60)).until(() -> load.completed() - before >= ECHOES);
-                load.pause();
-                counts = perf.stop();
-                // The one echo in flight when counting stopped may or may not have been counted: 1 in 3000.
-                echoes = load.completed() - before;
-            }
-            long waits = counts.epollWaits();
-            assertThat((double) (counts.reads() - echoes) / waits)
-                    .as("%d reads, %d echoes, %d epoll_waits", counts.reads(), echoes, waits)
-                    .isCloseTo(eagainReadsPerWakeUp, within(0.05));
-            assertThat((double) counts.writes() / echoes).as("write calls per echo").isCloseTo(1.0, within(0.01));
-            assertThat(counts.epollCtls()).as("epoll_ctl calls over %d echoes", echoes).isZero();
-            server.stop();
-        }
+        OneClientCount run = OneClientCount.of(variant, "", ECHOES);
+        SyscallCounts counts = run.counts();
+        long waits = counts.epollWaits();
+        assertThat((double) (counts.reads() - run.echoes()) / waits)
+                .as("%d reads, %d echoes, %d epoll_waits", counts.reads(), run.echoes(), waits)
+                .isCloseTo(eagainReadsPerWakeUp, within(0.05));
+        assertThat(run.perEcho(counts.writes())).as("write calls per echo").isCloseTo(1.0, within(0.01));
+        assertThat(counts.epollCtls()).as("epoll_ctl calls over %d echoes", run.echoes()).isZero();
     }
 }
