@@ -38,8 +38,9 @@ class ProcessLifecycleTest {
             Feature.BACKPRESSURE, List.of("--write-buffer-low", "--write-buffer-high"),
             Feature.SERVER_OPTIONS, List.of("--io-threads", "--backlog", "--[no-]tcp-nodelay", "--listeners",
                     "--tcp-quickack", "--tcp-fastopen", "--tcp-defer-accept", "--busy-poll", "--max-events",
-                    "--recv-allocator", "--max-messages-per-read", "--allocator", "--verbose", "SO_REUSEPORT"),
-            Feature.GRACEFUL_DRAIN, List.of("--shutdown-grace"));
+                    "--recv-allocator", "--allocator", "--verbose", "SO_REUSEPORT"),
+            Feature.GRACEFUL_DRAIN, List.of("--shutdown-grace"),
+            Feature.READ_LOOP_CAP, List.of("--max-messages-per-read"));
 
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
