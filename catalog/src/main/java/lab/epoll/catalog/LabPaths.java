@@ -15,6 +15,8 @@ public final class LabPaths {
     public static final String FLAME_SUMMARY = "flames.md";
     /** The exercise's benchmark ({@code --exercise}): written by the harness, read by the report beside results.json. */
     public static final String EXERCISE_RESULTS = "exercise.json";
+    /** The latency-vs-load sweep ({@code --curve}): written by the harness, read by the report beside results.json. */
+    public static final String CURVE_RESULTS = "curve.json";
 
     private LabPaths() {
     }

@@ -15,13 +15,24 @@ public enum Metric {
     SERVER_CORES("server.cpu.cores", "cores", "srv cores"),
     CLIENT_CPU_PER_OP("client.cpu.us/op", "us/op", "client CPU us/op"),
     CLIENT_CORES("client.cpu.cores", "cores", "client cores"),
-    /** Peak resident memory ({@code VmHWM}): the only metric aggregated as a maximum, not a mean. */
+    /** Peak resident memory ({@code VmHWM}): with {@link #MAX}, aggregated as a maximum, not a mean. */
     RSS_PEAK("server.rss.peak.MiB", "MiB", "RSS MiB"),
-    /** Closed-loop round trips: each connection waits for its echo before it sends again. */
+    /**
+     * The client's latencies. Closed loop: round trips, each connection waiting for its echo before it sends
+     * again (service times). Open loop: from each request's due time to its echo (response times at a load).
+     */
     P50("latency.p50.us", "us", "p50 us"),
     P99("latency.p99.us", "us", "p99 us"),
     P999("latency.p999.us", "us", "p99.9 us"),
     MEAN("latency.mean.us", "us", "mean us"),
+    /** Open loop only: the rest of the response-time distribution. */
+    P90("latency.p90.us", "us", "p90 us"),
+    P9999("latency.p9999.us", "us", "p99.99 us"),
+    MAX("latency.max.us", "us", "max us"),
+    /** Open loop only: the rate the schedule asked for, beside the achieved {@link #ECHOES}. */
+    OFFERED("open.offered/s", "ops/s", "offered/s"),
+    /** Open loop only: how late the client wrote requests against their schedule, p99. */
+    PACING_P99("open.pacing.p99.us", "us", "pacing p99 us"),
     EPOLL_WAIT("sys.epoll_wait/op", "calls/op", "epoll_wait/op"),
     POLL("sys.poll/op", "calls/op", "poll/op"),
     /** io_uring's one syscall: it submits queued requests and, when asked to, waits for completions. */
@@ -68,7 +79,7 @@ public enum Metric {
 
     /** Whether iterations combine by taking the maximum (a peak) rather than the mean. */
     public boolean isPeak() {
-        return this == RSS_PEAK;
+        return this == RSS_PEAK || this == MAX;
     }
 
     /** For syscall metrics, the syscall's name: {@code sys.epoll_wait/op} is {@code epoll_wait}. */

@@ -17,6 +17,7 @@ import lab.epoll.jmh.bench.BulkStreamBenchmark;
 import lab.epoll.jmh.bench.EchoBenchmark;
 import lab.epoll.jmh.bench.ExerciseBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
+import lab.epoll.jmh.bench.OpenLoopBenchmark;
 import lab.epoll.jmh.compare.PairedComparison;
 import lab.epoll.jmh.profile.FlameGraphs;
 import lab.epoll.jmh.metrics.PerfStat;
@@ -65,6 +66,14 @@ public final class LabBenchmarks {
     static final List<ServerVariant> TRANSPORT_VARIANTS = List.of(ServerVariant.NIO_EPOLL, ServerVariant.ET,
             ServerVariant.EPOLL_4_2, ServerVariant.URING, ServerVariant.URING_4_2);
     static final String[] TRANSPORT_CLIENTS = {"1", "10", "100", "300", "500", "1000"};
+    /**
+     * The latency-vs-load sweep: the exercise's two modes under Netty, the kernel ONESHOT engine, the poll(2)
+     * baseline and io_uring, each at offered rates from well below to beyond what one server CPU echoes
+     * (about 100,000-150,000 64-byte echoes/s at 50 clients here).
+     */
+    static final List<ServerVariant> CURVE_VARIANTS = List.of(ServerVariant.LT, ServerVariant.ET,
+            ServerVariant.ONESHOT_KERNEL, ServerVariant.NIO_POLL, ServerVariant.URING_4_2);
+    static final String[] CURVE_RATES = {"10000", "30000", "60000", "90000", "120000", "150000"};
 
     private LabBenchmarks() {
     }
@@ -84,6 +93,7 @@ public final class LabBenchmarks {
         boolean tuning = jmhArgs.remove("--tuning");
         boolean transports = jmhArgs.remove("--transports");
         boolean exercise = jmhArgs.remove("--exercise");
+        boolean curve = jmhArgs.remove("--curve");
         jmhArgs.remove("--quick");
         boolean jmhLog = jmhArgs.remove("--jmh-log");
         if (jmhArgs.remove("--no-perf")) {
@@ -209,7 +219,8 @@ public final class LabBenchmarks {
 
         Path results = LabPaths.root().resolve(tuning ? "jmh/target/tuning.json"
                 : transports ? "jmh/target/transports.json"
-                : exercise ? "jmh/target/" + LabPaths.EXERCISE_RESULTS : "jmh/target/results.json");
+                : exercise ? "jmh/target/" + LabPaths.EXERCISE_RESULTS
+                : curve ? "jmh/target/" + LabPaths.CURVE_RESULTS : "jmh/target/results.json");
         Files.createDirectories(results.getParent());
         ChainedOptionsBuilder options = baseOptions(user, layout);
         if (tuning) {
@@ -233,12 +244,21 @@ public final class LabBenchmarks {
                 options.include(ExerciseBenchmark.class.getSimpleName());
             }
             defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
+        } else if (curve) {
+            if (user.getIncludes().isEmpty()) {
+                options.include(OpenLoopBenchmark.class.getSimpleName());
+            }
+            defaultParam(options, user, TrialParam.VARIANT.field(), CURVE_VARIANTS.stream()
+                    .map(ServerVariant::name).toArray(String[]::new));
+            defaultParam(options, user, "rate", CURVE_RATES);
+            defaultParam(options, user, "clients", "50");
+            defaultParam(options, user, "payload", "64");
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
                     .include(IdleConnectionsBenchmark.class.getSimpleName())
                     .include(BulkStreamBenchmark.class.getSimpleName());
         }
-        if (!tuning && !transports && !exercise) {
+        if (!tuning && !transports && !exercise && !curve) {
             defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
@@ -252,7 +272,10 @@ public final class LabBenchmarks {
         }
         // Five measured iterations: JMH's 99.9% margin uses Student's t, 31.6 with three iterations and 8.6 with
         // five, so three would print margins wider than the scores.
-        if (exercise) {
+        if (curve) {
+            // The open loop's client spins on its CPU and its JIT must settle before the schedule is exact.
+            defaultIterations(options, user, 2, 3, 3, 3);
+        } else if (exercise) {
             // Each iteration is one burst of 100,000 requests (single shot): one to warm up, five measured.
             defaultIterations(options, user, 1, 1, 5, 1);
         } else if (full) {
@@ -268,7 +291,7 @@ public final class LabBenchmarks {
         }
 
         boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
-        String run = tuning ? "tuning run" : transports ? "transport sweep" : exercise ? "exercise's benchmark" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
+        String run = tuning ? "tuning run" : transports ? "transport sweep" : exercise ? "exercise's benchmark" : curve ? "latency-vs-load sweep" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
         System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
                 + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1]) + "; server JVMs: see the serverJvm"
                 + " parameter; " + perfLine);
@@ -304,6 +327,8 @@ public final class LabBenchmarks {
             + "  --exercise  the epoll exercise's own benchmark on every variant: 10,000 connections x 10\n"
             + "            requests, connection setup included, five bursts each, into exercise.json; with\n"
             + "            --compare, the scenario of the paired trials\n"
+            + "  --curve   latency at offered rates of 10,000-150,000/s (open loop, 50 clients x 64 B) for lt, et,\n"
+            + "            oneshot-kernel, nio-poll and uring-4.2, into curve.json (add --no-perf: latency is the point)\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
             + "  --profile A,B|all  one trial per variant under async-profiler (default EchoBenchmark, 50 clients,\n"

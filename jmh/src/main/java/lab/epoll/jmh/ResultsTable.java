@@ -18,22 +18,32 @@ public final class ResultsTable {
             Metric.READ, Metric.WRITE, Metric.EPOLL_CTL, Metric.EVENTS_PER_WAIT, Metric.SQES_PER_ENTER,
             Metric.IO_WQ_PER_OP, Metric.SERVER_CORES, Metric.CLIENT_CORES, Metric.RSS_PEAK);
 
+    /** Shown only when a run has open-loop trials: the rest of their distribution and the schedule's accuracy. */
+    private static final List<Metric> OPEN_LOOP = List.of(Metric.OFFERED, Metric.PACING_P99, Metric.P90,
+            Metric.P9999, Metric.MAX);
+
     private ResultsTable() {
     }
 
     public static String markdown(Collection<RunResult> results) {
         List<String> header = new ArrayList<>(List.of("benchmark", "variant", "scenario",
                 Metric.ECHOES.header() + " ± 99.9%", "bound"));
-        METRICS.forEach(metric -> header.add(metric.header()));
+        boolean open = results.stream().anyMatch(r -> TrialSummary.of(r).value(Metric.OFFERED) != null);
+        List<Metric> metrics = new ArrayList<>(open ? OPEN_LOOP : List.of());
+        metrics.addAll(METRICS);
+        metrics.forEach(metric -> header.add(metric.header()));
         MarkdownTable table = new MarkdownTable(3, header.toArray(String[]::new));
         int unusable = 0;
         for (RunResult run : results) {
             TrialSummary trial = TrialSummary.of(run);
+            // An open-loop client spins between requests by design: its CPU says nothing about who kept up; the
+            // achieved against the offered rate does.
+            boolean openLoop = trial.value(Metric.OFFERED) != null;
             List<String> cells = new ArrayList<>(List.of(trial.benchmark(), trial.variant(), trial.scenario(),
-                    trial.withError(Metric.ECHOES), trial.saturation().cell()));
-            METRICS.forEach(metric -> cells.add(trial.rounded(metric)));
+                    trial.withError(Metric.ECHOES), openLoop ? "open loop" : trial.saturation().cell()));
+            metrics.forEach(metric -> cells.add(trial.rounded(metric)));
             table.row(cells);
-            unusable += trial.saturation().usable() ? 0 : 1;
+            unusable += openLoop || trial.saturation().usable() ? 0 : 1;
         }
         String text = table.render();
         if (unusable > 0) {

@@ -73,8 +73,16 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         return v == null ? Numbers.MISSING : Numbers.rounded(v);
     }
 
-    /** A progress line: throughput, the server's and the client's CPU per echo, and the saturated side. */
+    /**
+     * A progress line: throughput, the server's and the client's CPU per echo, and the saturated side; for the
+     * open loop, the achieved against the offered rate, the p99 and the pacing error instead.
+     */
     public String oneLine() {
+        if (value(Metric.OFFERED) != null) {
+            return withError(Metric.ECHOES) + " echoes/s of " + rounded(Metric.OFFERED) + " offered, p99 "
+                    + rounded(Metric.P99) + " us, pacing p99 " + rounded(Metric.PACING_P99) + " us, server "
+                    + rounded(Metric.SERVER_CPU_PER_OP) + " us/echo";
+        }
         return withError(Metric.ECHOES) + " echoes/s, server " + rounded(Metric.SERVER_CPU_PER_OP)
                 + " us/echo, client " + rounded(Metric.CLIENT_CPU_PER_OP) + " us/echo, " + saturation.cell()
                 + "-bound";

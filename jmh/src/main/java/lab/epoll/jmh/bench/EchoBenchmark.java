@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.Scope;
 /**
  * (a) Closed-loop echo: C clients, each sending L bytes and waiting for the echo before sending again.
  *
- * <p>This is the exercise's benchmark: requests per second and round-trip latency per variant. With one client
- * the server is mostly asleep in {@code epoll_wait}, and each request costs a wake-up: the per-event overhead
- * of each mode shows. With a thousand clients each wake-up finds many ready sockets, and what matters is the
+ * <p>Requests per second and closed-loop round trips (service times; {@link OpenLoopBenchmark} gives latency at
+ * a given load) per variant. With one client the server is mostly asleep in {@code epoll_wait}, and each request
+ * costs a wake-up: the per-event overhead of each mode shows. With a thousand clients each wake-up finds many ready sockets, and what matters is the
  * work per ready socket: how many {@code read}s each mode spends before it knows a socket is drained.
  *
  * <p>The score is echoes per second ({@link EchoCounter}); closed-loop round-trip percentiles (every round trip,

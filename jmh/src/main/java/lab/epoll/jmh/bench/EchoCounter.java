@@ -1,7 +1,7 @@
 package lab.epoll.jmh.bench;
 
 import lab.epoll.catalog.Metric;
-import lab.epoll.jmh.load.EchoLoad;
+import lab.epoll.jmh.load.ClientLoad;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -33,7 +33,7 @@ public class EchoCounter {
     }
 
     /** One benchmark call: the first of an iteration marks the window's start; each one updates the count. */
-    void tick(EchoLoad load) throws InterruptedException {
+    void tick(ClientLoad load) throws InterruptedException {
         if (start < 0) {
             start = load.completed();
         }

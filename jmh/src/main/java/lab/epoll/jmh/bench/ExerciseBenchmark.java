@@ -39,6 +39,7 @@ public class ExerciseBenchmark extends ServerTrial {
     public int payload;
 
     private InetSocketAddress server;
+    private EchoLoad bursts;
 
     @Override
     protected int payloadLength() {
@@ -53,11 +54,12 @@ public class ExerciseBenchmark extends ServerTrial {
     @Override
     protected void connect(EchoLoad load, InetSocketAddress server) throws InterruptedException {
         this.server = server;
+        this.bursts = load;
         load.burst(server, 64, 1);
     }
 
     @Benchmark
     public void tenRequestsPerConnection() throws InterruptedException {
-        load.burst(server, connections, requests);
+        bursts.burst(server, connections, requests);
     }
 }

@@ -3,6 +3,7 @@ package lab.epoll.jmh.bench;
 import java.net.InetSocketAddress;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.jmh.load.EchoLoad;
 import lab.epoll.jmh.metrics.MeasuredTrial;
 import org.openjdk.jmh.annotations.Level;
@@ -51,13 +52,25 @@ public abstract class ServerTrial {
     public String target;
 
     private BenchmarkServer server;
-    protected EchoLoad load;
+    protected ClientLoad load;
 
     /** Bytes per request (and per echo). */
     protected abstract int payloadLength();
 
-    /** Opens the connections this scenario needs. */
+    /** Opens the connections this scenario needs, for the closed-loop client {@link #newLoad} makes by default. */
     protected abstract void connect(EchoLoad load, InetSocketAddress server) throws InterruptedException;
+
+    /** The client of this scenario, connected: by default the closed loop, with {@link #connect}'s connections. */
+    protected ClientLoad newLoad(InetSocketAddress server) throws InterruptedException {
+        EchoLoad echo = new EchoLoad(payloadLength());
+        try {
+            connect(echo, server);
+        } catch (RuntimeException | InterruptedException e) {
+            echo.close();
+            throw e;
+        }
+        return echo;
+    }
 
     @Setup(Level.Trial)
     public void startServer() throws InterruptedException {
@@ -76,8 +89,7 @@ public abstract class ServerTrial {
             address = External.address(target);
         }
         try {
-            load = new EchoLoad(payloadLength());
-            connect(load, address);
+            load = newLoad(address);
         } catch (RuntimeException | InterruptedException e) {
             if (server != null) {
                 server.close();
@@ -103,7 +115,9 @@ public abstract class ServerTrial {
     public void stopServer() {
         MeasuredTrial.end();
         try {
-            load.close();
+            if (load != null) {
+                load.close();
+            }
             if (server != null) {
                 server.stop();
             }

@@ -36,7 +36,7 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Between iterations the load is {@link #pause() paused}: connections finish what is in flight and park.
  */
-public final class EchoLoad implements AutoCloseable {
+public final class EchoLoad implements ClientLoad {
     private static final int MIN_READ = 64;
     private static final int MAX_READ = 64 * 1024;
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -157,6 +157,7 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     /** Starts (or restarts) the closed loop: every parked connection sends its next payload. */
+    @Override
     public void resume() {
         running = true;
         for (Channel channel : active) {
@@ -166,11 +167,13 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     /** Lets in-flight payloads finish, then parks every connection. */
+    @Override
     public void pause() {
         running = false;
     }
 
     /** Echoes completed so far, in full. */
+    @Override
     public long completed() {
         return completed.get();
     }
@@ -179,6 +182,7 @@ public final class EchoLoad implements AutoCloseable {
      * Sleeps {@code millis} and returns {@link #completed()}; fails when no echo at all completed for 30 s, so a
      * server that stopped serving ends the trial instead of hanging it.
      */
+    @Override
     public long sleepAndCount(long millis) throws InterruptedException {
         long before = completed.get();
         Thread.sleep(millis);
@@ -193,10 +197,12 @@ public final class EchoLoad implements AutoCloseable {
     }
 
     /** Round trips recorded since the last call, in nanoseconds. */
+    @Override
     public Histogram takeLatencies() {
         return latencies.getIntervalHistogram();
     }
 
+    @Override
     public int payloadLength() {
         return payloadLength;
     }

@@ -1,6 +1,6 @@
 package lab.epoll.jmh.metrics;
 
-import lab.epoll.jmh.load.EchoLoad;
+import lab.epoll.jmh.load.ClientLoad;
 
 /**
  * The trial being measured and its iterations' measurements. JMH runs a benchmark's setup and its profilers in
@@ -17,16 +17,16 @@ public final class MeasuredTrial {
     private static volatile ServerMeter.Measurement finished;
 
     private final long serverPid;
-    private final EchoLoad load;
+    private final ClientLoad load;
     private ServerMeter meter;
 
-    private MeasuredTrial(long serverPid, EchoLoad load) {
+    private MeasuredTrial(long serverPid, ClientLoad load) {
         this.serverPid = serverPid;
         this.load = load;
     }
 
     /** Called by the benchmark once its server is up and its clients are connected. */
-    public static void begin(long serverPid, EchoLoad load) {
+    public static void begin(long serverPid, ClientLoad load) {
         current = new MeasuredTrial(serverPid, load);
     }
 

@@ -2,7 +2,8 @@ package lab.epoll.jmh.metrics;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
-import lab.epoll.jmh.load.EchoLoad;
+import lab.epoll.jmh.load.ClientLoad;
+import lab.epoll.jmh.load.OpenLoopLoad;
 import lab.epoll.testkit.ProcFs;
 import org.HdrHistogram.Histogram;
 
@@ -20,7 +21,7 @@ final class ServerMeter {
     private static volatile boolean warnedNoPerf;
 
     private final long pid;
-    private final EchoLoad load;
+    private final ClientLoad load;
     private final PerfStat perf;
     private final long startNanos;
     private final long startServerTicks;
@@ -32,13 +33,14 @@ final class ServerMeter {
      * count here; the server's fields are NaN/-1/null without a server of ours.
      */
     record Measurement(double seconds, long echoes, double serverCpuSeconds, double clientCpuSeconds,
-                       long serverPeakRssBytes, Histogram latencies, SyscallCounts syscalls, int payloadLength) {
+                       long serverPeakRssBytes, Histogram latencies, SyscallCounts syscalls, int payloadLength,
+                       OpenLoopLoad.Pacing pacing) {
         boolean hasServer() {
             return !Double.isNaN(serverCpuSeconds);
         }
     }
 
-    ServerMeter(long pid, EchoLoad load) {
+    ServerMeter(long pid, ClientLoad load) {
         this.pid = pid;
         this.load = load;
         String noPerf = PerfStat.availability();
@@ -57,6 +59,7 @@ final class ServerMeter {
             }
         }
         load.takeLatencies(); // forget round trips from before this iteration
+        load.takePacing();
         startServerTicks = pid == MeasuredTrial.NO_SERVER ? 0 : ProcFs.cpuTicks(pid);
         startClientCpuNanos = OS.getProcessCpuTime();
         startEchoes = load.completed();
@@ -85,6 +88,6 @@ final class ServerMeter {
             }
         }
         return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, load.takeLatencies(), syscalls,
-                load.payloadLength());
+                load.payloadLength(), load.takePacing());
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import lab.epoll.catalog.Metric;
+import lab.epoll.jmh.load.OpenLoopLoad;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -21,7 +22,9 @@ import org.openjdk.jmh.results.ScalarResult;
  *   <li>the server process's user+system CPU time ({@code /proc/PID/stat}), per echo and as cores busy;</li>
  *   <li>exact syscall counts per echo by kind, and events per wait, from perf (absent when perf cannot count);
  *   for io_uring, requests per {@code io_uring_enter} and requests handed to io-wq, from io_uring's tracepoints;</li>
- *   <li>closed-loop round-trip percentiles: every round trip the client completed in the iteration;</li>
+ *   <li>the client's latency percentiles over every request it completed in the iteration: closed-loop round
+ *   trips, or for the open loop response times from each request's due time, with p90, p99.99, max, the offered
+ *   rate and the pacing error;</li>
  *   <li>the benchmark JVM's own CPU per echo and as cores busy, so a client bottleneck cannot hide;</li>
  *   <li>the server's peak RSS ({@code VmHWM}) and MiB/s echoed.</li>
  * </ul>
@@ -67,6 +70,16 @@ public final class ServerMetricsProfiler implements InternalProfiler {
             results.add(result(Metric.P99, latencies.getValueAtPercentile(99) / 1e3));
             results.add(result(Metric.P999, latencies.getValueAtPercentile(99.9) / 1e3));
             results.add(result(Metric.MEAN, latencies.getMean() / 1e3));
+        }
+        OpenLoopLoad.Pacing pacing = m.pacing();
+        if (pacing != null) {
+            results.add(result(Metric.OFFERED, pacing.offeredPerSecond()));
+            results.add(result(Metric.PACING_P99, pacing.lateness().getValueAtPercentile(99) / 1e3));
+            if (latencies.getTotalCount() > 0) {
+                results.add(result(Metric.P90, latencies.getValueAtPercentile(90) / 1e3));
+                results.add(result(Metric.P9999, latencies.getValueAtPercentile(99.99) / 1e3));
+                results.add(result(Metric.MAX, latencies.getMaxValue() / 1e3));
+            }
         }
         SyscallCounts syscalls = m.syscalls();
         if (syscalls != null) {
