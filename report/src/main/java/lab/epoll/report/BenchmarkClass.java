@@ -11,7 +11,8 @@ public enum BenchmarkClass {
     ECHO("EchoBenchmark"),
     IDLE("IdleConnectionsBenchmark"),
     BULK("BulkStreamBenchmark"),
-    EXERCISE("ExerciseBenchmark");
+    EXERCISE("ExerciseBenchmark"),
+    OPEN_LOOP("OpenLoopBenchmark");
 
     private final String simpleName;
 

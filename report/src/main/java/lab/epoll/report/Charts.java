@@ -98,7 +98,7 @@ final class Charts {
         if (!Results.anyHas(echo, Metric.P50)) {
             return Optional.empty();
         }
-        CategoryChart chart = ChartStyle.bars("Echo round-trip latency, payload " + payloadOf(echo) + " (log scale)",
+        CategoryChart chart = ChartStyle.bars("Closed-loop echo round trips, payload " + payloadOf(echo) + " (log scale)",
                 "percentile · concurrent clients", "latency (µs)");
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setYAxisDecimalPattern("#,###.#");

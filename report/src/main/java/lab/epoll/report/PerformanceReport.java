@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -36,6 +37,8 @@ public final class PerformanceReport {
     static final String TRANSPORTS_BLOCK = "transports";
     /** The exercise's benchmark ({@code --exercise}) beside results.json fills this block. */
     static final String EXERCISE_BLOCK = "exercise";
+    /** The latency-vs-load sweep ({@code --curve}) beside results.json fills this block and draws its chart. */
+    static final String CURVE_BLOCK = "curve";
     /** The flame graphs' summary ({@code --profile}, copied to docs/flame/ with the graphs) and its block. */
     static final String FLAMES_SUMMARY = LabPaths.FLAME_DIR + LabPaths.FLAME_SUMMARY;
     static final String FLAMES_BLOCK = "flames";
@@ -90,6 +93,19 @@ public final class PerformanceReport {
             Results sweep = ResultsReader.read(transports);
             report.add("read " + sweep.trials().size() + " transport-sweep trials from " + transports);
             comparisons.put(TRANSPORTS_BLOCK, MarkdownTables.transports(sweep));
+        }
+        // The latency-vs-load sweep (--curve): its table and knees fill a block, its chart is drawn here.
+        Path curve = json.resolveSibling(LabPaths.CURVE_RESULTS);
+        if (Files.exists(curve)) {
+            Results sweep = ResultsReader.read(curve);
+            report.add("read " + sweep.trials().size() + " open-loop trials from " + curve);
+            comparisons.put(CURVE_BLOCK, LoadCurve.markdown(sweep));
+            Optional<org.knowm.xchart.XYChart> chart = LoadCurve.chart(sweep);
+            if (chart.isPresent()) {
+                Path file = root.resolve(CHART_DIR).resolve(LoadCurve.CHART);
+                LoadCurve.save(chart.get(), file);
+                report.add("chart: " + root.relativize(file));
+            }
         }
         Path exercise = json.resolveSibling(LabPaths.EXERCISE_RESULTS);
         if (Files.exists(exercise)) {

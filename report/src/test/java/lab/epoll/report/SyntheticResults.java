@@ -76,6 +76,40 @@ final class SyntheticResults {
         return new Results(trials);
     }
 
+    /**
+     * A latency-vs-load sweep ({@code --curve}): et keeps up everywhere with p90 from 30 to 75 µs; nio-poll's
+     * p90 jumps 50-fold and it falls behind at 90,000/s.
+     */
+    static Results curveRun() {
+        return curveRun(2);
+    }
+
+    /** As {@link #curveRun()}, with the client's pacing p99 at the last rate set to {@code lastPacingMicros}. */
+    static Results curveRun(double lastPacingMicros) {
+        List<Trial> trials = new ArrayList<>();
+        int[] rates = {10_000, 30_000, 60_000, 90_000};
+        double[] etP99 = {60, 70, 100, 150};
+        double[] pollP99 = {80, 90, 150, 4_000};
+        for (int i = 0; i < rates.length; i++) {
+            for (String variant : List.of(ServerVariant.ET.name(), ServerVariant.NIO_POLL.name())) {
+                boolean poll = variant.equals(ServerVariant.NIO_POLL.name());
+                double p99 = poll ? pollP99[i] : etP99[i];
+                double achieved = poll && rates[i] == 90_000 ? 70_000 : rates[i];
+                Map<String, Score> secondary = new HashMap<>();
+                secondary.put(Metric.ECHOES.label(), new Score(achieved, 20, "ops/s"));
+                secondary.put(Metric.P50.label(), m(p99 / 3, "us"));
+                secondary.put(Metric.P90.label(), m(p99 / 2, "us"));
+                secondary.put(Metric.P99.label(), m(p99, "us"));
+                secondary.put(Metric.P999.label(), m(p99 * 2, "us"));
+                secondary.put(Metric.MAX.label(), m(p99 * 5, "us"));
+                secondary.put(Metric.PACING_P99.label(), m(i == rates.length - 1 ? lastPacingMicros : 2, "us"));
+                trials.add(trial("OpenLoopBenchmark.respond", variant, Map.of("rate", String.valueOf(rates[i]),
+                        "clients", "50", "payload", "64"), "", new Score(achieved, 20, "ops/s"), secondary));
+            }
+        }
+        return new Results(trials);
+    }
+
     private static Trial echo(String variant, int clients, int payload, String serverArgs, double ops, boolean perf,
                               int v) {
         Map<String, Score> secondary = common(12 + v * 1.5 + payload / 4096.0, 20 + clients * 18.0, 100 + v * 3);
