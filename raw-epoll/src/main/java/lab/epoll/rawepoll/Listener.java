@@ -2,6 +2,7 @@ package lab.epoll.rawepoll;
 
 import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -88,6 +89,15 @@ public final class Listener {
     /** accept4(2), non-blocking: the new socket's fd, or -1 when the queue is empty (EAGAIN). */
     public int accept() throws IOException {
         return socket.accept(acceptedAddress);
+    }
+
+    /** Closes an accepted socket the server will not serve (over the limit, draining, or failed to set up). */
+    public static void refuse(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Nothing more to do for a connection that was never served.
+        }
     }
 
     public boolean closeRequested() {

@@ -238,7 +238,7 @@ public final class RawEchoServer implements LabServer {
     private void admit(Socket socket) {
         if (!open.tryOpen(options.maxConnections())) {
             stats.refused();
-            closeQuietly(socket);
+            Listener.refuse(socket);
             return;
         }
         RawConnection connection;
@@ -250,7 +250,7 @@ public final class RawEchoServer implements LabServer {
         } catch (IOException e) {
             stats.error();
             log.warn("fd={}: setting up the accepted socket failed: {}", socket.intValue(), ErrorText.of(e));
-            closeQuietly(socket);
+            Listener.refuse(socket);
             open.closed();
             return;
         }
@@ -372,14 +372,6 @@ public final class RawEchoServer implements LabServer {
         listeners.forEach(Listener::close);
         if (epoll != null) {
             epoll.close();
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // A refused connection: nothing more to do.
         }
     }
 

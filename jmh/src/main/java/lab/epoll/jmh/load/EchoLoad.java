@@ -39,7 +39,6 @@ import org.HdrHistogram.Recorder;
 public final class EchoLoad implements ClientLoad {
     private static final int MIN_READ = 64;
     private static final int MAX_READ = 64 * 1024;
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long FIRST_ECHO_SECONDS = 60;
     private static final long BURST_SECONDS = 300;
 
@@ -53,7 +52,7 @@ public final class EchoLoad implements ClientLoad {
     private final List<Channel> active = new ArrayList<>();
     private final List<Channel> idle = new ArrayList<>();
     private volatile boolean running;
-    private long lastProgressNanos = System.nanoTime();
+    private final StallWatch stallWatch = new StallWatch(this::completed, () -> running);
 
     public EchoLoad(int payloadLength) {
         this.group = new EpollEventLoopGroup(1, new DefaultThreadFactory("echo-load", true));
@@ -184,16 +183,7 @@ public final class EchoLoad implements ClientLoad {
      */
     @Override
     public long sleepAndCount(long millis) throws InterruptedException {
-        long before = completed.get();
-        Thread.sleep(millis);
-        long after = completed.get();
-        long now = System.nanoTime();
-        if (after != before || !running) {
-            lastProgressNanos = now;
-        } else if (now - lastProgressNanos > STALL_NANOS) {
-            throw new IllegalStateException("no echo completed for 30 s: is the server still serving?");
-        }
-        return after;
+        return stallWatch.sleepAndCount(millis);
     }
 
     /** Round trips recorded since the last call, in nanoseconds. */

@@ -37,7 +37,6 @@ import org.HdrHistogram.Recorder;
  */
 public final class OpenLoopLoad implements ClientLoad {
     private static final long SELECT_AHEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     /** What the schedule did over one measurement: the rate it was asked for, and how late requests left. */
@@ -58,7 +57,7 @@ public final class OpenLoopLoad implements ClientLoad {
     private volatile boolean running;
     private volatile boolean closed;
     private volatile Throwable failure;
-    private long lastProgressNanos = System.nanoTime();
+    private final StallWatch stallWatch = new StallWatch(this::completed, () -> running);
 
     /** {@code rate} requests per second over all connections, of {@code payloadLength} bytes each. */
     public OpenLoopLoad(double rate, int payloadLength) {
@@ -195,19 +194,11 @@ public final class OpenLoopLoad implements ClientLoad {
 
     @Override
     public long sleepAndCount(long millis) throws InterruptedException {
-        long before = completed.get();
-        Thread.sleep(millis);
+        long count = stallWatch.sleepAndCount(millis);
         if (failure != null) {
             throw new IllegalStateException("the open-loop client failed: " + failure.getMessage(), failure);
         }
-        long after = completed.get();
-        long now = System.nanoTime();
-        if (after != before || !running) {
-            lastProgressNanos = now;
-        } else if (now - lastProgressNanos > STALL_NANOS) {
-            throw new IllegalStateException("no echo completed for 30 s: is the server still serving?");
-        }
-        return after;
+        return count;
     }
 
     @Override

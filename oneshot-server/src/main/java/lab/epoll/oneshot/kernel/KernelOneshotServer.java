@@ -299,7 +299,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private void admit(Socket socket) {
         if (!open.tryOpen(options.maxConnections())) {
             stats.refused();
-            closeQuietly(socket);
+            Listener.refuse(socket);
             return;
         }
         stats.accepted();
@@ -311,7 +311,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         } catch (IOException e) {
             stats.error();
             log.warn("fd={}: setting up the accepted socket failed: {}", socket.intValue(), e.getMessage());
-            closeQuietly(socket);
+            Listener.refuse(socket);
             closed(null, Connection.CloseReason.ERROR);
             return;
         }
@@ -450,14 +450,6 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         listeners.keySet().forEach(Listener::close);
         if (epoll != null) {
             epoll.close();
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // A refused connection: nothing more to do.
         }
     }
 
