@@ -68,11 +68,11 @@ public final class LabBenchmarks {
     static final String[] TRANSPORT_CLIENTS = {"1", "10", "100", "300", "500", "1000"};
     /**
      * The latency-vs-load sweep: the exercise's two modes under Netty, the kernel ONESHOT engine, the poll(2)
-     * baseline and io_uring, each at offered rates from well below to beyond what one server CPU echoes
+     * baseline and io_uring on both Netty lines, each at offered rates from well below to beyond what one server CPU echoes
      * (about 100,000-150,000 64-byte echoes/s at 50 clients here).
      */
     static final List<ServerVariant> CURVE_VARIANTS = List.of(ServerVariant.LT, ServerVariant.ET,
-            ServerVariant.ONESHOT_KERNEL, ServerVariant.NIO_POLL, ServerVariant.URING_4_2);
+            ServerVariant.ONESHOT_KERNEL, ServerVariant.NIO_POLL, ServerVariant.URING, ServerVariant.URING_4_2);
     static final String[] CURVE_RATES = {"10000", "30000", "60000", "90000", "120000", "150000"};
 
     private LabBenchmarks() {
@@ -328,7 +328,8 @@ public final class LabBenchmarks {
             + "            requests, connection setup included, five bursts each, into exercise.json; with\n"
             + "            --compare, the scenario of the paired trials\n"
             + "  --curve   latency at offered rates of 10,000-150,000/s (open loop, 50 clients x 64 B) for lt, et,\n"
-            + "            oneshot-kernel, nio-poll and uring-4.2, into curve.json (add --no-perf: latency is the point)\n"
+            + "            oneshot-kernel, nio-poll, uring and uring-4.2, into curve.json (add --no-perf: latency is\n"
+            + "            the point)\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
             + "  --profile A,B|all  one trial per variant under async-profiler (default EchoBenchmark, 50 clients,\n"
