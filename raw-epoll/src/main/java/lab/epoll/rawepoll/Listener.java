@@ -7,11 +7,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.Listen;
 import lab.epoll.common.server.ServerStartException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A listening socket of a server that runs its own epoll loop: bound and listening with the shared options
@@ -26,6 +29,10 @@ import lab.epoll.common.server.ServerStartException;
  * loop may simply {@link #close()} it.
  */
 public final class Listener {
+    /** How long a listener rests after a failed accept (EMFILE...), like Netty's ServerBootstrap. */
+    public static final long BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Logger log = LoggerFactory.getLogger(Listener.class);
+
     private final LinuxSocket socket;
     private final int fd;
     /** accept4(2) writes the peer's address here; 26 bytes is what Netty's own server channel passes. */
@@ -36,7 +43,7 @@ public final class Listener {
      * After a failed accept (EMFILE...), when the loop may arm this listener again: System.nanoTime(), or 0 while
      * it is not backing off. Written by the thread that held its event, read by the timer's thread.
      */
-    public volatile long backoffUntilNanos;
+    private volatile long backoffUntilNanos;
 
     private Listener(LinuxSocket socket) {
         this.socket = socket;
@@ -100,6 +107,33 @@ public final class Listener {
         }
     }
 
+    /**
+     * {@code accept(2)} failed (EMFILE...): the connection stays queued, so the listener stays readable whether or
+     * not {@code accept} can succeed, and arming it again at once would spin. Logs the failure (the same line as
+     * the Netty variants' AcceptFailureHandler, so logs read alike) and starts a rest of {@link #BACKOFF_NANOS};
+     * the caller leaves the listener disarmed until {@link #restOver} says so.
+     */
+    public void acceptFailed(IOException cause) {
+        log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(localAddress()),
+                ErrorText.of(cause), TimeUnit.NANOSECONDS.toSeconds(BACKOFF_NANOS));
+        backoffUntilNanos = System.nanoTime() + BACKOFF_NANOS;
+    }
+
+    /** The timer's thread: true once, when a rest is over (the caller arms the listener again). */
+    public boolean restOver(long nowNanos) {
+        long until = backoffUntilNanos;
+        if (until == 0 || nowNanos - until < 0) {
+            return false;
+        }
+        backoffUntilNanos = 0;
+        return true;
+    }
+
+    /** Whether the listener is resting after a failed accept. */
+    public boolean resting() {
+        return backoffUntilNanos != 0;
+    }
+
     public boolean closeRequested() {
         return closeRequested;
     }
@@ -123,6 +157,7 @@ public final class Listener {
             return;
         }
         closed = true;
+        backoffUntilNanos = 0; // a closed listener is not re-armed when its rest would have ended
         try {
             // close(2) also takes the fd out of any epoll set.
             socket.close();

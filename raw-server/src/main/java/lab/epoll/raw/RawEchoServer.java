@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
-import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.server.ServerStartException;
@@ -54,8 +53,6 @@ public final class RawEchoServer implements LabServer {
 
     /** Events one {@code epoll_wait} may return when {@code --max-events} is 0: the exercise's 64. */
     static final int DEFAULT_MAX_EVENTS = 64;
-    /** How long a listener rests after a failed accept (EMFILE...), like Netty's ServerBootstrap. */
-    private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerOptions options;
     private final Mode mode;
@@ -224,14 +221,12 @@ public final class RawEchoServer implements LabServer {
      */
     private void backOff(Listener listener, IOException e) {
         stats.error();
-        log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(listener.localAddress()),
-                ErrorText.of(e), TimeUnit.NANOSECONDS.toSeconds(ACCEPT_BACKOFF_NANOS));
+        listener.acceptFailed(e);
         try {
             epoll.modify(listener.fd(), 0);
         } catch (IOException modifyFailed) {
             log.error("pausing the listener failed: {}", ErrorText.of(modifyFailed));
         }
-        listener.backoffUntilNanos = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
         armTimer = true;
     }
 
@@ -305,12 +300,7 @@ public final class RawEchoServer implements LabServer {
         }
         boolean backingOff = false;
         for (Listener listener : listeners) {
-            long until = listener.backoffUntilNanos;
-            if (until == 0) {
-                continue;
-            }
-            if (now - until >= 0) {
-                listener.backoffUntilNanos = 0;
+            if (listener.restOver(now)) {
                 try {
                     epoll.modify(listener.fd(), listenerFlags());
                 } catch (IOException e) {
@@ -318,14 +308,14 @@ public final class RawEchoServer implements LabServer {
                             ErrorText.of(e));
                 }
             } else {
-                backingOff = true;
+                backingOff |= listener.resting();
             }
         }
         armTimer = timerPeriodNanos > 0 || backingOff;
     }
 
     private long timerDelayNanos() {
-        return timerPeriodNanos > 0 ? timerPeriodNanos : ACCEPT_BACKOFF_NANOS;
+        return timerPeriodNanos > 0 ? timerPeriodNanos : Listener.BACKOFF_NANOS;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
-import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
@@ -73,8 +72,6 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     /** Events one {@code epoll_wait} may return when {@code --max-events} is 0 (see {@link #describe()}). */
     static final int DEFAULT_MAX_EVENTS = 4;
-    /** How long a listener rests after a failed accept, like Netty's ServerBootstrap (one second). */
-    private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerOptions options;
     private final int workers;
@@ -247,12 +244,11 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             }
             if (listener.closeRequested()) {
                 listener.close();
-            } else if (backOff) {
-                // Left disarmed: the timer re-arms it. Published before exit(), so the timer thread sees it.
-                listener.backoffUntilNanos = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
-            } else {
+            } else if (!backOff) {
                 rearm = true;
             }
+            // A listener backing off is left disarmed: the timer re-arms it. acceptFailed() set its rest before
+            // exit(), so the timer thread sees it.
         } finally {
             guard.exit();
         }
@@ -283,9 +279,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             } catch (IOException e) {
                 if (!listener.closeRequested()) {
                     stats.error();
-                    // The same line as the Netty variants' AcceptFailureHandler, so logs read alike.
-                    log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(listener.localAddress()),
-                            ErrorText.of(e), TimeUnit.NANOSECONDS.toSeconds(ACCEPT_BACKOFF_NANOS));
+                    listener.acceptFailed(e);
                 }
                 return false;
             }
@@ -365,16 +359,11 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                 logStats();
             }
             for (Listener listener : listeners.keySet()) {
-                long until = listener.backoffUntilNanos;
-                if (until == 0) {
-                    continue;
-                }
-                if (now - until >= 0) {
+                if (listener.restOver(now)) {
                     // Disarmed since its failed accept, so no thread holds an event for it: safe to re-arm here.
-                    listener.backoffUntilNanos = 0;
                     rearmListener(listener);
                 } else {
-                    backingOff = true;
+                    backingOff |= listener.resting();
                 }
             }
         } finally {
@@ -392,7 +381,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     /** The periodic sweep's period, or, without one, the accept backoff that asked for a timer. */
     private long timerDelayNanos() {
-        return timerPeriodNanos > 0 ? timerPeriodNanos : ACCEPT_BACKOFF_NANOS;
+        return timerPeriodNanos > 0 ? timerPeriodNanos : Listener.BACKOFF_NANOS;
     }
 
     private void logStats() {
