@@ -11,6 +11,7 @@ import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 
@@ -47,6 +48,11 @@ final class ChartStyle {
     /** Writes the chart as a PNG, after {@link #fit fitting} its bars and labels to what it holds. */
     static void save(CategoryChart chart, Path file) throws IOException {
         fit(chart);
+        write(chart, file);
+    }
+
+    /** Writes any chart as a PNG, creating its folder. */
+    static void write(Chart<?, ?> chart, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (OutputStream out = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
@@ -68,7 +74,8 @@ final class ChartStyle {
         }
     }
 
-    private static void apply(AxesChartStyler styler) {
+    /** The lab's look, shared by bar and line charts. */
+    static void apply(AxesChartStyler styler) {
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);
         styler.setPlotBorderVisible(false);

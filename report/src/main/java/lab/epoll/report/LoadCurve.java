@@ -1,12 +1,6 @@
 package lab.epoll.report;
 
 import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,11 +8,9 @@ import java.util.Optional;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.Numbers;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -182,31 +174,10 @@ final class LoadCurve {
 
     private static void style(XYChart chart) {
         var styler = chart.getStyler();
+        ChartStyle.apply(styler);
         styler.setYAxisLogarithmic(true);
-        styler.setChartBackgroundColor(Color.WHITE);
-        styler.setPlotBackgroundColor(Color.WHITE);
-        styler.setPlotBorderVisible(false);
-        styler.setPlotGridLinesColor(new Color(0xdddddd));
-        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        styler.setChartTitleBoxVisible(false);
-        styler.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
-        styler.setLegendBorderColor(Color.WHITE);
         styler.setMarkerSize(7);
         styler.setXAxisDecimalPattern("#,###");
         styler.setYAxisDecimalPattern("#,###");
-        styler.setChartPadding(12);
-        styler.setAntiAlias(true);
-    }
-
-    /** Writes the chart as a PNG. */
-    static void save(XYChart chart, Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        }
     }
 }

@@ -103,7 +103,7 @@ public final class PerformanceReport {
             Optional<org.knowm.xchart.XYChart> chart = LoadCurve.chart(sweep);
             if (chart.isPresent()) {
                 Path file = root.resolve(CHART_DIR).resolve(LoadCurve.CHART);
-                LoadCurve.save(chart.get(), file);
+                ChartStyle.write(chart.get(), file);
                 report.add("chart: " + root.relativize(file));
             }
         }

@@ -39,7 +39,7 @@ class LoadCurveTest {
     @Test
     void drawsTheChart(@TempDir Path dir) throws Exception {
         Path file = dir.resolve(LoadCurve.CHART);
-        LoadCurve.save(LoadCurve.chart(SyntheticResults.curveRun()).orElseThrow(), file);
+        ChartStyle.write(LoadCurve.chart(SyntheticResults.curveRun()).orElseThrow(), file);
         assertThat(Files.size(file)).isGreaterThan(10_000);
     }
 }
