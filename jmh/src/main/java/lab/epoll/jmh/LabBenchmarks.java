@@ -342,6 +342,8 @@ public final class LabBenchmarks {
             + "Server and client run on disjoint CPUs: -p serverCpus=LIST -p clientCpus=LIST (taskset syntax, or\n"
             + "'all' for no pinning; default on this machine: the upper half for the server, the rest for the client).\n"
             + "-p target=HOST:PORT measures a server the harness did not start (client-side metrics only).\n"
+            + "-p idleTimeout=60s runs the servers with an idle timeout (default 0: none, as some scenarios hold\n"
+            + "idle connections); -p serverArgs=\"...\" adds server options, e.g. a tuning knob.\n"
             + "JMH's options (a benchmark regex, -p clients=1000, -f 2, -i 5, -prof ...) override the defaults;\n"
             + "-l lists the benchmarks, -lp with their parameters, -h JMH's help.";
 

@@ -45,10 +45,10 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         List<String> parts = new ArrayList<>();
         for (String key : params.getParamsKeys()) {
             String value = params.getParam(key);
-            // The setup stays out, but for what changes the server under test: a tuning knob, an external target.
-            boolean shown = !TrialParam.isSetup(key) || key.equals(TrialParam.SERVER_ARGS.field())
-                    || key.equals(TrialParam.TARGET.field());
-            if (shown && !value.isEmpty()) {
+            // The setup stays out, but for what changes the server under test: a tuning knob, an idle timeout, an
+            // external target.
+            boolean shown = TrialParam.named(key).map(p -> p.marksScenario(value)).orElse(!value.isEmpty());
+            if (shown) {
                 parts.add(key + "=" + value);
             }
         }

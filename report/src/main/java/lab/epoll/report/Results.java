@@ -32,11 +32,10 @@ public record Results(List<Trial> trials) {
 
     /** The untuned trial with the same benchmark, variant, scenario and server JVM, if the run had one. */
     public Optional<Trial> baselineOf(Trial tuned) {
-        Map<String, String> params = new LinkedHashMap<>(tuned.params());
-        params.put(TrialParam.SERVER_ARGS.field(), "");
+        Map<String, String> params = untuned(tuned);
         return trials.stream()
                 .filter(t -> t.benchmark().equals(tuned.benchmark()) && !t.isTuning())
-                .filter(t -> withEmptyServerArgs(t).equals(params))
+                .filter(t -> untuned(t).equals(params))
                 .findFirst();
     }
 
@@ -55,9 +54,11 @@ public record Results(List<Trial> trials) {
         return trials.stream().map(Trial::variant).distinct().sorted(Variants.order()).toList();
     }
 
-    private static Map<String, String> withEmptyServerArgs(Trial trial) {
+    /** The trial's parameters with its knobs (server options, idle timeout) taken out. */
+    private static Map<String, String> untuned(Trial trial) {
         Map<String, String> params = new LinkedHashMap<>(trial.params());
-        params.put(TrialParam.SERVER_ARGS.field(), "");
+        params.remove(TrialParam.SERVER_ARGS.field());
+        params.remove(TrialParam.IDLE_TIMEOUT.field());
         return params;
     }
 }

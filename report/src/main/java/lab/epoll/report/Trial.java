@@ -44,9 +44,14 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
         return params.getOrDefault(name, "");
     }
 
-    /** The server options a tuning run added, e.g. {@code --busy-poll 50us}; "" for a baseline trial. */
+    /**
+     * The server options a tuning run added, e.g. {@code --busy-poll 50us}, with the idle timeout when the trial
+     * ran with one; "" for a baseline trial.
+     */
     public String serverArgs() {
-        return param(TrialParam.SERVER_ARGS.field()).trim();
+        String idle = param(TrialParam.IDLE_TIMEOUT.field());
+        String args = param(TrialParam.SERVER_ARGS.field()).trim();
+        return TrialParam.IDLE_TIMEOUT.marksScenario(idle) ? ("--idle-timeout " + idle + " " + args).trim() : args;
     }
 
     /** A tuning run turns one server knob; its numbers are compared with the baseline, never mixed in. */

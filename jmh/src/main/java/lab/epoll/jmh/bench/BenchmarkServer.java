@@ -24,21 +24,29 @@ public final class BenchmarkServer implements AutoCloseable {
     }
 
     /**
-     * Starts the variant on a free port with no idle timeout (idle connections are part of some scenarios) and
-     * the given extra server options, e.g. {@code --busy-poll 50us} for a tuning run.
+     * The idle timeout every trial runs with unless told otherwise: none, since idle connections are part of some
+     * scenarios and would be closed under them.
+     */
+    public static final String NO_IDLE_TIMEOUT = "0";
+
+    /**
+     * Starts the variant on a free port with no idle timeout and the given extra server options, e.g.
+     * {@code --busy-poll 50us} for a tuning run.
      */
     public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs) {
-        return start(variant, jvmFlags, serverArgs, CpuSet.parse(CpuSet.ALL));
+        return start(variant, jvmFlags, NO_IDLE_TIMEOUT, serverArgs, CpuSet.parse(CpuSet.ALL));
     }
 
     /**
-     * As {@link #start(ServerVariant, String, String)}, on the given CPUs ({@code taskset -c}). The JVM sees only
-     * those CPUs, so the server's defaults that follow the core count (event loops, workers) follow them too.
+     * As {@link #start(ServerVariant, String, String)}, with the given {@code --idle-timeout} (for a variant that
+     * has one; others run as they are) and on the given CPUs ({@code taskset -c}). The JVM sees only those CPUs,
+     * so the server's defaults that follow the core count (event loops, workers) follow them too.
      */
-    public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs, CpuSet cpus) {
+    public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String idleTimeout,
+                                        String serverArgs, CpuSet cpus) {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
         if (variant.has(ServerVariant.Feature.IDLE_TIMEOUT)) {
-            args.addAll(List.of("--idle-timeout", "0"));
+            args.addAll(List.of("--idle-timeout", idleTimeout));
         }
         if (variant.has(ServerVariant.Feature.GRACEFUL_DRAIN)) {
             args.addAll(List.of("--shutdown-grace", "5s"));

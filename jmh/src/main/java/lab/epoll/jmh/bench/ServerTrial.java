@@ -36,6 +36,14 @@ public abstract class ServerTrial {
     @Param({""})
     public String serverArgs;
 
+    /**
+     * The server's {@code --idle-timeout}, for the variants that have one: none by default, as some scenarios
+     * hold idle connections; {@code -p idleTimeout=60s} runs them with the timeout a user gets (a variant without
+     * one, such as {@code bare}, is unaffected).
+     */
+    @Param({BenchmarkServer.NO_IDLE_TIMEOUT})
+    public String idleTimeout;
+
     /** The server's CPUs ({@code taskset -c} syntax, or {@code all}); the harness passes this machine's default. */
     @Param({})
     public String serverCpus;
@@ -83,7 +91,8 @@ public abstract class ServerTrial {
         ClientPinning.pinThisJvm(clientSet);
         InetSocketAddress address;
         if (target.isBlank()) {
-            server = BenchmarkServer.start(ServerVariant.named(variant), serverJvm, serverArgs, serverSet);
+            server = BenchmarkServer.start(ServerVariant.named(variant), serverJvm, idleTimeout, serverArgs,
+                    serverSet);
             address = server.address();
         } else {
             address = External.address(target);
