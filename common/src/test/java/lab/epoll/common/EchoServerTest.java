@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.epoll.EpollMode;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,6 +196,38 @@ class EchoServerTest {
         }
         await().atMost(10, SECONDS).until(() -> server.stats().closedIdle() == 1);
         assertThat(stopAndCount().closedIdle()).isEqualTo(1);
+    }
+
+    /**
+     * A peer that reads its echo slowly is not idle while the server is still sending to it, though it sends
+     * nothing: the idle sweep counts a change in the unsent echo as activity. The server reads all 8 MiB at once;
+     * read back at 64 KiB every 20 ms they take about 2.6 s, more than twice the timeout. The last MiB or so
+     * waits in the kernel's send buffer, where no server sees it move, but drains well within the timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(EpollMode.class)
+    void aConnectionStillSendingItsEchoIsNotIdle(EpollMode mode) throws Exception {
+        start(mode, "--idle-timeout", "1s", "--write-buffer-low", "8m", "--write-buffer-high", "16m");
+        int total = 8 * 1024 * 1024;
+        byte[] data = randomBytes(total, 5);
+        byte[] back = new byte[total];
+        int received = 0;
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096); // else the kernel's buffers could hold the whole echo
+            socket.connect(address, 10_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(data);
+            await().atMost(10, SECONDS).until(() -> server.stats().bytesIn() == total);
+            InputStream in = socket.getInputStream();
+            while (received < total) {
+                int n = in.readNBytes(back, received, Math.min(64 * 1024, total - received));
+                received += n;
+                assertThat(n).as("bytes after %d of the echo: closed while still sending", received).isPositive();
+                Thread.sleep(20); // the slow reader's own pace
+            }
+        }
+        assertThat(back).isEqualTo(data);
+        assertThat(stopAndCount().closedIdle()).isZero();
     }
 
     @ParameterizedTest

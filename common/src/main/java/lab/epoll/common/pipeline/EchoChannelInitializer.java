@@ -3,9 +3,6 @@ package lab.epoll.common.pipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ConnectionRegistry;
 import lab.epoll.common.stats.ConnectionStats;
@@ -16,7 +13,7 @@ import lab.epoll.common.transport.Transport;
  *
  * <pre>
  * [ConnectionLogger]  (only with --verbose)
- * [IdleStateHandler -&gt; IdleConnectionCloser]  (unless --idle-timeout 0)
+ * [IdleSweep's stamp]  (unless --idle-timeout 0)
  * EchoHandler  (or the transport's own echo stage)
  * ConnectionErrorHandler
  * </pre>
@@ -25,9 +22,8 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
     private final Transport transport;
     private final ConnectionRegistry registry;
     private final ConnectionStats stats;
-    private final Duration idleTimeout;
     private final boolean verbose;
-    private final IdleConnectionCloser idleCloser;
+    private final IdleSweep idleSweep;
     private final ConnectionErrorHandler errorHandler;
 
     public EchoChannelInitializer(ServerOptions options, Transport transport, ConnectionRegistry registry,
@@ -35,9 +31,9 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
         this.transport = transport;
         this.registry = registry;
         this.stats = stats;
-        this.idleTimeout = options.idleTimeout();
         this.verbose = options.verbose();
-        this.idleCloser = new IdleConnectionCloser(stats, verbose);
+        this.idleSweep = options.idleTimeout().isZero() ? null
+                : new IdleSweep(options.idleTimeout(), stats, verbose);
         this.errorHandler = new ConnectionErrorHandler(stats);
     }
 
@@ -51,9 +47,8 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
         if (verbose) {
             pipeline.addLast("logger", new ConnectionLogger());
         }
-        if (!idleTimeout.isZero()) {
-            pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toNanos(), TimeUnit.NANOSECONDS));
-            pipeline.addLast("idle-closer", idleCloser);
+        if (idleSweep != null) {
+            pipeline.addLast("idle", idleSweep.newStamp());
         }
         transport.addEchoStage(pipeline, stats);
         pipeline.addLast("errors", errorHandler);
