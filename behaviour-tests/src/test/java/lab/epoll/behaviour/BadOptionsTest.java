@@ -118,8 +118,9 @@ class BadOptionsTest {
     }
 
     /**
-     * A value that switches each transport-specific knob on; {@link ServerVariant.Transport#refusedOptions()}
-     * names them.
+     * A value that switches each transport-specific knob on ({@link ServerVariant.Transport#refusedOptions()}
+     * names them), and a value other than the default for the options of {@link Feature#EVENT_LOOPS} and
+     * {@link Feature#READ_LOOP_CAP}, which some variants lack.
      */
     private static final Map<String, List<String>> KNOB_ON = Map.of(
             "--listeners", List.of("--listeners", "2"),
@@ -127,14 +128,28 @@ class BadOptionsTest {
             "--tcp-fastopen", List.of("--tcp-fastopen", "16"),
             "--tcp-defer-accept", List.of("--tcp-defer-accept", "1s"),
             "--busy-poll", List.of("--busy-poll", "50us"),
-            "--max-events", List.of("--max-events", "64"));
+            "--max-events", List.of("--max-events", "64"),
+            "--io-threads", List.of("--io-threads", "2"),
+            "--max-messages-per-read", List.of("--max-messages-per-read", "4"));
 
+    /**
+     * Each variant with the shared options, and each of them it lacks: its transport's refused knobs, and the
+     * options of a feature it has not.
+     */
     static Stream<Arguments> variantsAndOptionsTheyLack() {
-        return ServerVariant.all().stream().flatMap(variant -> variant.transport().refusedOptions().stream()
-                .map(option -> Arguments.of(variant, option)));
+        return ServerVariant.all().stream().filter(variant -> variant.has(Feature.SERVER_OPTIONS))
+                .flatMap(variant -> {
+                    List<String> lacked = new ArrayList<>(variant.transport().refusedOptions());
+                    for (Feature feature : List.of(Feature.EVENT_LOOPS, Feature.READ_LOOP_CAP)) {
+                        if (!variant.has(feature)) {
+                            lacked.addAll(FeatureOptions.OF.get(feature));
+                        }
+                    }
+                    return lacked.stream().map(option -> Arguments.of(variant, option));
+                });
     }
 
-    /** A knob the transport does not have is refused, not silently ignored. */
+    /** A knob the variant does not have is refused, not silently ignored. */
     @ParameterizedTest(name = "{0} server: {1}")
     @MethodSource("variantsAndOptionsTheyLack")
     void anOptionTheTransportLacksIsRefused(ServerVariant variant, String option) {

@@ -42,18 +42,18 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
     public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"),
-            Transport.LAB_EPOLL, Registration.ONESHOT, NETTY_4_1, Feature.ALL);
+            Transport.LAB_EPOLL, Registration.ONESHOT, NETTY_4_1, Feature.ALL_BUT_EVENT_LOOPS);
     /**
      * The exercise's level-triggered server on raw epoll: one thread, one epoll set, one accept or read per
      * readiness event, EPOLLOUT only while echo waits.
      */
     public static final ServerVariant RAW_LT = new ServerVariant("raw-lt", "raw-server/target/raw-server.jar",
             List.of(), List.of("--mode", "lt"), Transport.LAB_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1,
-            Feature.ALL_BUT_READ_LOOP_CAP);
+            Feature.ONE_THREAD_RECIPES);
     /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
     public static final ServerVariant RAW_ET = new ServerVariant("raw-et", "raw-server/target/raw-server.jar",
             List.of(), List.of("--mode", "et"), Transport.LAB_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1,
-            Feature.ALL_BUT_READ_LOOP_CAP);
+            Feature.ONE_THREAD_RECIPES);
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
     public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
@@ -229,7 +229,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         CONNECTION_LIMIT,
         /** {@code --write-buffer-low/high}: reading pauses while the echo is unsent. */
         BACKPRESSURE,
-        /** The shared server options beyond {@code --host} and {@code --port}: threads, socket knobs, read sizing. */
+        /** The shared server options beyond {@code --host} and {@code --port}: socket knobs, read sizing, logging. */
         SERVER_OPTIONS,
         /** {@code --shutdown-grace}: after a signal, open connections finish before the server closes them. */
         GRACEFUL_DRAIN,
@@ -237,9 +237,15 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
          * {@code --max-messages-per-read}: how many reads one readiness event may do. The raw servers lack it on
          * purpose: their mode is that number (one in lt, until EAGAIN in et).
          */
-        READ_LOOP_CAP;
+        READ_LOOP_CAP,
+        /**
+         * {@code --io-threads}: connections spread over N event loops. The raw servers run one thread, as the
+         * exercise's do; the kernel ONESHOT engine has worker threads ({@code --workers}), no event loops.
+         */
+        EVENT_LOOPS;
 
         static final Set<Feature> ALL = EnumSet.allOf(Feature.class);
-        static final Set<Feature> ALL_BUT_READ_LOOP_CAP = EnumSet.complementOf(EnumSet.of(READ_LOOP_CAP));
+        static final Set<Feature> ALL_BUT_EVENT_LOOPS = EnumSet.complementOf(EnumSet.of(EVENT_LOOPS));
+        static final Set<Feature> ONE_THREAD_RECIPES = EnumSet.complementOf(EnumSet.of(READ_LOOP_CAP, EVENT_LOOPS));
     }
 }

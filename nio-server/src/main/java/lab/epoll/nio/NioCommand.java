@@ -1,5 +1,6 @@
 package lab.epoll.nio;
 
+import java.util.List;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
@@ -18,16 +19,22 @@ import picocli.CommandLine.Command;
 @Command(name = "nio-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Echo server (RFC 862) on Netty's NIO transport: the JDK's selector, epoll by default on Linux.",
-                "Run with -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider for poll(2).",
-                "The epoll-only options (--listeners > 1, --tcp-quickack, --tcp-fastopen, --tcp-defer-accept, "
-                        + "--busy-poll, --max-events) are refused."},
+                "For poll(2), run the JVM with",
+                "  -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider",
+                "The epoll-only options (--listeners, --tcp-quickack, --tcp-fastopen, --tcp-defer-accept, "
+                        + "--busy-poll, --max-events) are not listed here, and refused."},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class NioCommand extends EchoServerCommand {
 
     @Override
+    protected List<String> optionsNotHonoured() {
+        return ServerVariant.Transport.JDK_EPOLL.refusedOptions();
+    }
+
+    @Override
     protected void validate() {
-        options.refuse(ServerVariant.Transport.JDK_EPOLL.refusedOptions(), "it needs Netty's epoll transport, and nio-server runs on NIO");
+        options.refuse(optionsNotHonoured(), "it needs Netty's epoll transport, and nio-server runs on NIO");
     }
 
     @Override

@@ -71,6 +71,10 @@ public final class OneshotCommand extends EchoServerCommand {
                     + "engine registers every socket level-triggered with EPOLLONESHOT; --epoll-mode is for "
                     + "--engine netty");
         }
+        if (engine == Engine.kernel && spec.commandLine().getParseResult().hasMatchedOption("--io-threads")) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--io-threads': the kernel "
+                    + "engine has no event loops; its threads are --workers");
+        }
     }
 
     @Override

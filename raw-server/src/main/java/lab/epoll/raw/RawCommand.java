@@ -1,5 +1,7 @@
 package lab.epoll.raw;
 
+import java.util.List;
+import java.util.Map;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
 import lab.epoll.common.cli.ServerOptions;
@@ -19,7 +21,8 @@ import picocli.CommandLine.ParameterException;
         description = "Echo server (RFC 862) written like the epoll exercise: one thread, one epoll set, driven "
                 + "directly (no Netty event loop). lt: one accept or read per readiness event. et: EPOLLET, "
                 + "accept and read until EAGAIN. Both write what the socket takes and arm EPOLLOUT only while "
-                + "echo waits.",
+                + "echo waits. --io-threads and --max-messages-per-read are fixed by the recipes: not listed here, "
+                + "and refused.",
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class RawCommand extends EchoServerCommand {
@@ -29,17 +32,23 @@ public final class RawCommand extends EchoServerCommand {
                     + "(default: ${DEFAULT-VALUE}).")
     private Mode mode = Mode.et;
 
+    /** What the recipes fix, and why: a value the server would silently ignore is refused instead. */
+    private static final Map<String, String> FIXED_BY_THE_RECIPES = Map.of(
+            "--io-threads", "raw-server runs one thread, as the exercise's servers do",
+            "--max-messages-per-read", "the mode fixes the reads per event: one in lt, until EAGAIN in et");
+
     @Override
-    protected void validate() {
-        // The recipes fix these two; a value the server would silently ignore is refused instead.
-        refuseIfGiven("--io-threads", "raw-server runs one thread, as the exercise's servers do");
-        refuseIfGiven("--max-messages-per-read",
-                "the mode fixes the reads per event: one in lt, until EAGAIN in et");
+    protected List<String> optionsNotHonoured() {
+        return FIXED_BY_THE_RECIPES.keySet().stream().sorted().toList();
     }
 
-    private void refuseIfGiven(String option, String why) {
-        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + why);
+    @Override
+    protected void validate() {
+        for (String option : optionsNotHonoured()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(spec.commandLine(),
+                        "Invalid value for option '" + option + "': " + FIXED_BY_THE_RECIPES.get(option));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package lab.epoll.uring;
 
+import java.util.List;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
@@ -18,15 +19,19 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "uring-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Echo server (RFC 862) on Netty 4.1's io_uring transport (netty-incubator-transport-io_uring).",
-                "--busy-poll and --max-events are epoll-only and refused; --max-messages-per-read is fixed at 1 "
+                "--busy-poll and --max-events are epoll-only: not listed here, and refused; --max-messages-per-read is fixed at 1 "
                         + "(a longer read loop stalls the incubator on a read that fills its buffer)."},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class IoUringCommand extends EchoServerCommand {
     @Override
+    protected List<String> optionsNotHonoured() {
+        return ServerVariant.Transport.NETTY_IO_URING.refusedOptions();
+    }
+
+    @Override
     protected void validate() {
-        options.refuse(ServerVariant.Transport.NETTY_IO_URING.refusedOptions(),
-                "it is epoll-only, and uring-server runs on io_uring");
+        options.refuse(optionsNotHonoured(), "it is epoll-only, and uring-server runs on io_uring");
         if (spec.commandLine().getParseResult().hasMatchedOption("--max-messages-per-read")
                 && options.maxMessagesPerRead() != 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--max-messages-per-read': "

@@ -3,6 +3,7 @@ package lab.epoll.common.cli;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PeerFailureLog;
@@ -33,6 +34,15 @@ public abstract class EchoServerCommand implements Callable<Integer> {
 
     /** Options of the variant's own to check, beyond the shared ones; throw a ParameterException to reject. */
     protected void validate() {
+    }
+
+    /**
+     * Shared options this command never honours, whatever its other flags: {@code --help} leaves them out, and
+     * {@link #validate()} refuses them. A command whose engines or transports differ refuses an option for one
+     * of them in {@code validate()} and keeps it listed, since the other honours it.
+     */
+    protected List<String> optionsNotHonoured() {
+        return List.of();
     }
 
     @Override

@@ -2,7 +2,10 @@ package lab.epoll.common.cli;
 
 import java.io.PrintWriter;
 import lab.epoll.common.server.ServerStartException;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Runs a server command with the lab's exit-code contract:
@@ -24,6 +27,9 @@ public final class ServerCli {
         CommandLine cli = new CommandLine(command)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setUsageHelpAutoWidth(true);
+        if (command instanceof EchoServerCommand server) {
+            hideFromHelp(cli.getCommandSpec(), server.optionsNotHonoured());
+        }
         String name = cli.getCommandName();
         cli.setParameterExceptionHandler((e, ignored) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -41,6 +47,18 @@ public final class ServerCli {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** Keeps the options parseable (so they are refused with a reason, not as unknown) but out of the usage. */
+    private static void hideFromHelp(CommandSpec spec, List<String> names) {
+        for (String name : names) {
+            OptionSpec option = spec.findOption(name);
+            if (option == null) {
+                throw new IllegalArgumentException("no option " + name + " to hide");
+            }
+            spec.remove(option);
+            spec.addOption(option.toBuilder().hidden(true).build());
+        }
     }
 
     /** For {@code main}: runs the command and exits the JVM with its code. */

@@ -33,14 +33,15 @@ public final class ServerOptions {
     private int port;
 
     @Option(names = "--io-threads", paramLabel = "N", defaultValue = "${sys:lab.defaultIoThreads}",
-            description = "Event-loop threads, 1 to 256; each owns one epoll instance, and every connection stays on "
-                    + "one of them (default: the number of cores, ${DEFAULT-VALUE} here).")
+            description = "Event-loop threads, 1 to 256; each waits in its own epoll instance (or selector, or "
+                    + "io_uring), and every connection stays on one of them (default: the number of cores, "
+                    + "${DEFAULT-VALUE} here).")
     private int ioThreads;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
             converter = DurationConverter.class,
-            description = "Close a connection that neither read nor wrote for this long (IdleStateHandler, "
-                    + "scheduled on the event loop's timerfd); 0 disables (default: ${DEFAULT-VALUE}).")
+            description = "Close a connection that neither read nor wrote for this long (a sweep per event loop, "
+                    + "every quarter of it); 0 disables (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s",
