@@ -55,6 +55,18 @@ final class PerformanceMarkdown {
         return new Rewrite(out.toString(), List.copyOf(missing), List.copyOf(changed));
     }
 
+    /** Each block's current content, by name, in document order. */
+    static Map<String, String> contents(String document) {
+        Map<String, String> contents = new LinkedHashMap<>();
+        spans(document).forEach((name, span) -> contents.put(name, document.substring(span[0], span[1])));
+        return contents;
+    }
+
+    /** The Markdown table lines in a block's content, header lines included, separator lines not. */
+    static long tableRows(String content) {
+        return content.lines().filter(line -> line.startsWith("|") && !line.matches("\\|[\\s:|-]+\\|")).count();
+    }
+
     /** A new PERFORMANCE.md: a heading and an empty block for each {@link Block}, ready for prose. */
     static String skeleton() {
         StringBuilder out = new StringBuilder();

@@ -30,6 +30,12 @@ import lab.epoll.catalog.LabPaths;
 public final class PerformanceReport {
     static final String DOCUMENT = "PERFORMANCE.md";
     static final String CHART_DIR = "docs";
+    /**
+     * Where a run that would shrink a published table goes instead, with its charts: PERFORMANCE.md only ever
+     * gains rows, unless the user says {@code --force}.
+     */
+    static final String DRAFT = "PERFORMANCE.draft.md";
+    static final String DRAFT_CHART_DIR = "docs/draft";
     /** Beside results.json: the paired comparisons, one Markdown file each. */
     static final String COMPARE_DIR = "compare";
     /** The transport sweep's results ({@code --transports}) beside results.json, and the block it fills. */
@@ -46,21 +52,29 @@ public final class PerformanceReport {
     private PerformanceReport() {
     }
 
-    /** The command: the one optional argument is the results file, relative to the working directory. */
+    /**
+     * The command: the one optional argument is the results file, relative to the working directory;
+     * {@code --force} writes a run without error bars, or one that would drop published rows, into PERFORMANCE.md.
+     */
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        if (args.length > 1) {
-            System.err.println("usage: mvn -pl report exec:java [-Dexec.args=\"path/to/results.json\"]");
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean force = rest.remove("--force");
+        if (rest.size() > 1 || rest.stream().anyMatch(arg -> arg.startsWith("-"))) {
+            System.err.println("usage: mvn -pl report exec:java [-Dexec.args=\"[--force] [path/to/results.json]\"]");
             System.exit(2);
             return;
         }
         Path root = LabPaths.root();
-        Path json = args.length == 1 ? Path.of(args[0]).toAbsolutePath() : root.resolve("jmh/target/results.json");
+        Path json = rest.size() == 1 ? Path.of(rest.get(0)).toAbsolutePath() : root.resolve("jmh/target/results.json");
         // The tuning run (--tuning) sits beside the results; its untuned trials are its own baseline.
         Path tuning = json.resolveSibling("tuning.json");
         try {
-            generate(json, Files.exists(tuning) ? tuning : null, root)
+            generate(json, Files.exists(tuning) ? tuning : null, root, force)
                     .forEach(line -> System.out.println("[report] " + line));
+        } catch (RefusedRun e) {
+            System.err.println("[report] " + e.getMessage());
+            System.exit(2);
         } catch (NoSuchFileException e) {
             System.err.println("[report] no results at " + json + ": run the benchmarks first"
                     + " (mvn -pl jmh exec:java), or pass a results file:"
@@ -69,17 +83,32 @@ public final class PerformanceReport {
         }
     }
 
+    /** A run the report will not write without {@code --force}; the message says why and what to do. */
+    static final class RefusedRun extends RuntimeException {
+        RefusedRun(String message) {
+            super(message);
+        }
+    }
+
     /** Reads {@code json}, writes the charts and PERFORMANCE.md under {@code root}; returns what it did, by line. */
-    static List<String> generate(Path json, Path root) throws IOException {
-        return generate(json, null, root);
+    static List<String> generate(Path json, Path root, boolean force) throws IOException {
+        return generate(json, null, root, force);
     }
 
     /**
-     * As {@link #generate(Path, Path)}, with the tuning table taken from a separate tuning run when there is one
-     * ({@code tuningJson} non-null), so its knobs are compared with a baseline measured in the same session.
+     * As {@link #generate(Path, Path, boolean)}, with the tuning table taken from a separate tuning run when there
+     * is one ({@code tuningJson} non-null), so its knobs are compared with a baseline measured in the same
+     * session. Unless {@code force}, a run with a trial that has no error bar is refused ({@link RefusedRun}), and
+     * one that would drop table rows from a block is written to {@link #DRAFT} instead.
      */
-    static List<String> generate(Path json, Path tuningJson, Path root) throws IOException {
+    static List<String> generate(Path json, Path tuningJson, Path root, boolean force) throws IOException {
         Results results = ResultsReader.read(json);
+        long withoutBars = results.trials().stream().filter(t -> !t.throughput().hasError()).count();
+        if (withoutBars > 0 && !force) {
+            throw new RefusedRun(withoutBars + " of " + results.trials().size() + " trials in " + json
+                    + " have no error bar (too few iterations to compute one): their differences cannot be told from"
+                    + " noise. Run more iterations (the quick run's defaults have them), or pass --force.");
+        }
         Results tuning = tuningJson == null ? results : ResultsReader.read(tuningJson);
         List<String> report = new ArrayList<>();
         report.add("read " + results.trials().size() + " trials from " + json);
@@ -122,8 +151,9 @@ public final class PerformanceReport {
         if (!comparisons.isEmpty()) {
             report.add("read " + comparisons.size() + " paired comparisons from " + json.resolveSibling(COMPARE_DIR));
         }
-        report.addAll(write(results, tuning, root));
-        report.addAll(writeComparisons(comparisons, root));
+        Written written = write(results, tuning, root, force);
+        report.addAll(written.lines());
+        report.addAll(writeComparisons(comparisons, written.document()));
         return report;
     }
 
@@ -144,12 +174,11 @@ public final class PerformanceReport {
         return blocks;
     }
 
-    /** Puts each comparison into its block; one that PERFORMANCE.md has no place for is named, not guessed. */
-    static List<String> writeComparisons(Map<String, String> comparisons, Path root) throws IOException {
+    /** Puts each comparison into its block; one that the document has no place for is named, not guessed. */
+    static List<String> writeComparisons(Map<String, String> comparisons, Path document) throws IOException {
         if (comparisons.isEmpty()) {
             return List.of();
         }
-        Path document = root.resolve(DOCUMENT);
         String before = Files.readString(document);
         PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before, comparisons);
         if (!rewrite.text().equals(before)) {
@@ -158,20 +187,26 @@ public final class PerformanceReport {
         List<String> report = new ArrayList<>();
         for (String id : comparisons.keySet()) {
             report.add(rewrite.missing().contains(id)
-                    ? "warning: " + DOCUMENT + " has no " + PerformanceMarkdown.open(id) + " ... "
+                    ? "warning: " + document.getFileName() + " has no " + PerformanceMarkdown.open(id) + " ... "
                             + PerformanceMarkdown.close(id) + " block for this comparison"
                     : "block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged"));
         }
         return report;
     }
 
+    /** Where a report was written (PERFORMANCE.md or the draft), and what it did there, by line. */
+    record Written(Path document, List<String> lines) {
+    }
+
     /**
-     * Writes the charts and PERFORMANCE.md under {@code root} from results already read; returns what it did, by
-     * line, with one line per block. A new document gets every block, a "no … in this run" note where the run has
-     * no trials for one; an existing document keeps such a block's content as it is, and its charts stay too, so
-     * a run of some benchmarks adds to the report instead of wiping the others' numbers.
+     * Writes the charts and PERFORMANCE.md under {@code root} from results already read. A new document gets
+     * every block, a "no … in this run" note where the run has no trials for one; an existing document keeps such
+     * a block's content as it is, and its charts stay too, so a run of some benchmarks adds to the report instead
+     * of wiping the others' numbers. A run that would leave a block with fewer table rows than it has (fewer
+     * variants or scenarios than the published run) is written, with its charts, to {@link #DRAFT} and
+     * {@link #DRAFT_CHART_DIR} instead, unless {@code force}.
      */
-    static List<String> write(Results results, Results tuning, Path root) throws IOException {
+    static Written write(Results results, Results tuning, Path root, boolean force) throws IOException {
         Path document = root.resolve(DOCUMENT);
         boolean existed = Files.exists(document);
         Set<Block> written = EnumSet.noneOf(Block.class);
@@ -180,45 +215,67 @@ public final class PerformanceReport {
                 written.add(block);
             }
         }
-        List<Charts.Drawn> charts = Charts.render(results, root.resolve(CHART_DIR), written);
-        Map<String, String> contents = new LinkedHashMap<>(blocks(results, tuning, charts));
-        contents.keySet().removeIf(id -> written.stream().noneMatch(b -> b.id().equals(id)));
         String before = existed ? Files.readString(document) : PerformanceMarkdown.skeleton();
+        Map<String, String> published = PerformanceMarkdown.contents(before);
+        Map<String, String> rows = new LinkedHashMap<>();
+        List<String> shrunk = new ArrayList<>();
+        for (Block block : written) {
+            long now = PerformanceMarkdown.tableRows(published.getOrDefault(block.id(), ""));
+            long then = PerformanceMarkdown.tableRows(block.table(results, tuning));
+            rows.put(block.id(), " (" + now + " -> " + then + " table lines)");
+            if (then < now) {
+                shrunk.add(block.id());
+            }
+        }
+        boolean draft = existed && !shrunk.isEmpty() && !force;
+        Path target = draft ? root.resolve(DRAFT) : document;
+        String chartDir = draft ? DRAFT_CHART_DIR : CHART_DIR;
+        if (draft) {
+            Files.createDirectories(root.resolve(chartDir));
+        }
+        List<Charts.Drawn> charts = Charts.render(results, root.resolve(chartDir), written);
+        Map<String, String> contents = new LinkedHashMap<>(blocks(results, tuning, charts, chartDir));
+        contents.keySet().removeIf(id -> written.stream().noneMatch(b -> b.id().equals(id)));
         PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before, contents);
-        boolean changed = !existed || !rewrite.text().equals(before);
+        boolean changed = !existed || draft || !rewrite.text().equals(before);
         if (changed) {
-            Files.writeString(document, rewrite.text());
+            Files.writeString(target, rewrite.text());
         }
         List<String> report = new ArrayList<>();
+        if (draft) {
+            report.add("this run would shrink " + String.join(", ", shrunk) + ": " + DOCUMENT + " is unchanged, the"
+                    + " report went to " + DRAFT + " (charts in " + DRAFT_CHART_DIR + "); --force writes it in place");
+        }
         report.add("charts: " + (charts.isEmpty() ? "none (no data for any)" : charts.stream()
-                .map(c -> CHART_DIR + "/" + c.file()).collect(Collectors.joining(", "))));
-        report.add((existed ? (changed ? "updated " : "unchanged: ") : "created ") + document);
+                .map(c -> chartDir + "/" + c.file()).collect(Collectors.joining(", "))));
+        report.add((existed && !draft ? (changed ? "updated " : "unchanged: ") : "created ") + target);
         for (Block block : Block.values()) {
             String id = block.id();
             if (!written.contains(block)) {
                 report.add("block " + id + ": kept (no trials in this run)");
             } else if (rewrite.missing().contains(id)) {
-                report.add("warning: " + DOCUMENT + " has no " + PerformanceMarkdown.open(id) + " ... "
+                report.add("warning: " + target.getFileName() + " has no " + PerformanceMarkdown.open(id) + " ... "
                         + PerformanceMarkdown.close(id) + " block; its " + id + " table was not written");
             } else {
-                report.add("block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged"));
+                report.add("block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged")
+                        + rows.get(id));
             }
         }
-        return report;
+        return new Written(target, report);
     }
 
-    /** Each block's Markdown: its chart (when one was drawn), then its table. */
+    /** Each block's Markdown: its chart (when one was drawn, in {@link #CHART_DIR}), then its table. */
     static Map<String, String> blocks(Results results, List<Charts.Drawn> charts) {
-        return blocks(results, results, charts);
+        return blocks(results, results, charts, CHART_DIR);
     }
 
-    /** As {@link #blocks(Results, List)}, with the tuning block drawn from {@code tuning}. */
-    static Map<String, String> blocks(Results results, Results tuning, List<Charts.Drawn> charts) {
+    /** As {@link #blocks(Results, List)}, with the tuning block drawn from {@code tuning}, charts in chartDir. */
+    static Map<String, String> blocks(Results results, Results tuning, List<Charts.Drawn> charts, String chartDir) {
         Map<String, String> blocks = new LinkedHashMap<>();
         for (Block block : Block.values()) {
             StringBuilder content = new StringBuilder();
             charts.stream().filter(c -> c.block() == block).forEach(c -> content.append("![").append(c.title())
-                    .append("](").append(CHART_DIR).append('/').append(c.file()).append(")\n\n"));
+                    .append("](").append(chartDir).append('/').append(c.file()).append(")\n\n"));
             content.append(block.table(results, tuning));
             blocks.put(block.id(), content.toString());
         }
