@@ -46,6 +46,8 @@ class ResetTest {
     static final long HIGH_WATER = 64 * 1024;
     /** Connections in the reset storm, -Dlab.resets.storm to change it. */
     static final int STORM = Integer.getInteger("lab.resets.storm", 1000);
+    /** Connections reset while they wait to be accepted, -Dlab.resets.beforeAccept to change it. */
+    static final int RESET_BEFORE_ACCEPT = Integer.getInteger("lab.resets.beforeAccept", 50);
     /** The servers' budget of per-connection failure lines a second (common's PeerFailureLog). */
     static final int LINES_PER_SECOND = 20;
     /** The peer in a connection's log line: {@code fd=16 (127.0.0.1:38402) failed: ...}. */
@@ -182,6 +184,44 @@ class ResetTest {
                 + " nothing beyond the budget to summarise");
         assertThat(summarised).as("summary lines for the %d failures not logged one by one",
                 errors - perConnection).isPositive();
+    }
+
+    /**
+     * Connections their peers reset before the server accepted them (the server is stopped with SIGSTOP
+     * meanwhile, so they wait in the accept queue, already reset): each is accepted and closed with at most one
+     * line, which names its real peer, never "(null)" (the socket itself no longer knows its peer), and the server
+     * goes on accepting and stops with exit 0.
+     */
+    @EveryVariant
+    void connectionsResetBeforeTheyAreAcceptedLeaveTheServerAccepting(ServerVariant variant) {
+        ServerProcess server = servers.start(variant);
+        int logLinesBefore = server.logLines().size();
+        server.signal("STOP");
+        try {
+            for (int i = 0; i < RESET_BEFORE_ACCEPT; i++) {
+                server.connect().reset(); // the kernel completes the handshake while the server is stopped
+            }
+        } finally {
+            server.signal("CONT");
+        }
+        byte[] ping = new Payload(8).bytes(0, 32);
+        try (EchoClient client = server.connect()) {
+            assertThat(client.roundTrip(ping)).as("an echo after the resets").isEqualTo(ping);
+        }
+        if (variant.has(Feature.COUNTERS)) {
+            server.awaitStats("the reset connections and the echo client closed",
+                    c -> c.closed() >= RESET_BEFORE_ACCEPT + 1 && c.active() == 0);
+        }
+        server.stopChecked();
+
+        List<String> log = server.logLines();
+        List<String> resetLog = log.subList(logLinesBefore, log.size());
+        System.out.printf("%s resets before accept: %d connections, %d log lines%n", variant, RESET_BEFORE_ACCEPT,
+                resetLog.size());
+        assertThat(resetLog).as("log lines for connections reset before accept")
+                .hasSizeLessThanOrEqualTo(RESET_BEFORE_ACCEPT + 2)
+                .noneMatch(line -> line.contains("(null)"))
+                .noneMatch(line -> line.trim().startsWith("at ") || line.contains("Exception in"));
     }
 
     private static String peer(String logLine) {

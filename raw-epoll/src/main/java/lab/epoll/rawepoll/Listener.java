@@ -2,6 +2,7 @@ package lab.epoll.rawepoll;
 
 import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -96,6 +97,16 @@ public final class Listener {
     /** accept4(2), non-blocking: the new socket's fd, or -1 when the queue is empty (EAGAIN). */
     public int accept() throws IOException {
         return socket.accept(acceptedAddress);
+    }
+
+    /**
+     * The name the logs give the connection just accepted, e.g. {@code fd=16 (127.0.0.1:38402)}: from the address
+     * accept4(2) reported, which a peer that reset the connection before it was accepted cannot take away (the
+     * socket's own getpeername(2) then fails, and the name would read "(null)").
+     */
+    public String acceptedName(int fd) {
+        InetSocketAddress peer = NativeInetAddress.address(acceptedAddress, 1, acceptedAddress[0]);
+        return "fd=" + fd + " (" + HostPort.format(peer) + ")";
     }
 
     /** Closes an accepted socket the server will not serve (over the limit, draining, or failed to set up). */

@@ -41,8 +41,8 @@ final class RawConnection {
     private long bytesIn;
     private long bytesOut;
 
-    RawConnection(Socket socket, Mode mode, ReadSizer readSizer, UnsentEcho unsent, ByteBufAllocator allocator,
-                  ConnectionStats stats) {
+    RawConnection(Socket socket, String name, Mode mode, ReadSizer readSizer, UnsentEcho unsent,
+                  ByteBufAllocator allocator, ConnectionStats stats) {
         this.socket = socket;
         this.fd = socket.intValue();
         this.mode = mode;
@@ -50,7 +50,7 @@ final class RawConnection {
         this.unsent = unsent;
         this.allocator = allocator;
         this.stats = stats;
-        this.name = "fd=" + fd + " (" + String.valueOf(socket.remoteAddress()).replaceFirst("^/", "") + ")";
+        this.name = name;
         this.registered = interest();
     }
 

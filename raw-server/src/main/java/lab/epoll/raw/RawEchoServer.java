@@ -211,7 +211,7 @@ public final class RawEchoServer implements LabServer {
             if (fd < 0) {
                 return; // EAGAIN: the queue is empty
             }
-            admit(new Socket(fd));
+            admit(new Socket(fd), listener.acceptedName(fd));
         } while (mode.drainsEachEvent());
     }
 
@@ -230,7 +230,7 @@ public final class RawEchoServer implements LabServer {
         armTimer = true;
     }
 
-    private void admit(Socket socket) {
+    private void admit(Socket socket, String name) {
         if (!open.tryOpen(options.maxConnections())) {
             stats.refused();
             Listener.refuse(socket);
@@ -239,12 +239,12 @@ public final class RawEchoServer implements LabServer {
         RawConnection connection;
         try {
             SocketOptions.tuneAccepted(socket, options);
-            connection = new RawConnection(socket, mode, new ReadSizer(options.recvAllocator()),
+            connection = new RawConnection(socket, name, mode, new ReadSizer(options.recvAllocator()),
                     new UnsentEcho(options.writeBufferLow(), options.writeBufferHigh()), allocator, stats);
             epoll.add(connection.fd, connection.registered());
         } catch (IOException e) {
             stats.error();
-            log.warn("fd={}: setting up the accepted socket failed: {}", socket.intValue(), ErrorText.of(e));
+            log.warn("{}: setting up the accepted socket failed: {}", name, ErrorText.of(e));
             Listener.refuse(socket);
             open.closed();
             return;

@@ -81,7 +81,7 @@ final class Connection {
     private volatile CloseReason closeRequest;
     private boolean closed; // guarded by this: requestClose() must never shut down a number close() gave back
 
-    Connection(Socket socket, InFlightMonitor.Guard guard, ReadSizer readSizer, Settings settings,
+    Connection(Socket socket, String name, InFlightMonitor.Guard guard, ReadSizer readSizer, Settings settings,
                ConnectionStats stats, Host host) {
         this.socket = socket;
         this.fd = socket.intValue();
@@ -91,7 +91,7 @@ final class Connection {
         this.stats = stats;
         this.host = host;
         this.unsent = new UnsentEcho(settings.writeBufferLow(), settings.writeBufferHigh());
-        this.name = "fd=" + fd + " (" + String.valueOf(socket.remoteAddress()).replaceFirst("^/", "") + ")";
+        this.name = name;
     }
 
     String name() {

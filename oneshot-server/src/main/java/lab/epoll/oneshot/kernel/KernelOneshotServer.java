@@ -286,11 +286,11 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             if (fd < 0) {
                 return true;
             }
-            admit(new Socket(fd));
+            admit(new Socket(fd), listener.acceptedName(fd));
         }
     }
 
-    private void admit(Socket socket) {
+    private void admit(Socket socket, String name) {
         if (!open.tryOpen(options.maxConnections())) {
             stats.refused();
             Listener.refuse(socket);
@@ -300,11 +300,11 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         Connection connection;
         try {
             SocketOptions.tuneAccepted(socket, options);
-            connection = new Connection(socket, monitor.newGuard(), new ReadSizer(options.recvAllocator()),
+            connection = new Connection(socket, name, monitor.newGuard(), new ReadSizer(options.recvAllocator()),
                     settings, stats, this);
         } catch (IOException e) {
             stats.error();
-            log.warn("fd={}: setting up the accepted socket failed: {}", socket.intValue(), e.getMessage());
+            log.warn("{}: setting up the accepted socket failed: {}", name, e.getMessage());
             Listener.refuse(socket);
             closed(null, Connection.CloseReason.ERROR);
             return;
