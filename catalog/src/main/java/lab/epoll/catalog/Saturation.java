@@ -27,6 +27,24 @@ public enum Saturation {
         return server && client ? BOTH_BOUND : server ? SERVER_BOUND : client ? CLIENT_BOUND : LATENCY_BOUND;
     }
 
+    /**
+     * An open-loop client further than this behind its own schedule (pacing p99, microseconds) no longer offers
+     * the rate it claims: what it measured is its own lateness.
+     */
+    public static final double CLIENT_LATE_MICROS = 5_000;
+
+    /**
+     * Classifies an open-loop trial, whose client spins until each request is due, so its CPU says nothing: the
+     * client is the bound when it fell behind its schedule ({@link #CLIENT_LATE_MICROS}), else the server when it
+     * used its CPUs, else the round trip.
+     */
+    public static Saturation openLoop(double serverCores, String serverCpus, double pacingP99Micros) {
+        if (pacingP99Micros > CLIENT_LATE_MICROS) {
+            return CLIENT_BOUND;
+        }
+        return serverCores >= BUSY * CpuSet.parse(serverCpus).size() ? SERVER_BOUND : LATENCY_BOUND;
+    }
+
     /** As {@link #of(double, int, double, int)}, with each side's CPUs as the trial recorded them ({@link CpuSet}). */
     public static Saturation of(double serverCores, String serverCpus, double clientCores, String clientCpus) {
         return of(serverCores, CpuSet.parse(serverCpus).size(), clientCores, CpuSet.parse(clientCpus).size());

@@ -29,9 +29,11 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         }
         String benchmark = params.getBenchmark();
         String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
-        Saturation saturation = Saturation.of(score(metrics, Metric.SERVER_CORES),
-                params.getParam(TrialParam.SERVER_CPUS.field()), score(metrics, Metric.CLIENT_CORES),
-                params.getParam(TrialParam.CLIENT_CPUS.field()));
+        String serverCpus = params.getParam(TrialParam.SERVER_CPUS.field());
+        Saturation saturation = metrics.containsKey(Metric.PACING_P99)
+                ? Saturation.openLoop(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.PACING_P99))
+                : Saturation.of(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.CLIENT_CORES),
+                        params.getParam(TrialParam.CLIENT_CPUS.field()));
         return new TrialSummary(shortName, params.getParam(TrialParam.VARIANT.field()), scenario(params), metrics, saturation);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Saturation;
 import lab.epoll.catalog.Numbers;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -28,7 +29,7 @@ final class LoadCurve {
      */
     static final double KNEE_FACTOR = 3;
     /** Pacing p99 beyond which the client, not the server, sets the curve. */
-    static final double CLIENT_LATE_MICROS = 5_000;
+    static final double CLIENT_LATE_MICROS = Saturation.CLIENT_LATE_MICROS;
     /** ... and whose achieved rate is within this fraction of the offered one. */
     static final double KEPT_UP = 0.95;
 

@@ -77,6 +77,10 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
         String clientCpus = param(TrialParam.CLIENT_CPUS.field());
         Optional<Score> server = metric(Metric.SERVER_CORES);
         Optional<Score> client = metric(Metric.CLIENT_CORES);
+        Optional<Score> pacing = metric(Metric.PACING_P99);
+        if (pacing.isPresent() && server.isPresent() && !serverCpus.isEmpty()) {
+            return Optional.of(Saturation.openLoop(server.get().score(), serverCpus, pacing.get().score()));
+        }
         if (serverCpus.isEmpty() || clientCpus.isEmpty() || server.isEmpty() || client.isEmpty()) {
             return Optional.empty();
         }
