@@ -10,14 +10,21 @@ import java.util.ArrayDeque;
 /**
  * Echo a connection has read but not yet sent (reads land here, {@link #flush} sends), and the backpressure it
  * implies: above {@code high} bytes the connection should stop reading (the peer is not reading its echo, and
- * memory must stay bounded); below {@code low} it may read again. The same water marks as Netty's {@code WRITE_BUFFER_WATER_MARK}.
+ * memory must stay bounded); below {@code low} it may read again. The same water marks as Netty's
+ * {@code WRITE_BUFFER_WATER_MARK}, counted as Netty counts them: each buffer's bytes plus
+ * {@link #BUFFER_OVERHEAD} for the buffer itself. Counting bytes alone let a peer that sends 1-byte segments and
+ * never reads make a connection hold some 20,000 buffers (~3 MB) below a 64 KiB mark.
  *
  * <p>Owned by one thread at a time (the connection's owner); only {@link #bytes()} may be read by others.
  */
 public final class UnsentEcho {
+    /** What one queued buffer counts beyond its bytes: Netty's default per-entry overhead in its write queue. */
+    public static final int BUFFER_OVERHEAD = 96;
+
     private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>();
     private final int low;
     private final int high;
+    /** Bytes waiting, plus {@link #BUFFER_OVERHEAD} per buffer. */
     private volatile int bytes;
     private boolean overHigh;
 
@@ -46,7 +53,7 @@ public final class UnsentEcho {
             buf.release();
         } else {
             buffers.add(buf);
-            bytes += n;
+            bytes += n + BUFFER_OVERHEAD;
         }
         return n;
     }
@@ -70,6 +77,7 @@ public final class UnsentEcho {
                 break;
             }
             buffers.poll().release();
+            bytes -= BUFFER_OVERHEAD;
         }
         if (bytes > high) {
             overHigh = true;
@@ -114,7 +122,7 @@ public final class UnsentEcho {
         return overHigh;
     }
 
-    /** Any thread: bytes waiting, for the stats line. */
+    /** Any thread: bytes waiting plus each buffer's overhead, as Netty reports its pending writes; for the stats line. */
     public int bytes() {
         return bytes;
     }
