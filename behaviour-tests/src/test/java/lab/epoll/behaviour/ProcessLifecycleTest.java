@@ -105,6 +105,38 @@ class ProcessLifecycleTest {
         assertThat(local.logLines()).as("stderr of a server on loopback").noneMatch(l -> l.contains(warning));
     }
 
+    /**
+     * {@code --host 0.0.0.0} means IPv4, as a user reads it: IPv4 clients get echoes, an IPv6 client on ::1 is
+     * refused. A dual-stack socket (what Netty opens by default) listened on IPv6 too. Netty's io_uring server
+     * channels cannot be opened IPv4-only: those variants say so on stderr, and do accept the IPv6 client.
+     */
+    @EveryVariant
+    void theIpv4WildcardListensOnIpv4Only(ServerVariant variant) {
+        ServerProcess server = servers.start(variant, "--host", "0.0.0.0");
+        byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+        try (EchoClient v4 = EchoClient.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+            assertThat(v4.roundTrip(ping)).as("an IPv4 client").isEqualTo(ping);
+        }
+        boolean v6 = connects(new InetSocketAddress("::1", server.port()));
+        if (variant.transport().dualStackOnly()) {
+            assertThat(v6).as("%s cannot listen IPv4-only: an IPv6 client connects", variant).isTrue();
+            server.awaitValue("the dual-stack warning on stderr", server::logLines,
+                    lines -> lines.stream().anyMatch(l -> l.contains("listens on IPv6 (::) too")));
+        } else {
+            assertThat(v6).as("an IPv6 client on ::1 of a server on 0.0.0.0").isFalse();
+        }
+        server.stopChecked();
+    }
+
+    private static boolean connects(InetSocketAddress address) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(address, 5_000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
     @EveryVariant
     void aSecondSignalExitsAtOnceInsteadOfWaitingOutTheGrace(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.GRACEFUL_DRAIN), () -> variant + " does not wait for anything");

@@ -157,27 +157,41 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     /** How a variant waits for readiness. */
     public enum Transport {
         /** Netty's native epoll transport ({@code EpollEventLoop}). */
-        NETTY_EPOLL("epoll", true, true, List.of()),
+        NETTY_EPOLL("epoll", true, true, false, List.of()),
         /** The lab's own epoll loops (the kernel ONESHOT engine, raw-server), on Netty's JNI bindings. */
-        LAB_EPOLL("epoll", true, true, List.of()),
+        LAB_EPOLL("epoll", true, true, false, List.of()),
         /** Netty's NIO transport on the JDK's epoll selector. */
-        JDK_EPOLL("epoll", true, false, NativeKnobs.OPTIONS),
+        JDK_EPOLL("epoll", true, false, false, NativeKnobs.OPTIONS),
         /** Netty's NIO transport on the JDK's poll(2) selector. */
-        JDK_POLL("poll", false, false, NativeKnobs.OPTIONS),
-        /** Netty's io_uring transport: completions from a ring instead of readiness from epoll. */
-        NETTY_IO_URING("io_uring", false, true, List.of("--busy-poll", "--max-events"));
+        JDK_POLL("poll", false, false, false, NativeKnobs.OPTIONS),
+        /**
+         * Netty's io_uring transport: completions from a ring instead of readiness from epoll. Its server channel
+         * cannot be opened IPv4-only, in the incubator or in 4.2.
+         */
+        NETTY_IO_URING("io_uring", false, true, true, List.of("--busy-poll", "--max-events"));
 
 
         private final String kernelApi;
         private final boolean usesEpoll;
         private final boolean nativeLibrary;
+        private final boolean dualStackOnly;
         private final List<String> refusedOptions;
 
-        Transport(String kernelApi, boolean usesEpoll, boolean nativeLibrary, List<String> refusedOptions) {
+        Transport(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
+                  List<String> refusedOptions) {
             this.kernelApi = kernelApi;
             this.usesEpoll = usesEpoll;
             this.nativeLibrary = nativeLibrary;
+            this.dualStackOnly = dualStackOnly;
             this.refusedOptions = refusedOptions;
+        }
+
+        /**
+         * Whether its listeners are always dual-stack, so {@code --host 0.0.0.0} listens on IPv6 too (the server
+         * warns); every other transport opens an IPv4 socket for an IPv4 address.
+         */
+        public boolean dualStackOnly() {
+            return dualStackOnly;
         }
 
         /** The kernel interface the server waits in, as its messages name it: epoll, poll or io_uring. */

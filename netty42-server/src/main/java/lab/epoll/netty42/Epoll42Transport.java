@@ -8,7 +8,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.transport.EpollTransport;
@@ -38,8 +41,9 @@ final class Epoll42Transport implements Transport {
     }
 
     @Override
-    public Class<? extends ServerChannel> serverChannelClass() {
-        return EpollServerSocketChannel.class;
+    public ServerChannel newServerChannel(InetAddress address) {
+        return address instanceof Inet4Address ? new EpollServerSocketChannel(SocketProtocolFamily.INET)
+                : new EpollServerSocketChannel();
     }
 
     @Override

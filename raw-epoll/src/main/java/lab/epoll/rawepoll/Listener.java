@@ -2,9 +2,11 @@ package lab.epoll.rawepoll;
 
 import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +76,9 @@ public final class Listener {
 
     private static InetSocketAddress open(InetSocketAddress address, ServerOptions options, List<Listener> into)
             throws IOException {
-        LinuxSocket socket = LinuxSocket.newSocketStream();
+        // An IPv4 address gets an IPv4 socket: 0.0.0.0 means IPv4 only, not dual-stack.
+        LinuxSocket socket = address.getAddress() instanceof Inet4Address
+                ? LinuxSocket.newSocketStream(InternetProtocolFamily.IPv4) : LinuxSocket.newSocketStream();
         into.add(new Listener(socket));
         socket.setReuseAddress(true);
         if (options.listeners() > 1) {

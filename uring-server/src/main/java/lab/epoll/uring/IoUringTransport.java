@@ -9,9 +9,12 @@ import io.netty.incubator.channel.uring.IOUringChannelOption;
 import io.netty.incubator.channel.uring.IOUringEventLoopGroup;
 import io.netty.incubator.channel.uring.IOUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.ServerStartException;
+import lab.epoll.common.transport.DualStack;
 import lab.epoll.common.transport.NativeSocketOptions;
 import lab.epoll.common.transport.Transport;
 
@@ -44,8 +47,11 @@ public final class IoUringTransport implements Transport {
     }
 
     @Override
-    public Class<? extends ServerChannel> serverChannelClass() {
-        return IOUringServerSocketChannel.class;
+    public ServerChannel newServerChannel(InetAddress address) {
+        if (address instanceof Inet4Address && address.isAnyLocalAddress()) {
+            DualStack.warnOnce();
+        }
+        return new IOUringServerSocketChannel();
     }
 
     @Override

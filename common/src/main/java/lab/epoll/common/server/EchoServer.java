@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,7 +55,7 @@ public final class EchoServer implements LabServer {
         group = transport.newEventLoopGroup(options);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(transport.serverChannelClass())
+                .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> transport.newServerChannel(host))
                 .option(ChannelOption.SO_BACKLOG, options.backlog())
                 .option(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.ALLOCATOR, allocator)

@@ -8,7 +8,10 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.ServerStartException;
@@ -55,8 +58,9 @@ public final class EpollTransport implements Transport {
     }
 
     @Override
-    public Class<? extends ServerChannel> serverChannelClass() {
-        return EpollServerSocketChannel.class;
+    public ServerChannel newServerChannel(InetAddress address) {
+        return address instanceof Inet4Address ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4)
+                : new EpollServerSocketChannel();
     }
 
     @Override

@@ -4,8 +4,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.channels.spi.SelectorProvider;
 import lab.epoll.common.cli.ServerOptions;
 
@@ -43,8 +46,11 @@ public final class NioTransport implements Transport {
     }
 
     @Override
-    public Class<? extends ServerChannel> serverChannelClass() {
-        return NioServerSocketChannel.class;
+    public ServerChannel newServerChannel(InetAddress address) {
+        // SelectorProvider.provider() is the JDK's epoll or poll selector, as -Djava.nio.channels.spi... chose.
+        return address instanceof Inet4Address
+                ? new NioServerSocketChannel(SelectorProvider.provider(), InternetProtocolFamily.IPv4)
+                : new NioServerSocketChannel();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.pipeline.EchoHandler;
 import lab.epoll.common.server.ServerStartException;
@@ -24,7 +25,12 @@ public interface Transport {
 
     EventLoopGroup newEventLoopGroup(ServerOptions options);
 
-    Class<? extends ServerChannel> serverChannelClass();
+    /**
+     * A new listening channel for this bind address. For an IPv4 address it is an IPv4 socket, so that
+     * {@code 0.0.0.0} means IPv4 only, as a user reads it (a dual-stack socket would listen on IPv6 too), wherever
+     * the transport can open one.
+     */
+    ServerChannel newServerChannel(InetAddress address);
 
     /** Applies this transport's options to listeners ({@code option}) and accepted sockets ({@code childOption}). */
     void configure(ServerBootstrap bootstrap, ServerOptions options);

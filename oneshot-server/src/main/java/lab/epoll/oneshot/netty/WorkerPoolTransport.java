@@ -8,6 +8,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ServerStartException;
@@ -90,8 +91,8 @@ public final class WorkerPoolTransport implements Transport {
     }
 
     @Override
-    public Class<? extends ServerChannel> serverChannelClass() {
-        return epoll.serverChannelClass();
+    public ServerChannel newServerChannel(InetAddress address) {
+        return epoll.newServerChannel(address);
     }
 
     @Override

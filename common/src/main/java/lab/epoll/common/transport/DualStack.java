@@ -1,0 +1,24 @@
+package lab.epoll.common.transport;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * For the transports that cannot open an IPv4-only listener (Netty's io_uring server channels, incubator and
+ * 4.2, have no protocol-family constructor): {@code --host 0.0.0.0} then listens on IPv6 too, and the user is
+ * told so once, on stderr.
+ */
+public final class DualStack {
+    private static final Logger log = LoggerFactory.getLogger(DualStack.class);
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    private DualStack() {
+    }
+
+    public static void warnOnce() {
+        if (WARNED.compareAndSet(false, true)) {
+            log.warn("io_uring cannot open an IPv4-only socket: 0.0.0.0 listens on IPv6 (::) too");
+        }
+    }
+}
