@@ -24,8 +24,8 @@ public final class ServerOptions {
     private CommandSpec spec;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}). 0.0.0.0: every IPv4 interface "
-                    + "(IPv4 only); ::: every interface, IPv4 and IPv6.")
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). 0.0.0.0 listens on every IPv4 "
+                    + "interface (IPv4 only), :: on every interface, IPv4 and IPv6.")
     private String host;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8080",
