@@ -31,6 +31,19 @@ class MaxConnectionsTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    /**
+     * Without {@code --max-connections} the limit follows the open-file limit, less a tenth and 64 for the
+     * server's own fds, and the listening line says it: under {@code ulimit -n 1000}, 836. A full server then
+     * refuses connections one by one (as above) instead of failing accept(2) with EMFILE for everyone.
+     */
+    @EveryVariant
+    void theDefaultLimitFollowsTheOpenFileLimitAndIsPrinted(ServerVariant variant) {
+        Assumptions.assumeTrue(variant.has(Feature.CONNECTION_LIMIT), () -> variant + " has no --max-connections");
+        ServerProcess server = servers.startWithOpenFileLimit(1000, variant);
+        assertThat(server.stdout().get(0)).as("the listening line").contains("max-connections=836,");
+        server.stopChecked();
+    }
+
     @EveryVariant
     void connectionsBeyondTheLimitAreClosedAtOnceAndCounted(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.CONNECTION_LIMIT), () -> variant + " has no --max-connections");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
+import lab.epoll.common.server.OpenFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,9 +56,10 @@ public final class ServerOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     private int backlog;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${sys:lab.defaultMaxConnections}",
             description = "Close connections beyond this many at once, counted as refused; 0 = no limit but "
-                    + "the open-file limit (default: ${DEFAULT-VALUE}).")
+                    + "the open-file limit (default: the open-file limit less a tenth and 64 for the server's own "
+                    + "fds, ${DEFAULT-VALUE} here).")
     private int maxConnections;
 
     @Option(names = "--write-buffer-low", paramLabel = "SIZE", defaultValue = "32k",
@@ -141,6 +143,7 @@ public final class ServerOptions {
     static {
         // picocli's ${sys:...} lets --help show this machine's real default instead of a word.
         System.setProperty("lab.defaultIoThreads", Integer.toString(NettyRuntime.availableProcessors()));
+        System.setProperty("lab.defaultMaxConnections", Integer.toString(OpenFiles.defaultMaxConnections()));
     }
 
     static final int MAX_IO_THREADS = 256;
