@@ -157,14 +157,24 @@ public final class LabBenchmarks {
         String noPerf = PerfStat.availability();
         String perfLine = noPerf == null ? "syscalls counted with perf" : "no syscall counts: " + noPerf;
         if (compare != null) {
-            List<String> variants = Arrays.asList(compare.split(","));
+            // Two variants (lt,et), or two values of one parameter for one variant (idleTimeout=0,60s -p variant=et).
+            int equals = compare.indexOf('=');
+            String param = equals < 0 ? TrialParam.VARIANT.field() : compare.substring(0, equals);
+            List<String> variants = Arrays.asList(compare.substring(equals + 1).split(","));
             if (variants.size() != 2 || variants.get(0).equals(variants.get(1))) {
-                usageError("--compare takes two different variants, e.g. --compare lt,et");
+                usageError("--compare takes two different variants, e.g. --compare lt,et, or two values of one"
+                        + " parameter, e.g. --compare idleTimeout=0,60s -p variant=et");
                 return;
             }
-            String unknown = unknownVariant("--compare", variants);
-            if (unknown != null) {
-                usageError(unknown);
+            if (equals < 0) {
+                String unknown = unknownVariant("--compare", variants);
+                if (unknown != null) {
+                    usageError(unknown);
+                    return;
+                }
+            } else if (!user.getParameter(TrialParam.VARIANT.field()).hasValue()
+                    || user.getParameter(TrialParam.VARIANT.field()).get().size() != 1) {
+                usageError("--compare " + compare + " compares one variant with itself: add -p variant=NAME");
                 return;
             }
             ChainedOptionsBuilder options = baseOptions(user, layout);
@@ -182,11 +192,12 @@ public final class LabBenchmarks {
                 defaultParam(options, user, "payload", "512");
                 defaultIterations(options, user, 1, 3, 3, 2);
             }
-            System.out.println("[lab] compare " + variants.get(0) + " and " + variants.get(1) + ", " + pairs
+            System.out.println("[lab] compare " + (equals < 0 ? "" : param + "=") + variants.get(0) + " and "
+                    + variants.get(1) + ", " + pairs
                     + " pairs; " + perfLine);
             Path out = LabPaths.root().resolve("jmh/target/compare");
             try {
-                PairedComparison.run(options, variants.get(0), variants.get(1), pairs, out);
+                PairedComparison.run(options, param, variants.get(0), variants.get(1), pairs, out);
             } catch (IllegalArgumentException e) {
                 usageError(e.getMessage());
                 return;
@@ -331,7 +342,8 @@ public final class LabBenchmarks {
             + "            oneshot-kernel, nio-poll, uring and uring-4.2, into curve.json (add --no-perf: latency is\n"
             + "            the point)\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
-            + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B)\n"
+            + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B). A,B are two\n"
+            + "            variants, or two values of one parameter with one variant: idleTimeout=0,60s -p variant=et\n"
             + "  --profile A,B|all  one trial per variant under async-profiler (default EchoBenchmark, 50 clients,\n"
             + "            512 B): a flame graph each and where the CPU went, into jmh/target/flame\n"
             + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + ")\n"

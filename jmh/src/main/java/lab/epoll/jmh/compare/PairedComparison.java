@@ -43,12 +43,23 @@ public final class PairedComparison {
     }
 
     /**
-     * Runs {@code pairs} pairs of {@code a} and {@code b} under {@code options} (which name one benchmark and one
-     * value per parameter), prints the ratios and writes them, with each trial's JMH JSON, under {@code out}.
+     * Runs {@code pairs} pairs of variants {@code a} and {@code b} under {@code options} (which name one benchmark
+     * and one value per parameter), prints the ratios and writes them, with each trial's JMH JSON, under
+     * {@code out}.
      */
     public static void run(ChainedOptionsBuilder options, String a, String b, int pairs, Path out)
             throws IOException, RunnerException {
+        run(options, TrialParam.VARIANT.field(), a, b, pairs, out);
+    }
+
+    /**
+     * As {@link #run(ChainedOptionsBuilder, String, String, int, Path)}, with the two sides two values of any
+     * parameter, e.g. {@code idleTimeout} 0 and 60s for one variant: what one knob costs, paired.
+     */
+    public static void run(ChainedOptionsBuilder options, String param, String a, String b, int pairs, Path out)
+            throws IOException, RunnerException {
         Options base = options.build();
+        boolean variants = param.equals(TrialParam.VARIANT.field());
         Path trialDir = out.resolve(a + "-vs-" + b + ".running");
         Files.createDirectories(trialDir);
         Map<String, List<TrialSummary>> trials = new LinkedHashMap<>();
@@ -60,7 +71,7 @@ public final class PairedComparison {
             for (String variant : order) {
                 n++;
                 Path json = trialDir.resolve(String.format(Locale.ROOT, "%02d-%s.json", n, variant));
-                Options trial = new OptionsBuilder().parent(base).param(TrialParam.VARIANT.field(), variant)
+                Options trial = new OptionsBuilder().parent(base).param(param, variant)
                         .result(json.toString()).resultFormat(ResultFormatType.JSON)
                         .verbosity(VerboseMode.SILENT).build();
                 Collection<RunResult> results = new Runner(trial).run();
@@ -70,22 +81,26 @@ public final class PairedComparison {
                 }
                 TrialSummary summary = TrialSummary.of(results.iterator().next());
                 trials.get(variant).add(summary);
-                System.out.println("[lab] pair " + (pair + 1) + "/" + pairs + " " + variant + ": "
+                System.out.println("[lab] pair " + (pair + 1) + "/" + pairs + " " + label(param, variant) + ": "
                         + summary.oneLine());
             }
         }
-        String table = table(a, b, trials.get(a), trials.get(b));
+        String labelA = label(param, a);
+        String labelB = label(param, b);
+        String table = table(labelA, labelB, trials.get(a), trials.get(b));
         TrialSummary first = trials.get(a).get(0);
-        String scenario = first.benchmark() + " " + first.scenario();
+        String scenario = first.benchmark() + " " + withoutParam(first.scenario(), param);
         // Without syscall counts the trials ran without perf's tax on every syscall: a different measurement, which
         // must not overwrite (or be mistaken for) the counted one.
         boolean counted = first.value(Metric.SYSCALLS_TOTAL) != null;
-        String name = name(a, b, first) + (counted ? "" : NO_PERF_SUFFIX);
+        String name = (variants ? name(a, b, first) : name(first.variant() + "-" + param + "-" + a, b, first, param))
+                + (counted ? "" : NO_PERF_SUFFIX);
         Path finalDir = out.resolve(name);
         deleteRecursively(finalDir);
         Files.move(trialDir, finalDir);
         trialDir = finalDir;
-        String text = "Paired comparison " + b + "/" + a + ", " + scenario + ", " + pairs + " pairs (A B, B A, ...),"
+        String text = "Paired comparison " + (variants ? "" : first.variant() + " ") + labelB + "/" + labelA + ", "
+                + scenario + ", " + pairs + " pairs (A B, B A, ...),"
                 + (counted ? "" : " without perf (no syscall counts, no tracing tax on the servers' syscalls),")
                 + " 95% interval:\n\n" + table;
         System.out.println();
@@ -100,10 +115,26 @@ public final class PairedComparison {
      * {@code lt-vs-et-echo-clients50-payload512}.
      */
     static String name(String a, String b, TrialSummary trial) {
+        return name(a, b, trial, TrialParam.VARIANT.field());
+    }
+
+    /** As {@link #name(String, String, TrialSummary)}, leaving the compared parameter out of the scenario. */
+    static String name(String a, String b, TrialSummary trial, String param) {
         String benchmark = trial.benchmark().substring(0, trial.benchmark().indexOf('.'))
                 .replaceFirst("Benchmark$", "").toLowerCase(Locale.ROOT);
-        String scenario = trial.scenario().replace("=", "").replaceAll("[^A-Za-z0-9]+", "-");
+        String scenario = withoutParam(trial.scenario(), param).replace("=", "").replaceAll("[^A-Za-z0-9]+", "-");
         return a + "-vs-" + b + "-" + benchmark + (scenario.isEmpty() ? "" : "-" + scenario);
+    }
+
+    /** A side's name in tables: the variant, or {@code param=value}. */
+    private static String label(String param, String value) {
+        return param.equals(TrialParam.VARIANT.field()) ? value : param + "=" + value;
+    }
+
+    /** The scenario text without the compared parameter, whose value differs between the sides. */
+    private static String withoutParam(String scenario, String param) {
+        return java.util.Arrays.stream(scenario.split(" ")).filter(part -> !part.startsWith(param + "="))
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
