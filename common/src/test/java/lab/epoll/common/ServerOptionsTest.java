@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.OpenFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,7 +26,9 @@ class ServerOptionsTest {
         assertThat(options.writeBufferHigh()).isEqualTo(64 * 1024);
         assertThat(options.tcpNoDelay()).isTrue();
         assertThat(options.listeners()).isEqualTo(1);
-        assertThat(options.maxConnections()).isZero();
+        assertThat(options.maxConnections()).as("the open-file limit less a tenth and 64")
+                .isEqualTo(Math.max(0, OpenFiles.limit() - 64 - OpenFiles.limit() / 10))
+                .isEqualTo(OpenFiles.defaultMaxConnections());
         assertThat(options.recvAllocator().isAdaptive()).isTrue();
         assertThat(options.maxMessagesPerRead()).isEqualTo(16);
         assertThat(options.allocator()).isEqualTo(ServerOptions.AllocatorChoice.pooled);
