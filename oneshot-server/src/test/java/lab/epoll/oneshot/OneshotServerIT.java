@@ -39,7 +39,7 @@ class OneshotServerIT {
     void servesUntilSigtermThenExitsZeroWithTheSummary(ServerVariant variant, Engine engine) {
         try (ServerProcess server = ServerProcess.start(variant, "--workers", "2")) {
             assertThat(server.stdout().get(0)).matches("listening on 127\\.0\\.0\\.1:\\d+ \\(engine=" + engine
-                    + ", workers=2, .*idle-timeout=60s, pid=" + server.pid() + "\\)");
+                    + ", workers=2, .*idle-timeout=60s, max-connections=\\d+, pid=" + server.pid() + "\\)");
             byte[] hi = "hi\n".getBytes(StandardCharsets.US_ASCII);
             try (EchoClient client = server.connect()) {
                 assertThat(client.roundTrip(hi)).isEqualTo(hi);
