@@ -15,14 +15,14 @@ import org.openjdk.jmh.results.RunResult;
  * One finished trial as the lab reads it: its benchmark, variant and scenario, each {@link Metric} with its
  * error margin, and which side ran out of CPU ({@link Saturation}).
  */
-public record TrialSummary(String benchmark, String variant, String scenario, Map<Metric, Result> metrics,
+public record TrialSummary(String benchmark, String variant, String scenario, Map<Metric, Result<?>> metrics,
                            Saturation saturation) {
     public static TrialSummary of(RunResult run) {
         BenchmarkParams params = run.getParams();
         Map<String, Result> secondary = run.getSecondaryResults();
-        Map<Metric, Result> metrics = new java.util.EnumMap<>(Metric.class);
+        Map<Metric, Result<?>> metrics = new java.util.EnumMap<>(Metric.class);
         for (Metric metric : Metric.values()) {
-            Result r = secondary.get(metric.label());
+            Result<?> r = secondary.get(metric.label());
             if (r != null && Double.isFinite(r.getScore())) {
                 metrics.put(metric, r);
             }
@@ -37,8 +37,8 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         return new TrialSummary(shortName, params.getParam(TrialParam.VARIANT.field()), scenario(params), metrics, saturation);
     }
 
-    private static double score(Map<Metric, Result> metrics, Metric metric) {
-        Result r = metrics.get(metric);
+    private static double score(Map<Metric, Result<?>> metrics, Metric metric) {
+        Result<?> r = metrics.get(metric);
         return r == null ? 0 : r.getScore();
     }
 
@@ -59,13 +59,13 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
 
     /** The metric's score, or null when the trial did not measure it. */
     public Double value(Metric metric) {
-        Result r = metrics.get(metric);
+        Result<?> r = metrics.get(metric);
         return r == null ? null : r.getScore();
     }
 
     /** {@code 91,234 ± 1,020}, the score and JMH's 99.9% margin; {@link Numbers#MISSING} when not measured. */
     public String withError(Metric metric) {
-        Result r = metrics.get(metric);
+        Result<?> r = metrics.get(metric);
         return r == null ? Numbers.MISSING : Numbers.withError(r.getScore(), r.getScoreError());
     }
 

@@ -13,6 +13,9 @@ import lab.epoll.common.cli.RecvAllocatorSpec;
  * <p>Per readiness event: {@link #eventStarts()}, then {@link #next()} and {@link #read(int)} around each
  * {@code read(2)}, then {@link #eventEnds()}.
  */
+// RecvByteBufAllocator.Handle is deprecated in favour of ExtendedHandle, which adds only a continue-reading test
+// that the raw loops decide for themselves; the plain handle is the sizing this class exists to drive.
+@SuppressWarnings("deprecation")
 public final class ReadSizer {
     private final RecvByteBufAllocator.Handle handle;
     private int asked;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * Netty's epoll stream channel drives it (reset, then guess / attempted / lastBytesRead per read until one comes
  * back short of the guess or empty, then readComplete); every read must ask for the same size.
  */
+@SuppressWarnings("deprecation") // Netty's plain Handle, the one ReadSizer drives
 class ReadSizerTest {
 
     @Test
