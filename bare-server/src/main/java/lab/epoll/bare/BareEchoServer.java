@@ -7,11 +7,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -71,9 +68,8 @@ public final class BareEchoServer implements Callable<Integer> {
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(group)
-                    // An IPv4 address gets an IPv4 socket: 0.0.0.0 means IPv4 only, not dual-stack.
-                    .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> address instanceof Inet4Address
-                            ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4) : new EpollServerSocketChannel())
+                    .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>)
+                            () -> EpollTransport.serverChannel(address))
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

@@ -39,10 +39,15 @@ public enum Saturation {
      * used its CPUs, else the round trip.
      */
     public static Saturation openLoop(double serverCores, String serverCpus, double pacingP99Micros) {
-        if (pacingP99Micros > CLIENT_LATE_MICROS) {
+        if (clientLate(pacingP99Micros)) {
             return CLIENT_BOUND;
         }
         return serverCores >= BUSY * CpuSet.parse(serverCpus).size() ? SERVER_BOUND : LATENCY_BOUND;
+    }
+
+    /** Whether an open-loop client this late (pacing p99, microseconds) measured its own lateness. */
+    public static boolean clientLate(double pacingP99Micros) {
+        return pacingP99Micros > CLIENT_LATE_MICROS;
     }
 
     /** As {@link #of(double, int, double, int)}, with each side's CPUs as the trial recorded them ({@link CpuSet}). */

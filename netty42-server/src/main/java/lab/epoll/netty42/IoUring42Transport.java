@@ -9,7 +9,6 @@ import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
@@ -48,9 +47,7 @@ final class IoUring42Transport implements Transport {
 
     @Override
     public ServerChannel newServerChannel(InetAddress address) {
-        if (address instanceof Inet4Address && address.isAnyLocalAddress()) {
-            DualStack.warnOnce();
-        }
+        DualStack.warnIfIpv4Wildcard(address);
         return new IoUringServerSocketChannel();
     }
 

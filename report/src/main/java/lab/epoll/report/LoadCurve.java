@@ -28,9 +28,7 @@ final class LoadCurve {
      * p99: the client is itself late by milliseconds now and then (the pacing column), which moves p99 at any rate.
      */
     static final double KNEE_FACTOR = 3;
-    /** Pacing p99 beyond which the client, not the server, sets the curve. */
-    static final double CLIENT_LATE_MICROS = Saturation.CLIENT_LATE_MICROS;
-    /** ... and whose achieved rate is within this fraction of the offered one. */
+    /** A point kept up when its achieved rate is within this fraction of the offered one. */
     static final double KEPT_UP = 0.95;
 
     private LoadCurve() {
@@ -69,7 +67,7 @@ final class LoadCurve {
                 .append(" stayed within ").append(Numbers.rounded(KNEE_FACTOR)).append("x its p90 at the lowest rate;")
                 .append(" p90 because the client itself is late by milliseconds now and then (pacing p99), which moves")
                 .append(" p99 at every rate. Where the client fell more than ")
-                .append(Numbers.rounded(CLIENT_LATE_MICROS / 1000)).append(" ms behind its schedule (pacing p99), the")
+                .append(Numbers.rounded(Saturation.CLIENT_LATE_MICROS / 1000)).append(" ms behind its schedule (pacing p99), the")
                 .append(" curve is the client's.\n\n");
         for (String variant : Results.variants(trials)) {
             out.append("- ").append(knee(trials.stream().filter(t -> t.variant().equals(variant)).toList()))
@@ -118,9 +116,9 @@ final class LoadCurve {
         return Numbers.count(trial.param("rate")) + "/s";
     }
 
-    /** Whether the client's own lateness (pacing p99) is past {@link #CLIENT_LATE_MICROS}. */
+    /** Whether the client's own lateness (pacing p99) is past {@link Saturation#CLIENT_LATE_MICROS}. */
     private static boolean clientLate(Trial trial) {
-        return trial.metric(Metric.PACING_P99).map(p -> p.score() > CLIENT_LATE_MICROS).orElse(false);
+        return trial.metric(Metric.PACING_P99).map(p -> Saturation.clientLate(p.score())).orElse(false);
     }
 
     /** Whether the server echoed at least {@link #KEPT_UP} of the offered rate. */

@@ -9,7 +9,6 @@ import io.netty.incubator.channel.uring.IOUringChannelOption;
 import io.netty.incubator.channel.uring.IOUringEventLoopGroup;
 import io.netty.incubator.channel.uring.IOUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
@@ -51,9 +50,7 @@ public final class IoUringTransport implements Transport {
 
     @Override
     public ServerChannel newServerChannel(InetAddress address) {
-        if (address instanceof Inet4Address && address.isAnyLocalAddress()) {
-            DualStack.warnOnce();
-        }
+        DualStack.warnIfIpv4Wildcard(address);
         return new IOUringServerSocketChannel();
     }
 

@@ -1,8 +1,8 @@
 package lab.epoll.common.cli;
 
 import java.io.PrintWriter;
-import lab.epoll.common.server.ServerStartException;
 import java.util.List;
+import lab.epoll.common.server.ServerStartException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

@@ -41,17 +41,21 @@ public final class IdleSweep {
     private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MAX_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /**
+     * Starts each loop's sweep on time, off the loops: one thread for every sweep in the process (a JVM running
+     * several servers, as the tests do, needs no more); daemon, so it never keeps a stopping server alive.
+     */
+    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "idle-sweep");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final long timeoutNanos;
     private final long periodNanos;
     private final ConnectionStats stats;
     private final boolean verbose;
     private final Map<EventLoop, LoopSweep> loops = new ConcurrentHashMap<>();
-    /** Starts each loop's sweep on time, off the loops; daemon, so it never keeps a stopping server alive. */
-    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "idle-sweep");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public IdleSweep(Duration timeout, ConnectionStats stats, boolean verbose) {
         this.timeoutNanos = timeout.toNanos();
@@ -133,7 +137,7 @@ public final class IdleSweep {
         private volatile ScheduledFuture<?> ticks;
 
         LoopSweep(EventLoop loop) {
-            ticks = clock.scheduleAtFixedRate(() -> handTo(loop), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+            ticks = CLOCK.scheduleAtFixedRate(() -> handTo(loop), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         }
 
         private void handTo(EventLoop loop) {

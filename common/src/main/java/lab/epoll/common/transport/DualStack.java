@@ -1,5 +1,7 @@
 package lab.epoll.common.transport;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +18,9 @@ public final class DualStack {
     private DualStack() {
     }
 
-    public static void warnOnce() {
-        if (WARNED.compareAndSet(false, true)) {
+    /** Warns, once per process, when {@code address} is the IPv4 wildcard that such a listener widens. */
+    public static void warnIfIpv4Wildcard(InetAddress address) {
+        if (address instanceof Inet4Address && address.isAnyLocalAddress() && WARNED.compareAndSet(false, true)) {
             log.warn("io_uring cannot open an IPv4-only socket: 0.0.0.0 listens on IPv6 (::) too");
         }
     }

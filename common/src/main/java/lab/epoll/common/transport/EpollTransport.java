@@ -59,6 +59,14 @@ public final class EpollTransport implements Transport {
 
     @Override
     public ServerChannel newServerChannel(InetAddress address) {
+        return serverChannel(address);
+    }
+
+    /**
+     * Netty 4.1's epoll listener for this bind address: an IPv4 socket for an IPv4 address, so {@code 0.0.0.0}
+     * means IPv4 only, not dual-stack. Shared with bare-server, which has no transport of the lab's.
+     */
+    public static EpollServerSocketChannel serverChannel(InetAddress address) {
         return address instanceof Inet4Address ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4)
                 : new EpollServerSocketChannel();
     }
