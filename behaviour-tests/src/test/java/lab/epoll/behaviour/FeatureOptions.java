@@ -13,7 +13,7 @@ final class FeatureOptions {
             Feature.COUNTERS, List.of("--stats-interval"),
             Feature.IDLE_TIMEOUT, List.of("--idle-timeout"),
             Feature.CONNECTION_LIMIT, List.of("--max-connections"),
-            Feature.BACKPRESSURE, List.of("--write-buffer-low", "--write-buffer-high"),
+            Feature.BACKPRESSURE, List.of("--write-buffer-low", "--write-buffer-high", "--max-pending-bytes"),
             Feature.SERVER_OPTIONS, List.of("--backlog", "--[no-]tcp-nodelay", "--listeners",
                     "--tcp-quickack", "--tcp-fastopen", "--tcp-defer-accept", "--busy-poll", "--max-events",
                     "--recv-allocator", "--allocator", "--verbose"),

@@ -241,7 +241,10 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         IDLE_TIMEOUT,
         /** {@code --max-connections}. */
         CONNECTION_LIMIT,
-        /** {@code --write-buffer-low/high}: reading pauses while the echo is unsent. */
+        /**
+         * {@code --write-buffer-low/high}: a connection pauses reading while its echo is unsent; and
+         * {@code --max-pending-bytes}: every connection pauses while the server's unsent echo is over its budget.
+         */
         BACKPRESSURE,
         /** The shared server options beyond {@code --host} and {@code --port}: socket knobs, read sizing, logging. */
         SERVER_OPTIONS,

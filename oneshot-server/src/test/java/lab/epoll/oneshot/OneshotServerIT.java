@@ -39,7 +39,8 @@ class OneshotServerIT {
     void servesUntilSigtermThenExitsZeroWithTheSummary(ServerVariant variant, Engine engine) {
         try (ServerProcess server = ServerProcess.start(variant, "--workers", "2")) {
             assertThat(server.stdout().get(0)).matches("listening on 127\\.0\\.0\\.1:\\d+ \\(engine=" + engine
-                    + ", workers=2, .*idle-timeout=60s, max-connections=\\d+, pid=" + server.pid() + "\\)");
+                    + ", workers=2, .*idle-timeout=60s, max-connections=\\d+, max-pending-bytes=64m, pid="
+                    + server.pid() + "\\)");
             byte[] hi = "hi\n".getBytes(StandardCharsets.US_ASCII);
             try (EchoClient client = server.connect()) {
                 assertThat(client.roundTrip(hi)).isEqualTo(hi);
@@ -50,7 +51,7 @@ class OneshotServerIT {
             long bytes = hi.length + ServerProcess.LEAK_PROBE_BYTES;
             assertThat(summary).as(server.output()).usingRecursiveComparison()
                     .ignoringFields("pendingOut", "directMemory")
-                    .isEqualTo(new ServerCounters(connections, 0, connections, 0, 0, 0, bytes, bytes, -1, -1));
+                    .isEqualTo(new ServerCounters(connections, 0, connections, 0, 0, 0, bytes, bytes, -1, -1, -1, -1));
             assertThat(server.stderr()).as(server.output())
                     .anyMatch(line -> line.matches(".*in-flight guard: events=\\d+ violations=0"));
         }

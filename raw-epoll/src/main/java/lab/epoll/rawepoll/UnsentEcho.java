@@ -6,31 +6,32 @@ import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import lab.epoll.common.server.PendingBudget;
 
 /**
  * Echo a connection has read but not yet sent (reads land here, {@link #flush} sends), and the backpressure it
  * implies: above {@code high} bytes the connection should stop reading (the peer is not reading its echo, and
  * memory must stay bounded); below {@code low} it may read again. The same water marks as Netty's
  * {@code WRITE_BUFFER_WATER_MARK}, counted as Netty counts them: each buffer's bytes plus
- * {@link #BUFFER_OVERHEAD} for the buffer itself. Counting bytes alone let a peer that sends 1-byte segments and
- * never reads make a connection hold some 20,000 buffers (~3 MB) below a 64 KiB mark.
+ * {@link PendingBudget#BUFFER_OVERHEAD} for the buffer itself. Counting bytes alone let a peer that sends 1-byte
+ * segments and never reads make a connection hold some 20,000 buffers (~3 MB) below a 64 KiB mark. The same
+ * count goes to the server's {@link PendingBudget}, from the read to the write (or the drop).
  *
  * <p>Owned by one thread at a time (the connection's owner); only {@link #bytes()} may be read by others.
  */
 public final class UnsentEcho {
-    /** What one queued buffer counts beyond its bytes: Netty's default per-entry overhead in its write queue. */
-    public static final int BUFFER_OVERHEAD = 96;
-
     private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>();
     private final int low;
     private final int high;
-    /** Bytes waiting, plus {@link #BUFFER_OVERHEAD} per buffer. */
+    private final PendingBudget budget;
+    /** Bytes waiting, plus {@link PendingBudget#BUFFER_OVERHEAD} per buffer. */
     private volatile int bytes;
     private boolean overHigh;
 
-    public UnsentEcho(int low, int high) {
+    public UnsentEcho(int low, int high, PendingBudget budget) {
         this.low = low;
         this.high = high;
+        this.budget = budget;
     }
 
     /**
@@ -53,7 +54,8 @@ public final class UnsentEcho {
             buf.release();
         } else {
             buffers.add(buf);
-            bytes += n + BUFFER_OVERHEAD;
+            bytes += n + PendingBudget.BUFFER_OVERHEAD;
+            budget.add(n + PendingBudget.BUFFER_OVERHEAD);
         }
         return n;
     }
@@ -71,13 +73,15 @@ public final class UnsentEcho {
             if (written > 0) {
                 buf.skipBytes(written);
                 bytes -= written;
+                budget.remove(written);
                 total += written;
             }
             if (written < readable) {
                 break;
             }
             buffers.poll().release();
-            bytes -= BUFFER_OVERHEAD;
+            bytes -= PendingBudget.BUFFER_OVERHEAD;
+            budget.remove(PendingBudget.BUFFER_OVERHEAD);
         }
         if (bytes > high) {
             overHigh = true;
@@ -132,6 +136,7 @@ public final class UnsentEcho {
         while (!buffers.isEmpty()) {
             buffers.poll().release();
         }
+        budget.remove(bytes);
         bytes = 0;
     }
 }

@@ -12,12 +12,14 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.RecvAllocatorSpec;
+import lab.epoll.common.server.PendingBudget;
 import org.junit.jupiter.api.Test;
 
 /**
  * The water marks count buffers as Netty's write queue does, on a real loopback connection whose peer sends one
  * byte per segment and reads nothing: each byte becomes a buffer of its own, and the high water mark must pause
- * reading after a few hundred of them (64 KiB / (1 + 96) bytes), not after 65,536.
+ * reading after a few hundred of them (64 KiB / (1 + 96) bytes), not after 65,536. The server-wide
+ * {@link PendingBudget} is handed the same count, and gets all of it back when the echo is dropped.
  */
 class UnsentEchoTest {
     static final int LOW = 32 * 1024;
@@ -34,7 +36,8 @@ class UnsentEchoTest {
             peer.connect(listener.localAddress());
             Socket server = new Socket(acceptOne(listener));
             try {
-                UnsentEcho unsent = new UnsentEcho(LOW, HIGH);
+                PendingBudget budget = new PendingBudget(1L << 30);
+                UnsentEcho unsent = new UnsentEcho(LOW, HIGH, budget);
                 ReadSizer sizer = new ReadSizer(RecvAllocatorSpec.ADAPTIVE);
                 OutputStream out = peer.getOutputStream();
                 int buffers = 0;
@@ -47,12 +50,14 @@ class UnsentEchoTest {
                     fillTheWayBack(server);
                     unsent.flush(server);
                 }
-                int expected = HIGH / (1 + UnsentEcho.BUFFER_OVERHEAD) + 1;
+                int expected = HIGH / (1 + PendingBudget.BUFFER_OVERHEAD) + 1;
                 assertThat(buffers).as("one-byte buffers queued when the high water mark paused reading")
                         .isEqualTo(expected);
                 assertThat(unsent.bytes()).as("what the stats line reports: bytes plus overhead")
-                        .isEqualTo(expected * (1 + UnsentEcho.BUFFER_OVERHEAD));
+                        .isEqualTo(expected * (1 + PendingBudget.BUFFER_OVERHEAD));
+                assertThat(budget.pending()).as("what the server-wide budget holds").isEqualTo(unsent.bytes());
                 unsent.release();
+                assertThat(budget.pending()).as("the budget after the echo was dropped").isZero();
             } finally {
                 server.close();
             }

@@ -9,6 +9,7 @@ import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.UnsentEcho;
@@ -19,8 +20,8 @@ import lab.epoll.rawepoll.UnsentEcho;
  * <p>One event: if {@code EPOLLOUT} (or an error) was reported, send what is waiting; if input was reported,
  * read (once in {@code lt}, until {@code EAGAIN} in {@code et}), sending each read at once as far as the socket
  * takes it. Then say which events to wait for next: {@code EPOLLIN | EPOLLRDHUP} while it may read (not after the
- * peer's FIN, not while more than {@code --write-buffer-high} bytes wait to be sent), {@code EPOLLOUT} while bytes
- * wait. The loop changes the registration only when that set changes, so a connection whose echo always fits
+ * peer's FIN, not while more than {@code --write-buffer-high} bytes wait to be sent, not while the server's
+ * {@link PendingBudget} is exhausted), {@code EPOLLOUT} while bytes wait. The loop changes the registration only when that set changes, so a connection whose echo always fits
  * costs no {@code epoll_ctl} after its {@code ADD}.
  */
 final class RawConnection {
@@ -34,6 +35,7 @@ final class RawConnection {
     private final ConnectionStats stats;
     private final ReadSizer readSizer;
     private final UnsentEcho unsent;
+    private final PendingBudget budget;
 
     private boolean inputClosed;
     private int registered;
@@ -42,7 +44,8 @@ final class RawConnection {
     private long bytesOut;
 
     RawConnection(Socket socket, String name, Mode mode, ReadSizer readSizer, UnsentEcho unsent,
-                  ByteBufAllocator allocator, ConnectionStats stats) {
+                  PendingBudget budget, ByteBufAllocator allocator, ConnectionStats stats) {
+        this.budget = budget;
         this.socket = socket;
         this.fd = socket.intValue();
         this.mode = mode;
@@ -86,7 +89,7 @@ final class RawConnection {
     /** The events it should be registered for now, trigger flag included. */
     int interest() {
         int interest = mode.triggerFlag();
-        if (!inputClosed && !unsent.overHighWaterMark()) {
+        if (mayRead()) {
             interest |= EPOLLIN | EPOLLRDHUP;
         }
         if (!unsent.isEmpty()) {
@@ -100,10 +103,14 @@ final class RawConnection {
         if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0 && !unsent.isEmpty()) {
             flush();
         }
-        if ((events & INPUT_EVENTS) != 0 && !inputClosed && !unsent.overHighWaterMark()) {
+        if ((events & INPUT_EVENTS) != 0 && mayRead()) {
             read();
         }
         return !(inputClosed && unsent.isEmpty());
+    }
+
+    private boolean mayRead() {
+        return !inputClosed && !unsent.overHighWaterMark() && !budget.exhausted();
     }
 
     private void read() throws IOException {
@@ -120,9 +127,10 @@ final class RawConnection {
                 stats.bytesIn(n);
                 lastActivityNanos = System.nanoTime();
                 flush();
-                if (unsent.overHighWaterMark()) {
-                    // The peer is not reading its echo: stop reading until it does. The registration loses EPOLLIN,
-                    // and regains it (re-polling the socket, so et misses nothing) below --write-buffer-low.
+                if (!mayRead()) {
+                    // The peer is not reading its echo (or the server's budget is spent): stop reading until it
+                    // does. The registration loses EPOLLIN, and regains it (re-polling the socket, so et misses
+                    // nothing) below --write-buffer-low, or when the budget is back.
                     return;
                 }
             } while (mode.drainsEachEvent());

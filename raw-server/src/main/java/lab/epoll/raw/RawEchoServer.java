@@ -22,6 +22,7 @@ import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PeerFailureLog;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.rawepoll.EpollSet;
@@ -29,7 +30,7 @@ import lab.epoll.rawepoll.Listener;
 import lab.epoll.rawepoll.OpenConnections;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.SocketOptions;
-import lab.epoll.rawepoll.StatsLine;
+import lab.epoll.common.server.StatsLine;
 import lab.epoll.rawepoll.SweepTimer;
 import lab.epoll.rawepoll.UnsentEcho;
 import org.slf4j.Logger;
@@ -62,11 +63,13 @@ public final class RawEchoServer implements LabServer {
     private final long statsNanos;
     private final long timerPeriodNanos;
     private final ConnectionStats stats = new ConnectionStats();
+    private final PendingBudget budget;
 
     // Loop thread only.
     private final Map<Integer, RawConnection> connections = new HashMap<>();
     private final List<Listener> listeners = new ArrayList<>();
     private boolean armTimer;
+    private boolean budgetChanged;
     private long nextStatsNanos;
 
     // Shared with the thread that calls stop().
@@ -84,6 +87,8 @@ public final class RawEchoServer implements LabServer {
         this.idleNanos = options.idleTimeout().toNanos();
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
+        this.budget = new PendingBudget(options.maxPendingBytes());
+        budget.onChange(() -> budgetChanged = true); // every echo moves on the loop thread
     }
 
     @Override
@@ -139,6 +144,10 @@ public final class RawEchoServer implements LabServer {
                 for (int i = 0; i < ready; i++) {
                     dispatch(LabEpollAccess.fd(events, i), LabEpollAccess.events(events, i));
                 }
+                if (budgetChanged) {
+                    budgetChanged = false;
+                    onBudgetChanged();
+                }
             }
         } finally {
             LabEpollAccess.free(events);
@@ -186,6 +195,20 @@ public final class RawEchoServer implements LabServer {
             close(connection, CloseReason.PEER);
             return;
         }
+        updateRegistration(connection);
+    }
+
+    /**
+     * Exhausted, each connection drops EPOLLIN at its next event, which it does not read for; available again,
+     * every paused connection regains it here, since no event will come for a socket that is not watched.
+     */
+    private void onBudgetChanged() {
+        if (!budget.exhausted()) {
+            new ArrayList<>(connections.values()).forEach(this::updateRegistration);
+        }
+    }
+
+    private void updateRegistration(RawConnection connection) {
         int interest = connection.interest();
         if (interest != connection.registered()) {
             try {
@@ -240,7 +263,8 @@ public final class RawEchoServer implements LabServer {
         try {
             SocketOptions.tuneAccepted(socket, options);
             connection = new RawConnection(socket, name, mode, new ReadSizer(options.recvAllocator()),
-                    new UnsentEcho(options.writeBufferLow(), options.writeBufferHigh()), allocator, stats);
+                    new UnsentEcho(options.writeBufferLow(), options.writeBufferHigh(), budget), budget, allocator,
+                    stats);
             epoll.add(connection.fd, connection.registered());
         } catch (IOException e) {
             stats.error();
@@ -296,7 +320,7 @@ public final class RawEchoServer implements LabServer {
             for (RawConnection connection : connections.values()) {
                 pending += connection.unsentBytes();
             }
-            log.info(StatsLine.of(stats, pending, allocator));
+            log.info(StatsLine.of(stats, pending, allocator, budget));
         }
         boolean backingOff = false;
         for (Listener listener : listeners) {

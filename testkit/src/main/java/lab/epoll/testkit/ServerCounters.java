@@ -10,13 +10,18 @@ import java.util.regex.Pattern;
 /**
  * The server's counters as it prints them: the {@code stopped: ...} summary on stdout after a graceful shutdown,
  * and the {@code stats: ...} lines {@code --stats-interval} logs to stderr, which add {@code pending-out=} (echo
- * bytes queued but not yet taken by the kernel) and {@code direct-memory=} (direct memory the allocator holds).
+ * bytes queued but not yet taken by the kernel), {@code direct-memory=} (direct memory the allocator holds),
+ * {@code budget-pauses=} and {@code budget-peak=} (how often {@code --max-pending-bytes} paused every reader, and
+ * the most unsent echo it counted past that bound).
  *
  * @param pendingOut   {@code -1} on the summary line, which does not carry it
  * @param directMemory {@code -1} on the summary line, or when the allocator cannot tell
+ * @param budgetPauses {@code -1} on the summary line
+ * @param budgetPeak   {@code -1} on the summary line; 0 while the budget was never exceeded
  */
 public record ServerCounters(long accepted, long active, long closed, long closedIdle, long refused, long errors,
-                             long bytesIn, long bytesOut, long pendingOut, long directMemory) {
+                             long bytesIn, long bytesOut, long pendingOut, long directMemory, long budgetPauses,
+                             long budgetPeak) {
     private static final Pattern FIELD = Pattern.compile("([a-z-]+)=(-?\\d+)");
 
     /** Parses the {@code key=value} fields after {@code marker} (e.g. {@code "stats: "}) in {@code line}. */
@@ -39,7 +44,8 @@ public record ServerCounters(long accepted, long active, long closed, long close
         return new ServerCounters(fields.get("accepted"), fields.get("active"), fields.get("closed"),
                 fields.get("closed-idle"), fields.get("refused"), fields.get("errors"), fields.get("bytes-in"),
                 fields.get("bytes-out"), fields.getOrDefault("pending-out", -1L),
-                fields.getOrDefault("direct-memory", -1L));
+                fields.getOrDefault("direct-memory", -1L), fields.getOrDefault("budget-pauses", -1L),
+                fields.getOrDefault("budget-peak", -1L));
     }
 
     /** True for a {@code --stats-interval} line of the server's log. */

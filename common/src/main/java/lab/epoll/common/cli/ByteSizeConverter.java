@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads byte sizes: {@code 65536}, {@code 64k}, {@code 1m} (binary units: k = 1024). */
+/** Reads byte sizes: {@code 65536}, {@code 64k}, {@code 1m}, {@code 1g} (binary units: k = 1024), below 2 GiB. */
 public final class ByteSizeConverter implements ITypeConverter<Integer> {
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
     @Override
     public Integer convert(String value) {
@@ -19,10 +19,11 @@ public final class ByteSizeConverter implements ITypeConverter<Integer> {
         try {
             long amount = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "b" : m.group(2);
-            long multiplier = unit.startsWith("k") ? 1024L : unit.startsWith("m") ? 1024L * 1024 : 1L;
+            long multiplier = unit.startsWith("k") ? 1024L : unit.startsWith("m") ? 1024L * 1024
+                    : unit.startsWith("g") ? 1024L * 1024 * 1024 : 1L;
             return Math.toIntExact(Math.multiplyExact(amount, multiplier));
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is larger than 2 GiB");
+            throw new TypeConversionException("'" + value + "' is not below 2 GiB");
         }
     }
 

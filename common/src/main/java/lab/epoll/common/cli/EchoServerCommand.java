@@ -76,6 +76,9 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         if (options.maxConnections() > 0) {
             s.append(", max-connections=").append(options.maxConnections());
         }
+        if (options.maxPendingBytes() > 0) {
+            s.append(", max-pending-bytes=").append(ByteSizeConverter.format(options.maxPendingBytes()));
+        }
         return s.toString();
     }
 }

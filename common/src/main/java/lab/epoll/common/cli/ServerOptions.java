@@ -75,6 +75,14 @@ public final class ServerOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     private int writeBufferHigh;
 
+    @Option(names = "--max-pending-bytes", paramLabel = "SIZE", defaultValue = "64m",
+            converter = ByteSizeConverter.class,
+            description = "The whole server's unsent echo, each buffer counted with its 96 B of bookkeeping: "
+                    + "above this no connection reads until it drops below three quarters of it, so many peers "
+                    + "that do not read cannot add up their water marks; 0 = no server-wide bound "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int maxPendingBytes;
+
     @Option(names = "--tcp-nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "TCP_NODELAY on accepted sockets: send echoes at once instead of waiting (Nagle) "
                     + "(default: on; --no-tcp-nodelay turns it off).")
@@ -181,6 +189,7 @@ public final class ServerOptions {
         requireRange("--max-messages-per-read", maxMessagesPerRead, 1, 1 << 16);
         requireRange("--write-buffer-low", writeBufferLow, 1, Integer.MAX_VALUE);
         requireRange("--write-buffer-high", writeBufferHigh, 1, Integer.MAX_VALUE);
+        requireRange("--max-pending-bytes", maxPendingBytes, 0, Integer.MAX_VALUE);
         if (writeBufferLow > writeBufferHigh) {
             throw invalid("--write-buffer-low", ByteSizeConverter.format(writeBufferLow)
                     + " is above --write-buffer-high " + ByteSizeConverter.format(writeBufferHigh));
@@ -290,6 +299,7 @@ public final class ServerOptions {
     public int maxConnections() { return maxConnections; }
     public int writeBufferLow() { return writeBufferLow; }
     public int writeBufferHigh() { return writeBufferHigh; }
+    public int maxPendingBytes() { return maxPendingBytes; }
     public boolean tcpNoDelay() { return tcpNoDelay; }
     public int listeners() { return listeners; }
     public boolean tcpQuickAck() { return tcpQuickAck; }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ConnectionRegistry;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.common.transport.Transport;
 
@@ -22,15 +23,17 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
     private final Transport transport;
     private final ConnectionRegistry registry;
     private final ConnectionStats stats;
+    private final PendingBudget budget;
     private final boolean verbose;
     private final IdleSweep idleSweep;
     private final ConnectionErrorHandler errorHandler;
 
     public EchoChannelInitializer(ServerOptions options, Transport transport, ConnectionRegistry registry,
-                                  ConnectionStats stats) {
+                                  ConnectionStats stats, PendingBudget budget) {
         this.transport = transport;
         this.registry = registry;
         this.stats = stats;
+        this.budget = budget;
         this.verbose = options.verbose();
         this.idleSweep = options.idleTimeout().isZero() ? null
                 : new IdleSweep(options.idleTimeout(), stats, verbose);
@@ -50,7 +53,7 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
         if (idleSweep != null) {
             pipeline.addLast("idle", idleSweep.newStamp());
         }
-        transport.addEchoStage(pipeline, stats);
+        transport.addEchoStage(pipeline, stats, budget);
         pipeline.addLast("errors", errorHandler);
     }
 }

@@ -77,6 +77,16 @@ public final class ConnectionRegistry {
         return drained;
     }
 
+    /**
+     * Fires {@code event} into every open connection's pipeline, each on its own event loop (inline for the
+     * caller's own loop's connections, a task for the others').
+     */
+    public void tellAll(Object event) {
+        for (Channel channel : channels) {
+            channel.pipeline().fireUserEventTriggered(event);
+        }
+    }
+
     /** Closes every open connection, e.g. when the shutdown grace period is over. */
     public ChannelGroupFuture closeAll() {
         return channels.close();

@@ -2,7 +2,6 @@ package lab.epoll.common.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.pipeline.AcceptFailureHandler;
+import lab.epoll.common.pipeline.BudgetChanged;
 import lab.epoll.common.pipeline.EchoChannelInitializer;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.common.transport.Transport;
@@ -36,6 +36,7 @@ public final class EchoServer implements LabServer {
     private final Transport transport;
     private final ConnectionStats stats = new ConnectionStats();
     private final ConnectionRegistry registry;
+    private final PendingBudget budget;
     private final List<Channel> listeners = new ArrayList<>();
     private final ByteBufAllocator allocator;
     private EventLoopGroup group;
@@ -44,6 +45,8 @@ public final class EchoServer implements LabServer {
         this.options = options;
         this.transport = transport;
         this.registry = new ConnectionRegistry(stats, options.maxConnections());
+        this.budget = new PendingBudget(options.maxPendingBytes());
+        budget.onChange(() -> registry.tellAll(BudgetChanged.INSTANCE));
         this.allocator = options.allocator().instance();
     }
 
@@ -66,7 +69,7 @@ public final class EchoServer implements LabServer {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(options.writeBufferLow(), options.writeBufferHigh()))
                 .handler(AcceptFailureHandler.forListener(stats))
-                .childHandler(new EchoChannelInitializer(options, transport, registry, stats));
+                .childHandler(new EchoChannelInitializer(options, transport, registry, stats, budget));
         transport.configure(bootstrap, options);
 
         InetSocketAddress requested = new InetSocketAddress(host, options.port());
@@ -139,18 +142,11 @@ public final class EchoServer implements LabServer {
     }
 
     private void logStats() {
-        log.info("stats: {} pending-out={} direct-memory={}", stats.snapshot(), pendingOutboundBytes(),
-                usedDirectMemory());
+        log.info(StatsLine.of(stats, pendingOutboundBytes(), allocator, budget));
     }
 
     /** Echo bytes queued but not yet taken by the kernel, over all connections: what backpressure bounds. */
     public long pendingOutboundBytes() {
         return registry.pendingOutboundBytes();
-    }
-
-    /** Bytes of direct memory the allocator holds (pooled: whole chunks in use), or -1 if it cannot tell. */
-    public long usedDirectMemory() {
-        return allocator instanceof ByteBufAllocatorMetricProvider
-                ? ((ByteBufAllocatorMetricProvider) allocator).metric().usedDirectMemory() : -1;
     }
 }

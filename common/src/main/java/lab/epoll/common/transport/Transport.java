@@ -7,6 +7,7 @@ import io.netty.channel.ServerChannel;
 import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.pipeline.EchoHandler;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 
@@ -39,8 +40,8 @@ public interface Transport {
      * Adds the stage that does the echo to a new connection's pipeline. A variant that hands the echo to worker
      * threads (the ONESHOT idiom in Netty) overrides this; everything before and after it stays the same.
      */
-    default void addEchoStage(ChannelPipeline pipeline, ConnectionStats stats) {
-        pipeline.addLast("echo", new EchoHandler(stats));
+    default void addEchoStage(ChannelPipeline pipeline, ConnectionStats stats, PendingBudget budget) {
+        pipeline.addLast("echo", new EchoHandler(stats, budget));
     }
 
     /** Releases what the transport made besides the event loops (e.g. a worker pool), once they have stopped. */

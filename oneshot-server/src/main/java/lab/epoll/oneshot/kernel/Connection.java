@@ -10,6 +10,8 @@ import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Backpressure.</b> While more than {@code --write-buffer-high} bytes wait to be sent (the peer is not
  * reading), the connection is re-armed without {@code EPOLLIN}: the server stops reading from it, so its memory
- * stays bounded. Reading resumes once the backlog drops below {@code --write-buffer-low}.
+ * stays bounded. Reading resumes once the backlog drops below {@code --write-buffer-low}. Server-wide, no
+ * connection reads while the {@link PendingBudget} is exhausted; one that then has nothing else to wait for is
+ * {@link #park parked} instead of re-armed.
  *
  * <p><b>Half-close.</b> On {@code EPOLLRDHUP} (the peer sent FIN) it reads to the end of the stream, keeps
  * echoing what it read, and closes once all of it was sent.
@@ -69,6 +73,9 @@ final class Connection {
     private final ConnectionStats stats;
     private final Host host;
     private final ReadSizer readSizer;
+    private final PendingBudget budget;
+    /** True while no thread and no registration owns it: see {@link #park}. */
+    private final AtomicBoolean parked = new AtomicBoolean();
 
     // Owner-only state (see the class comment); other threads read only unsent.bytes().
     private final UnsentEcho unsent;
@@ -82,7 +89,8 @@ final class Connection {
     private boolean closed; // guarded by this: requestClose() must never shut down a number close() gave back
 
     Connection(Socket socket, String name, InFlightMonitor.Guard guard, ReadSizer readSizer, Settings settings,
-               ConnectionStats stats, Host host) {
+               PendingBudget budget, ConnectionStats stats, Host host) {
+        this.budget = budget;
         this.socket = socket;
         this.fd = socket.intValue();
         this.guard = guard;
@@ -90,7 +98,7 @@ final class Connection {
         this.settings = settings;
         this.stats = stats;
         this.host = host;
-        this.unsent = new UnsentEcho(settings.writeBufferLow(), settings.writeBufferHigh());
+        this.unsent = new UnsentEcho(settings.writeBufferLow(), settings.writeBufferHigh(), budget);
         this.name = name;
     }
 
@@ -123,7 +131,7 @@ final class Connection {
             }
             boolean paused = unsent.overHighWaterMark();
             boolean resumed = wasPaused && !paused;
-            if (!inputClosed && !paused && ((events & INPUT_EVENTS) != 0 || resumed)) {
+            if (!inputClosed && !paused && !budget.exhausted() && ((events & INPUT_EVENTS) != 0 || resumed)) {
                 read((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
             }
             if (inputClosed && unsent.isEmpty()) {
@@ -146,9 +154,10 @@ final class Connection {
         }
     }
 
-    private int interest() {
+    /** The events to arm with now ({@code EPOLLONESHOT} included); only {@code EPOLLONESHOT}: nothing to wait for. */
+    int interest() {
         int interest = EPOLLONESHOT;
-        if (!inputClosed && !unsent.overHighWaterMark()) {
+        if (!inputClosed && !unsent.overHighWaterMark() && !budget.exhausted()) {
             interest |= EPOLLIN | EPOLLRDHUP;
         }
         if (!unsent.isEmpty()) {
@@ -183,7 +192,7 @@ final class Connection {
                 log.info("{} read {} bytes", name, n);
             }
             flush();
-            if (unsent.overHighWaterMark()) {
+            if (unsent.overHighWaterMark() || budget.exhausted()) {
                 return;
             }
             if (n < readSizer.asked() && !peerClosing) {
@@ -206,6 +215,21 @@ final class Connection {
                 log.info("{} wrote {} bytes", name, written);
             }
         }
+    }
+
+    /**
+     * The owner, done with an event after which the connection waits for nothing but the budget: it is left
+     * disarmed. A spent {@code EPOLLONESHOT} registration reports nothing at all, not even {@code EPOLLHUP}, so
+     * no thread can get it; {@link #unpark} hands it back to the kernel, once, to whoever calls it first: the
+     * thread that sees the budget back, or one that asks it to close.
+     */
+    void park() {
+        parked.set(true);
+    }
+
+    /** True for the one caller that takes a parked connection; that caller re-arms it. */
+    boolean unpark() {
+        return parked.compareAndSet(true, false);
     }
 
     /**

@@ -21,6 +21,7 @@ import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
@@ -29,7 +30,7 @@ import lab.epoll.rawepoll.Listener;
 import lab.epoll.rawepoll.OpenConnections;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.SocketOptions;
-import lab.epoll.rawepoll.StatsLine;
+import lab.epoll.common.server.StatsLine;
 import lab.epoll.rawepoll.SweepTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private final boolean oneshot;
     private final int maxEvents;
     private final ConnectionStats stats = new ConnectionStats();
+    private final PendingBudget budget;
     private final InFlightMonitor monitor = new InFlightMonitor();
     private final Connection.Settings settings;
     private final long idleNanos;
@@ -114,6 +116,12 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         this.idleNanos = options.idleTimeout().toNanos();
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
+        this.budget = new PendingBudget(options.maxPendingBytes());
+        budget.onChange(() -> {
+            if (!budget.exhausted()) {
+                connections.values().forEach(this::unpark);
+            }
+        });
     }
 
     @Override
@@ -210,14 +218,28 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             connection.guard.exit();
         }
         // After exit(): the kernel reports the socket to nobody until this MOD, so nobody can enter meanwhile.
-        if (interest != Connection.CLOSED) {
-            rearm(connection, oneshot ? interest : interest & ~EPOLLONESHOT);
+        if (interest == EPOLLONESHOT) {
+            // Only the budget holds it back. Parked after the guard's exit, so the thread that unparks it (at
+            // once, if the budget came back meanwhile) is the next and only one to touch it.
+            connection.park();
+            if (!budget.exhausted()) {
+                unpark(connection);
+            }
+        } else if (interest != Connection.CLOSED) {
+            rearm(connection, interest);
+        }
+    }
+
+    /** Re-arms a parked connection, if it is parked and this thread is the one that takes it. */
+    private void unpark(Connection connection) {
+        if (connection.unpark()) {
+            rearm(connection, connection.interest());
         }
     }
 
     private void rearm(Connection connection, int interest) {
         try {
-            epoll.modify(connection.fd, interest);
+            epoll.modify(connection.fd, oneshot ? interest : interest & ~EPOLLONESHOT);
         } catch (IOException e) {
             // Not armed, so no other thread can get it: this thread may still close it.
             stats.error();
@@ -301,7 +323,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         try {
             SocketOptions.tuneAccepted(socket, options);
             connection = new Connection(socket, name, monitor.newGuard(), new ReadSizer(options.recvAllocator()),
-                    settings, stats, this);
+                    settings, budget, stats, this);
         } catch (IOException e) {
             stats.error();
             log.warn("{}: setting up the accepted socket failed: {}", name, e.getMessage());
@@ -351,6 +373,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                             log.info("{} idle for too long, closing it", connection.name());
                         }
                         connection.requestClose(Connection.CloseReason.IDLE);
+                        unpark(connection); // a parked one hears EPOLLHUP only once re-armed
                     }
                 }
             }
@@ -389,7 +412,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         for (Connection connection : connections.values()) {
             pending += connection.unsentBytes();
         }
-        log.info(StatsLine.of(stats, pending, settings.allocator()));
+        log.info(StatsLine.of(stats, pending, settings.allocator(), budget));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -407,8 +430,10 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         }
         listeners.keySet().forEach(Listener::requestClose);
         open.startDraining();
-        open.drain(grace, () -> connections.values()
-                .forEach(connection -> connection.requestClose(Connection.CloseReason.SHUTDOWN)));
+        open.drain(grace, () -> connections.values().forEach(connection -> {
+            connection.requestClose(Connection.CloseReason.SHUTDOWN);
+            unpark(connection);
+        }));
         stopWorkers();
         for (Connection connection : connections.values()) {
             connection.close(Connection.CloseReason.SHUTDOWN); // no worker runs: this thread owns them all now

@@ -11,7 +11,9 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import lab.epoll.common.pipeline.CountWrittenBytes;
+import lab.epoll.common.pipeline.BudgetChanged;
+import lab.epoll.common.pipeline.EchoWritten;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
 
@@ -25,8 +27,8 @@ import lab.epoll.oneshot.InFlightMonitor;
  * completion runs after the echo is written.
  *
  * <p>Backpressure, as in common's {@code EchoHandler}: no {@code read()} while the channel is unwritable (its
- * unsent echo is above the high water mark); {@code channelWritabilityChanged} re-arms it. Half-close, as
- * there: when the peer shuts down its side, everything read so far is still echoed, then the channel closes.
+ * unsent echo is above the high water mark) or the server's {@link PendingBudget} is exhausted;
+ * {@code channelWritabilityChanged} and {@link BudgetChanged} re-arm it. Half-close, as there: when the peer shuts down its side, everything read so far is still echoed, then the channel closes.
  *
  * <p>Netty's emulation has one gap the stage must cover itself: on {@code EPOLLRDHUP} (and {@code EPOLLERR})
  * Netty reads whatever is left in the socket even when no {@code read()} is pending. Such a batch can arrive
@@ -42,6 +44,7 @@ final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
     }
 
     private final ConnectionStats stats;
+    private final PendingBudget budget;
     private final EventExecutor workers;
     private final InFlightMonitor.Guard guard;
     private final WorkObserver observer;
@@ -50,13 +53,14 @@ final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
     private List<ByteBuf> reading = new ArrayList<>();
     private List<ByteBuf> waiting = new ArrayList<>();
     private boolean workerBusy;
-    private boolean awaitingWritability;
+    private boolean awaitingLeave;
     private boolean inputShutdown;
     private boolean closing;
 
-    WorkerHandoffHandler(ConnectionStats stats, EventExecutor workers, InFlightMonitor.Guard guard,
-                         WorkObserver observer) {
+    WorkerHandoffHandler(ConnectionStats stats, PendingBudget budget, EventExecutor workers,
+                         InFlightMonitor.Guard guard, WorkObserver observer) {
         this.stats = stats;
+        this.budget = budget;
         this.workers = workers;
         this.guard = guard;
         this.observer = observer;
@@ -66,7 +70,7 @@ final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.fireChannelActive();
         // AUTO_READ is off: nothing is read until we ask. This is the first "arm".
-        ctx.read();
+        rearm(ctx);
     }
 
     @Override
@@ -118,9 +122,8 @@ final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
             stats.bytesIn(bytes);
             observer.beforeEcho(ctx, bytes);
             for (ByteBuf buf : batch) {
-                int length = buf.readableBytes();
                 written++;
-                ctx.write(buf).addListener(new CountWrittenBytes(stats, length));
+                EchoWritten.write(ctx, buf, stats, budget);
             }
             ctx.flush();
         } catch (Throwable t) {
@@ -154,27 +157,41 @@ final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void rearm(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        if (mayRead(ctx)) {
             // epoll_ctl(EPOLL_CTL_MOD, fd, EPOLLIN | ...): the explicit re-arm EPOLLONESHOT would do for us.
             ctx.read();
         } else {
-            awaitingWritability = true;
+            awaitingLeave = true;
+        }
+    }
+
+    /** Its own echo below the water mark, and the server's below its budget. */
+    private boolean mayRead(ChannelHandlerContext ctx) {
+        return ctx.channel().isWritable() && !budget.exhausted();
+    }
+
+    /** Writability or the budget changed: a connection that waited for leave to read asks now, if it has it. */
+    private void maybeResume(ChannelHandlerContext ctx) {
+        if (awaitingLeave && mayRead(ctx)) {
+            awaitingLeave = false;
+            if (!workerBusy && !inputShutdown) {
+                ctx.read();
+            }
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (awaitingWritability && ctx.channel().isWritable()) {
-            awaitingWritability = false;
-            if (!workerBusy && !inputShutdown) {
-                ctx.read();
-            }
-        }
+        maybeResume(ctx);
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == BudgetChanged.INSTANCE) {
+            maybeResume(ctx);
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (!workerBusy) {

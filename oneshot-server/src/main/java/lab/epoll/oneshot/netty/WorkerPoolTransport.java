@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ServerStartException;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.common.transport.EpollTransport;
 import lab.epoll.common.transport.Transport;
@@ -103,8 +104,8 @@ public final class WorkerPoolTransport implements Transport {
     }
 
     @Override
-    public void addEchoStage(ChannelPipeline pipeline, ConnectionStats stats) {
-        pipeline.addLast("echo", new WorkerHandoffHandler(stats, pool, monitor.newGuard(), observer));
+    public void addEchoStage(ChannelPipeline pipeline, ConnectionStats stats, PendingBudget budget) {
+        pipeline.addLast("echo", new WorkerHandoffHandler(stats, budget, pool, monitor.newGuard(), observer));
     }
 
     @Override
