@@ -142,7 +142,7 @@ public final class RawEchoServer implements LabServer {
                 }
                 armTimer = false;
                 for (int i = 0; i < ready; i++) {
-                    dispatch(LabEpollAccess.fd(events, i), LabEpollAccess.events(events, i));
+                    dispatchSafely(LabEpollAccess.fd(events, i), LabEpollAccess.events(events, i));
                 }
                 if (budgetChanged) {
                     budgetChanged = false;
@@ -151,6 +151,16 @@ public final class RawEchoServer implements LabServer {
             }
         } finally {
             LabEpollAccess.free(events);
+        }
+    }
+
+    /** The loop is the whole server: a bug in handling one event is logged and counted, never its end. */
+    private void dispatchSafely(int fd, int events) {
+        try {
+            dispatch(fd, events);
+        } catch (RuntimeException e) {
+            stats.error();
+            log.error("handling an event of fd {} failed; the loop goes on", fd, e);
         }
     }
 
@@ -266,7 +276,8 @@ public final class RawEchoServer implements LabServer {
                     new UnsentEcho(options.writeBufferLow(), options.writeBufferHigh(), budget), budget, allocator,
                     stats);
             epoll.add(connection.fd, connection.registered());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // One connection's failure, whatever it is: that connection is refused, the loop keeps accepting.
             stats.error();
             log.warn("{}: setting up the accepted socket failed: {}", name, ErrorText.of(e));
             Listener.refuse(socket);

@@ -177,11 +177,21 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                     return;
                 }
                 for (int i = 0; i < ready; i++) {
-                    dispatch(LabEpollAccess.fd(events, i), LabEpollAccess.events(events, i));
+                    dispatchSafely(LabEpollAccess.fd(events, i), LabEpollAccess.events(events, i));
                 }
             }
         } finally {
             LabEpollAccess.free(events);
+        }
+    }
+
+    /** A bug in handling one event is logged and counted; the worker never dies of it. */
+    private void dispatchSafely(int fd, int events) {
+        try {
+            dispatch(fd, events);
+        } catch (RuntimeException e) {
+            stats.error();
+            log.error("handling an event of fd {} failed; the worker goes on", fd, e);
         }
     }
 
@@ -324,7 +334,8 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             SocketOptions.tuneAccepted(socket, options);
             connection = new Connection(socket, name, monitor.newGuard(), new ReadSizer(options.recvAllocator()),
                     settings, budget, stats, this);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // One connection's failure, whatever it is: that connection is refused, the listener is re-armed.
             stats.error();
             log.warn("{}: setting up the accepted socket failed: {}", name, e.getMessage());
             Listener.refuse(socket);
