@@ -227,6 +227,11 @@ final class Connection {
         parked.set(true);
     }
 
+    /** Whether the sweep or shutdown asked it to close: armed even for nothing, it then hears its EPOLLHUP. */
+    boolean closeRequested() {
+        return closeRequest != null;
+    }
+
     /** True for the one caller that takes a parked connection; that caller re-arms it. */
     boolean unpark() {
         return parked.compareAndSet(true, false);

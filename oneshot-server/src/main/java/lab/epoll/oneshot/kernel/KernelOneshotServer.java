@@ -231,19 +231,32 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         if (interest == EPOLLONESHOT) {
             // Only the budget holds it back. Parked after the guard's exit, so the thread that unparks it (at
             // once, if the budget came back meanwhile) is the next and only one to touch it.
-            connection.park();
-            if (!budget.exhausted()) {
-                unpark(connection);
-            }
+            park(connection);
         } else if (interest != Connection.CLOSED) {
             rearm(connection, interest);
         }
     }
 
-    /** Re-arms a parked connection, if it is parked and this thread is the one that takes it. */
+    private void park(Connection connection) {
+        connection.park();
+        if (!budget.exhausted()) {
+            unpark(connection);
+        }
+    }
+
+    /**
+     * Re-arms a parked connection, if it is parked and this thread is the one that takes it. The budget may have
+     * run out again since it came back: a connection that still waits for nothing but the budget (and has no
+     * close to hear) is parked again, since one armed for nothing would never be reported, nor unparked.
+     */
     private void unpark(Connection connection) {
         if (connection.unpark()) {
-            rearm(connection, connection.interest());
+            int interest = connection.interest();
+            if (interest == EPOLLONESHOT && !connection.closeRequested()) {
+                park(connection);
+            } else {
+                rearm(connection, interest);
+            }
         }
     }
 
