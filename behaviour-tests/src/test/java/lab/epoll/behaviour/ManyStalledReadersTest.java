@@ -9,6 +9,7 @@ import java.util.List;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.testkit.Payload;
+import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
@@ -58,7 +59,7 @@ class ManyStalledReadersTest {
         try (StalledUploaders stalled = StalledUploaders.start(server.address(), READERS, BYTES_EACH)) {
             // 1. Every reader is paused: the server's bytes-in stops growing while the uploads are unfinished.
             ServerCounters plateau = last(server.awaitValue("bytes-in flat for 5 stats lines (1 s)",
-                    () -> server.statsSince(mark), ManyStalledReadersTest::flatForFive));
+                    () -> server.statsSince(mark), lines -> ServerCounters.bytesInFlat(lines, 5)));
             assertThat(plateau.bytesIn()).as("bytes the server read, against the uploads")
                     .isLessThan(READERS * BYTES_EACH);
             assertThat(plateau.budgetPauses()).as("times the budget paused every reader").isPositive();
@@ -91,9 +92,9 @@ class ManyStalledReadersTest {
             List<ServerCounters> history = server.statsSince(mark);
             long maxPending = history.stream().mapToLong(ServerCounters::pendingOut).max().orElseThrow();
             System.out.printf("%s budget %d KiB, %d stalled readers: max pending-out %d KiB, budget-peak %d KiB "
-                            + "(allowed %d KiB), pauses %d, stats lines %d%n", variant, BUDGET / KIB, READERS,
-                    maxPending / KIB, end.budgetPeak() / KIB, (BUDGET + OVERSHOOT) / KIB, end.budgetPauses(),
-                    history.size());
+                            + "(allowed %d KiB), pauses %d, peak RSS %d MiB, stats lines %d%n", variant, BUDGET / KIB,
+                    READERS, maxPending / KIB, end.budgetPeak() / KIB, (BUDGET + OVERSHOOT) / KIB, end.budgetPauses(),
+                    ProcFs.statusBytes(server.pid(), "VmHWM") / MIB, history.size());
             assertThat(maxPending).as("largest sampled pending-out").isLessThanOrEqualTo(BUDGET + OVERSHOOT);
             assertThat(end.budgetPeak()).as("the most unsent echo the budget ever counted")
                     .isLessThanOrEqualTo(BUDGET + OVERSHOOT);
@@ -103,15 +104,5 @@ class ManyStalledReadersTest {
 
     private static ServerCounters last(List<ServerCounters> lines) {
         return lines.get(lines.size() - 1);
-    }
-
-    /** True once the last five stats lines carry the same, non-zero bytes-in. */
-    private static boolean flatForFive(List<ServerCounters> lines) {
-        if (lines.size() < 5) {
-            return false;
-        }
-        List<ServerCounters> last = lines.subList(lines.size() - 5, lines.size());
-        long first = last.get(0).bytesIn();
-        return first > 0 && last.stream().allMatch(c -> c.bytesIn() == first);
     }
 }

@@ -68,7 +68,7 @@ class StalledReaderTest {
                 .start()) {
             // 1. The server stops reading: its bytes-in stops growing, although the client has more to send.
             ServerCounters plateau = server.awaitValue("bytes-in flat for 5 stats lines (1 s) while the client "
-                    + "is stalled", () -> server.statsSince(mark), StalledReaderTest::flatForFive)
+                    + "is stalled", () -> server.statsSince(mark), lines -> ServerCounters.bytesInFlat(lines, 5))
                     .stream().reduce((a, b) -> b).orElseThrow();
             long readWhileStalled = plateau.bytesIn();
             assertThat(readWhileStalled).as("bytes the server read before pausing").isPositive()
@@ -127,15 +127,5 @@ class StalledReaderTest {
             }
             assertThat(end.errors()).as("errors").isZero();
         }
-    }
-
-    /** True once the last five stats lines carry the same, non-zero bytes-in. */
-    private static boolean flatForFive(List<ServerCounters> lines) {
-        if (lines.size() < 5) {
-            return false;
-        }
-        List<ServerCounters> last = lines.subList(lines.size() - 5, lines.size());
-        long first = last.get(0).bytesIn();
-        return first > 0 && last.stream().allMatch(c -> c.bytesIn() == first);
     }
 }

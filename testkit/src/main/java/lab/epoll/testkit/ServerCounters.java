@@ -58,6 +58,19 @@ public record ServerCounters(long accepted, long active, long closed, long close
         return parse(line, "stats: ");
     }
 
+    /**
+     * True once the last {@code count} stats lines carry the same, non-zero bytes-in: the server has read
+     * something and stopped reading (paused, or nothing more to read).
+     */
+    public static boolean bytesInFlat(List<ServerCounters> lines, int count) {
+        if (lines.size() < count) {
+            return false;
+        }
+        List<ServerCounters> last = lines.subList(lines.size() - count, lines.size());
+        long first = last.get(0).bytesIn();
+        return first > 0 && last.stream().allMatch(c -> c.bytesIn() == first);
+    }
+
     /** The {@code stopped: ...} summary among a server's stdout lines, if it printed one. */
     public static Optional<ServerCounters> summary(List<String> stdout) {
         return stdout.stream().filter(line -> line.startsWith("stopped: ")).findFirst()
