@@ -123,7 +123,15 @@ public final class PairedComparison {
         String benchmark = trial.benchmark().substring(0, trial.benchmark().indexOf('.'))
                 .replaceFirst("Benchmark$", "").toLowerCase(Locale.ROOT);
         String scenario = withoutParam(trial.scenario(), param).replace("=", "").replaceAll("[^A-Za-z0-9]+", "-");
-        return a + "-vs-" + b + "-" + benchmark + (scenario.isEmpty() ? "" : "-" + scenario);
+        return markerSafe(a) + "-vs-" + markerSafe(b) + "-" + benchmark + (scenario.isEmpty() ? "" : "-" + scenario);
+    }
+
+    /**
+     * A side as a block name may spell it (PERFORMANCE.md's markers take letters, digits, {@code _ . -}): a
+     * compared server flag such as {@code --max-pending-bytes=0} becomes {@code max-pending-bytes-0}.
+     */
+    private static String markerSafe(String side) {
+        return side.replaceAll("[^A-Za-z0-9_.]+", "-").replaceAll("^-|-$", "");
     }
 
     /** A side's name in tables: the variant, or {@code param=value}. */
