@@ -128,12 +128,14 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     }
 
     /**
-     * An upstream limit the behaviour suite found: Netty 4.1's incubator io_uring (0.0.26) lets a failed buffer
-     * allocation while it schedules a read escape its completion loop ({@code Unexpected exception in the io_uring
-     * event loop}); that connection is never read again, closed or counted, and only the idle timeout ends it.
+     * An upstream limit the behaviour suite found in Netty's io_uring transports. The 4.1 incubator (0.0.26) lets
+     * a failed buffer allocation while it schedules a read escape its completion loop ({@code Unexpected
+     * exception in the io_uring event loop}): that connection is never read again, closed or counted, and only
+     * the idle timeout ends it. 4.2 closes such connections, but not always: in one run of four here one stayed
+     * open after its peer left, and the server echoed no new connection after it.
      */
     public boolean hangsOnFailedReadAllocation() {
-        return transport == Transport.NETTY_IO_URING && NETTY_4_1.equals(nettyVersion);
+        return transport == Transport.NETTY_IO_URING;
     }
 
     public boolean has(Feature feature) {
