@@ -55,10 +55,6 @@ public final class PendingBudget {
         this.listener = listener;
     }
 
-    public boolean limited() {
-        return max > 0;
-    }
-
     /** An echo of {@code bytes} (overhead included) is now held by the server. */
     public void add(long bytes) {
         if (max == 0) {
