@@ -35,7 +35,7 @@ import lab.epoll.catalog.ServerVariant.Feature;
  * <p>The checked stop is where leaks show: the server runs Netty's leak detector in paranoid mode, but the
  * detector only reports a buffer once the garbage collector has found it unreachable and a later allocation
  * looks at the reference queue. So {@link #stopChecked()} first forces a full GC in the server
- * ({@code jcmd PID GC.run}), then echoes one probe message (an allocation), then sends SIGTERM; the server must
+ * ({@code jcmd PID GC.run}, through {@link DiagnosticCommand}), then echoes one probe message (an allocation), then sends SIGTERM; the server must
  * then exit 0 without a {@code LEAK:} line, and print its {@code stopped:} summary if it keeps counters.
  * {@link #close()} instead kills the process, for when a test has already failed.
  */
@@ -336,20 +336,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Forces a full garbage collection in the server, so the leak detector can see unreleased buffers. */
     public void collectGarbage() {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        try {
-            Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run")
-                    .redirectErrorStream(true).start();
-            String out = new String(gc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
-                throw new AssertionError("jcmd " + pid() + " GC.run failed: " + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        DiagnosticCommand.run(pid(), "GC.run");
     }
 
     /** {@link #stopChecked(String)} with SIGTERM: the checked end of every test whose server runs to the end. */
