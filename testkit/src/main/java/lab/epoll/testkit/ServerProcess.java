@@ -112,6 +112,14 @@ public final class ServerProcess implements AutoCloseable {
     /** Like {@link #launch}, with {@code java ...} run as the arguments of {@code commandPrefix}. */
     public static ServerProcess launchWrapped(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
                                               String... serverArgs) {
+        List<String> flags = new ArrayList<>(StartupArchive.jvmFlags(variant));
+        flags.addAll(jvmArgs);
+        return launchPlain(commandPrefix, variant, flags, serverArgs);
+    }
+
+    /** {@link #launchWrapped} without a {@link StartupArchive}, e.g. to make one. */
+    static ServerProcess launchPlain(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
+                                     String... serverArgs) {
         List<String> command = new ArrayList<>(commandPrefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -160,7 +168,7 @@ public final class ServerProcess implements AutoCloseable {
         thread.start();
     }
 
-    private void awaitListening(Duration timeout) {
+    void awaitListening(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (port < 0) {
             if (!process.isAlive()) {
