@@ -11,6 +11,8 @@ import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,6 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code --busy-poll} to {@code setsockopt(2)}, in seconds and microseconds). A value the kernel would silently
  * round, clamp or misread must be refused up front, not become a server that quietly runs differently from
  * what its command line says.
+ *
+ * <p>Its cases run side by side: each only launches a server and watches it exit.
  */
 class BadOptionsTest {
 
@@ -94,6 +98,7 @@ class BadOptionsTest {
         return cases.stream();
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server: {1}")
     @MethodSource("variantsAndBadInputs")
     void refusedWithExitTwoAndOneLineNamingTheOption(ServerVariant variant, BadInput input) {
@@ -150,6 +155,7 @@ class BadOptionsTest {
     }
 
     /** A knob the variant does not have is refused, not silently ignored. */
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server: {1}")
     @MethodSource("variantsAndOptionsTheyLack")
     void anOptionTheTransportLacksIsRefused(ServerVariant variant, String option) {
@@ -169,6 +175,7 @@ class BadOptionsTest {
      * The same values on Netty 4.1's epoll transport, which has every knob, make a server that runs: the refusals
      * above are the transports', not bad values.
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @org.junit.jupiter.api.Test
     void netty41EpollTakesEveryKnob() {
         assertThat(ServerVariant.ET.transport().refusedOptions()).isEmpty();

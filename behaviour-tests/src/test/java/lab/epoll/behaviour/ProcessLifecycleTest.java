@@ -21,6 +21,8 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A server process as a user meets it: the exit-code contract (0 after a signal, 1 when it cannot run, 2 for a
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>A server that runs until a signal ends through {@link ServerProcess#stopChecked} (leak probe, exit 0, no
  * leak report, the summary); the tests about other endings (a second signal, a bad option, a busy port) watch
  * the process themselves.
+ *
+ * <p>Its cases run side by side: each has a server of its own on a port of its own, and none measures time or
+ * the machine.
  */
 class ProcessLifecycleTest {
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
@@ -36,6 +41,7 @@ class ProcessLifecycleTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void sigtermShutsDownGracefullyWithASummary(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.COUNTERS), () -> variant + " prints no summary");
@@ -57,6 +63,7 @@ class ProcessLifecycleTest {
         assertThat(summary.bytesOut()).as("bytes-out").isEqualTo(bytes);
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void sigintShutsDownGracefullyToo(ServerVariant variant) {
         ServerProcess server = servers.start(variant);
@@ -73,6 +80,7 @@ class ProcessLifecycleTest {
      * SIGHUP (the terminal of an ssh session closing) drains like SIGTERM: before, the JVM's default killed the
      * server at once with exit 129, no log line and every connection reset.
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void sighupDrainsOpenConnectionsAndExitsZero(ServerVariant variant) {
         ServerProcess server = servers.start(variant);
@@ -91,6 +99,7 @@ class ProcessLifecycleTest {
     }
 
     /** Listening on more than loopback is said on stderr; on loopback (the default) nothing is. */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void listeningBeyondLoopbackIsWarnedAbout(ServerVariant variant) {
         String warning = "listening beyond loopback";
@@ -110,6 +119,7 @@ class ProcessLifecycleTest {
      * refused. A dual-stack socket (what Netty opens by default) listened on IPv6 too. Netty's io_uring server
      * channels cannot be opened IPv4-only: those variants say so on stderr, and do accept the IPv6 client.
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void theIpv4WildcardListensOnIpv4Only(ServerVariant variant) {
         ServerProcess server = servers.start(variant, "--host", "0.0.0.0");
@@ -137,6 +147,7 @@ class ProcessLifecycleTest {
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void aSecondSignalExitsAtOnceInsteadOfWaitingOutTheGrace(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.GRACEFUL_DRAIN), () -> variant + " does not wait for anything");
@@ -159,6 +170,7 @@ class ProcessLifecycleTest {
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void aBusyPortExitsOneWithOneLineNamingTheAddress(ServerVariant variant) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -173,6 +185,7 @@ class ProcessLifecycleTest {
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void anUnresolvableHostExitsOne(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
@@ -183,6 +196,7 @@ class ProcessLifecycleTest {
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void withoutEpollTheServerSaysWhyAndExitsOne(ServerVariant variant) {
         // Netty's own switch to refuse its native transports: the closest we get to a machine without epoll.
@@ -199,6 +213,7 @@ class ProcessLifecycleTest {
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void aBadOptionExitsTwoWithOneLineNamingIt(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--port", "http")) {
@@ -213,6 +228,7 @@ class ProcessLifecycleTest {
      * transport's refused knobs, an option the recipes fix): one jar may serve several variants, so an option
      * any of them honours stays listed, and the jar refuses it for the others.
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void helpDocumentsEveryOptionItHonoursAndExitsZero(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--help")) {
@@ -240,6 +256,7 @@ class ProcessLifecycleTest {
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void listensOnIpv6Loopback(ServerVariant variant) {
         ServerProcess server = servers.start(variant, "--host", "::1");
