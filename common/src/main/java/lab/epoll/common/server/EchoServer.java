@@ -64,8 +64,9 @@ public final class EchoServer implements LabServer {
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.TCP_NODELAY, options.tcpNoDelay())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        options.recvAllocator().newAllocator(options.maxMessagesPerRead()))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, BudgetedRecvByteBufAllocator.within(
+                        options.recvAllocator().newAllocator(options.maxMessagesPerRead()), budget,
+                        registry::openConnections))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(options.writeBufferLow(), options.writeBufferHigh()))
                 .handler(AcceptFailureHandler.forListener(stats))

@@ -135,6 +135,16 @@ public final class PendingBudget {
         return exhausted;
     }
 
+    /** Whether this budget is off ({@code --max-pending-bytes 0}): it counts nothing and never pauses. */
+    public boolean unlimited() {
+        return max == 0;
+    }
+
+    /** How much more echo fits before the budget is exhausted; 0 or less once it is. */
+    public long room() {
+        return max - pending.get();
+    }
+
     /** The echo held now, overhead included. */
     public long pending() {
         return pending.get();
