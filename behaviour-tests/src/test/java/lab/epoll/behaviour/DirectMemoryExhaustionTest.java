@@ -11,6 +11,8 @@ import lab.epoll.testkit.ServerCounters;
 import lab.epoll.testkit.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A failure injected from outside, into the middle of serving: the server JVM gets {@value #DIRECT_LIMIT} of
@@ -32,6 +34,7 @@ class DirectMemoryExhaustionTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void aFailedAllocationClosesOneConnectionAndTheServerGoesOn(ServerVariant variant) throws Exception {
         Assumptions.assumeTrue(variant.has(Feature.SERVER_OPTIONS), () -> variant + " has no --allocator");

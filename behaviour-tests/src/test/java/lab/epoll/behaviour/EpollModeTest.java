@@ -17,6 +17,8 @@ import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The mode a variant claims is the mode the kernel got. A server could print {@code mode=EDGE_TRIGGERED} and still
@@ -29,6 +31,7 @@ class EpollModeTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void acceptedSocketsAreRegisteredInTheVariantsMode(ServerVariant variant) {
         Assumptions.assumeTrue(variant.usesEpoll(), () -> variant + " waits in " + variant.transport().kernelApi()
@@ -52,6 +55,7 @@ class EpollModeTest {
      * The kernel object a variant waits in is the one its transport names: an epoll instance, or for io_uring a
      * ring and no epoll instance at all (poll(2) leaves no fd of its own).
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void theServerWaitsInTheKernelObjectOfItsTransport(ServerVariant variant) {
         ServerProcess server = servers.start(variant);

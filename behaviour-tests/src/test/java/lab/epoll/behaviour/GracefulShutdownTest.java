@@ -19,6 +19,8 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Graceful shutdown under load: SIGTERM while 50 clients stream echoes and one client sits idle
@@ -51,6 +53,7 @@ class GracefulShutdownTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void drainsEveryEchoRefusesNewcomersAndExitsAtTheDeadline(ServerVariant variant) throws Exception {
         Assumptions.assumeTrue(variant.has(Feature.GRACEFUL_DRAIN), () -> variant + " closes at once, by design");

@@ -10,6 +10,8 @@ import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Half-close: a client that sends N bytes and then shuts down its output (FIN) reads back exactly
@@ -28,6 +30,7 @@ class HalfCloseTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void echoesEverythingThenClosesItsSide(ServerVariant variant) {
         ServerProcess server = servers.start(variant);

@@ -24,6 +24,8 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Idle timeout: with {@code --idle-timeout 1s}, a connection that neither sends nor receives is
@@ -65,6 +67,7 @@ class IdleTimeoutTest {
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void idleConnectionsCloseOnTimeBusyOnesNever(ServerVariant variant) throws Exception {
         Assumptions.assumeTrue(variant.has(Feature.IDLE_TIMEOUT), () -> variant + " has no --idle-timeout");

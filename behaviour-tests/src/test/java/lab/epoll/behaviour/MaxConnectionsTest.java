@@ -12,6 +12,8 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code --max-connections N}: with N connections open, every further one (here a burst of 20 at
@@ -36,6 +38,7 @@ class MaxConnectionsTest {
      * server's own fds, and the listening line says it: under {@code ulimit -n 1000}, 836. A full server then
      * refuses connections one by one (as above) instead of failing accept(2) with EMFILE for everyone.
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void theDefaultLimitFollowsTheOpenFileLimitAndIsPrinted(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.CONNECTION_LIMIT), () -> variant + " has no --max-connections");
@@ -44,6 +47,7 @@ class MaxConnectionsTest {
         server.stopChecked();
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void connectionsBeyondTheLimitAreClosedAtOnceAndCounted(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.CONNECTION_LIMIT), () -> variant + " has no --max-connections");

@@ -14,6 +14,8 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A stalled reader: a client sends {@code lab.stalled.bytes} (default 256 MiB) from a writer thread
@@ -53,6 +55,7 @@ class StalledReaderTest {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void serverStopsReadingAndBuffersNoMoreThanTheWaterMarks(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.BACKPRESSURE), () -> variant + " has no water marks to pause at");
