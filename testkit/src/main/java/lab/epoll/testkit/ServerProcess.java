@@ -282,9 +282,13 @@ public final class ServerProcess implements AutoCloseable {
         return ProcFs.openFdCount(pid());
     }
 
-    /** Waits until the server's open fd count is back to what it was at start: every accepted socket is closed. */
+    /**
+     * Waits until the server's open fd count is back to what it was at start, or below: every accepted socket is
+     * closed. Below, because the count at start may include an fd the JVM held only for a moment then (seen once
+     * in a suite that runs cases side by side: 11 after, 12 at start).
+     */
     public void awaitFdsAtBaseline() {
-        awaitValue("open fds back at the baseline of " + baselineFds, this::openFds, n -> n == baselineFds);
+        awaitValue("open fds back at the baseline of " + baselineFds, this::openFds, n -> n <= baselineFds);
     }
 
     // ---- log and counters
