@@ -56,6 +56,8 @@ class BadOptionsTest {
             bad("--io-threads", "--io-threads", "0"),
             bad(Feature.IDLE_TIMEOUT, "--idle-timeout", "--idle-timeout", "5"),
             bad(Feature.IDLE_TIMEOUT, "--idle-timeout", "--idle-timeout", "xyz"),
+            bad(Feature.IDLE_TIMEOUT, "--min-progress", "--min-progress", "-1"),
+            bad(Feature.IDLE_TIMEOUT, "--min-progress", "--min-progress", "64", "--idle-timeout", "0"),
             bad("--shutdown-grace", "--shutdown-grace", "soon"),
             bad(Feature.BACKPRESSURE, "--write-buffer-low", "--write-buffer-low", "128k", "--write-buffer-high", "64k"),
             bad(Feature.BACKPRESSURE, "--write-buffer-high", "--write-buffer-high", "0"),

@@ -11,7 +11,7 @@ import lab.epoll.catalog.ServerVariant.Feature;
 final class FeatureOptions {
     static final Map<Feature, List<String>> OF = Map.of(
             Feature.COUNTERS, List.of("--stats-interval"),
-            Feature.IDLE_TIMEOUT, List.of("--idle-timeout"),
+            Feature.IDLE_TIMEOUT, List.of("--idle-timeout", "--min-progress"),
             Feature.CONNECTION_LIMIT, List.of("--max-connections"),
             Feature.BACKPRESSURE, List.of("--write-buffer-low", "--write-buffer-high", "--max-pending-bytes"),
             Feature.SERVER_OPTIONS, List.of("--backlog", "--[no-]tcp-nodelay", "--listeners",

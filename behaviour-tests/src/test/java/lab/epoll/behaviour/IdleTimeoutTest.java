@@ -118,6 +118,58 @@ class IdleTimeoutTest {
         }
     }
 
+    /**
+     * {@code --min-progress 64}: a peer that trickles one byte every 200 ms (5 B/s, each echoed) is closed as idle
+     * within the timeout and its tolerance, as a silent one would be; a talker's 32 bytes every 200 ms (160 B/s)
+     * keep it open. Without the rule the trickler would count as busy, like the talkers above: every byte resets
+     * the clock.
+     */
+    @Execution(ExecutionMode.CONCURRENT)
+    @EveryVariant
+    void underMinProgressATricklingPeerIsIdleATalkerIsNot(ServerVariant variant) throws Exception {
+        Assumptions.assumeTrue(variant.has(Feature.IDLE_TIMEOUT), () -> variant + " has no --idle-timeout");
+        ServerProcess server = servers.start(variant, "--idle-timeout", "1s", "--min-progress", "64");
+        assertThat(server.stdout().get(0)).contains("min-progress=64");
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            Future<String> talker = pool.submit(() -> talk(server.address(), 0));
+            Future<Long> trickler = pool.submit(() -> trickleUntilClosed(server.address()));
+            long closedAfterMs = get(trickler);
+            System.out.printf("%s min-progress: the trickler was closed after %d ms%n", variant, closedAfterMs);
+            assertThat(closedAfterMs).as("when the trickler was closed (ms after it connected)")
+                    .isGreaterThanOrEqualTo(TIMEOUT.toMillis())
+                    .isLessThanOrEqualTo(TIMEOUT.plus(TOLERANCE).toMillis());
+            assertThat(get(talker)).as("the talker").isEqualTo("kept open");
+        } finally {
+            pool.shutdownNow();
+        }
+        server.awaitFdsAtBaseline();
+        server.stopChecked();
+        if (variant.has(Feature.COUNTERS)) {
+            assertThat(server.summary().closedIdle()).as("summary closed-idle: the trickler alone").isEqualTo(1);
+        }
+    }
+
+    /** Sends one byte every 200 ms and reads its echo until the server closes; returns how long that took. */
+    private static long trickleUntilClosed(InetSocketAddress address) throws IOException, InterruptedException {
+        try (Socket socket = open(address)) {
+            long connected = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            for (int i = 0; ; i++) {
+                try {
+                    socket.getOutputStream().write('a' + i % 26);
+                    if (in.read() < 0) {
+                        break;
+                    }
+                } catch (IOException closed) {
+                    break; // the server closed it between two bytes: a reset instead of an EOF
+                }
+                Thread.sleep(TALK_EVERY.toMillis()); // pacing the trickler, not waiting for the server
+            }
+            return (System.nanoTime() - connected) / 1_000_000;
+        }
+    }
+
     /** Sends a message every 200 ms for 3 s, each echoed, then closes; says whether the server ever closed it. */
     private static String talk(InetSocketAddress address, int id) throws InterruptedException {
         byte[] message = new Payload(300 + id).bytes(0, 32);

@@ -9,6 +9,7 @@ import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.rawepoll.ReadSizer;
@@ -36,6 +37,7 @@ final class RawConnection {
     private final ReadSizer readSizer;
     private final UnsentEcho unsent;
     private final PendingBudget budget;
+    private final MinProgress progress;
 
     private boolean inputClosed;
     private int registered;
@@ -44,8 +46,9 @@ final class RawConnection {
     private long bytesOut;
 
     RawConnection(Socket socket, String name, Mode mode, ReadSizer readSizer, UnsentEcho unsent,
-                  PendingBudget budget, ByteBufAllocator allocator, ConnectionStats stats) {
+                  PendingBudget budget, MinProgress progress, ByteBufAllocator allocator, ConnectionStats stats) {
         this.budget = budget;
+        this.progress = progress;
         this.socket = socket;
         this.fd = socket.intValue();
         this.mode = mode;
@@ -125,7 +128,9 @@ final class RawConnection {
                 }
                 bytesIn += n;
                 stats.bytesIn(n);
-                lastActivityNanos = System.nanoTime();
+                if (progress.moved(n)) {
+                    lastActivityNanos = System.nanoTime();
+                }
                 flush();
                 if (!mayRead()) {
                     // The peer is not reading its echo (or the server's budget is spent): stop reading until it
@@ -144,7 +149,9 @@ final class RawConnection {
         if (written > 0) {
             bytesOut += written;
             stats.bytesOut(written);
-            lastActivityNanos = System.nanoTime();
+            if (progress.moved(written)) {
+                lastActivityNanos = System.nanoTime();
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
+import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.ServerStartException;
@@ -273,8 +274,8 @@ public final class RawEchoServer implements LabServer {
         try {
             SocketOptions.tuneAccepted(socket, options);
             connection = new RawConnection(socket, name, mode, new ReadSizer(options.recvAllocator()),
-                    new UnsentEcho(options.writeBufferLow(), options.writeBufferHigh(), budget), budget, allocator,
-                    stats);
+                    new UnsentEcho(options.writeBufferLow(), options.writeBufferHigh(), budget), budget,
+                    new MinProgress(options.minProgress()), allocator, stats);
             epoll.add(connection.fd, connection.registered());
         } catch (IOException | RuntimeException e) {
             // One connection's failure, whatever it is: that connection is refused, the loop keeps accepting.

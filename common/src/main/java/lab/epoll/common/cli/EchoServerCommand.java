@@ -70,6 +70,9 @@ public abstract class EchoServerCommand implements Callable<Integer> {
     private String settings(LabServer server) {
         StringBuilder s = new StringBuilder(server.describe())
                 .append(", idle-timeout=").append(DurationConverter.format(options.idleTimeout()));
+        if (options.minProgress() > 0) {
+            s.append(", min-progress=").append(ByteSizeConverter.format(options.minProgress()));
+        }
         if (options.listeners() > 1) {
             s.append(", listeners=").append(options.listeners());
         }

@@ -45,6 +45,13 @@ public final class ServerOptions {
                     + "every quarter of it); 0 disables (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
+    @Option(names = "--min-progress", paramLabel = "SIZE", defaultValue = "0", converter = ByteSizeConverter.class,
+            description = "With --idle-timeout: a connection counts as active only once it has moved this many "
+                    + "bytes since it last did, so a peer that trickles a byte every few seconds is closed as "
+                    + "idle too; so is any peer slower than SIZE per timeout; 0 = every byte counts "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int minProgress;
+
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
             description = "After SIGTERM/SIGINT, how long open connections may keep talking before they are "
@@ -190,6 +197,10 @@ public final class ServerOptions {
         requireRange("--write-buffer-low", writeBufferLow, 1, Integer.MAX_VALUE);
         requireRange("--write-buffer-high", writeBufferHigh, 1, Integer.MAX_VALUE);
         requireRange("--max-pending-bytes", maxPendingBytes, 0, Integer.MAX_VALUE);
+        requireRange("--min-progress", minProgress, 0, Integer.MAX_VALUE);
+        if (minProgress > 0 && idleTimeout.isZero()) {
+            throw invalid("--min-progress", "needs an --idle-timeout to measure progress against");
+        }
         if (writeBufferLow > writeBufferHigh) {
             throw invalid("--write-buffer-low", ByteSizeConverter.format(writeBufferLow)
                     + " is above --write-buffer-high " + ByteSizeConverter.format(writeBufferHigh));
@@ -300,6 +311,8 @@ public final class ServerOptions {
     public int writeBufferLow() { return writeBufferLow; }
     public int writeBufferHigh() { return writeBufferHigh; }
     public int maxPendingBytes() { return maxPendingBytes; }
+
+    public int minProgress() { return minProgress; }
     public boolean tcpNoDelay() { return tcpNoDelay; }
     public int listeners() { return listeners; }
     public boolean tcpQuickAck() { return tcpQuickAck; }

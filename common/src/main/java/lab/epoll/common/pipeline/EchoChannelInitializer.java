@@ -36,7 +36,7 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
         this.budget = budget;
         this.verbose = options.verbose();
         this.idleSweep = options.idleTimeout().isZero() ? null
-                : new IdleSweep(options.idleTimeout(), stats, verbose);
+                : new IdleSweep(options.idleTimeout(), options.minProgress(), stats, verbose);
         this.errorHandler = new ConnectionErrorHandler(stats);
     }
 

@@ -1,5 +1,6 @@
 package lab.epoll.common.pipeline;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.stats.ConnectionStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The idle timeout as the exercise builds it: each connection notes the time once per batch of reads, and one
  * periodic task per event loop sweeps that loop's connections and closes the ones that were idle for the
  * timeout. A connection whose unsent echo changed between two sweeps was writing, so it counts as active too;
- * one whose peer stopped reading stays idle, however much echo it holds.
+ * one whose peer stopped reading stays idle, however much echo it holds. Under {@code --min-progress} either
+ * counts only once the connection has moved that many bytes ({@link MinProgress}).
  *
  * <p>Netty's {@code IdleStateHandler} does the same job with a timer per connection, a clock read per read batch
  * and a listener on every write; this costs one clock read per read batch and nothing per write.
@@ -52,13 +55,16 @@ public final class IdleSweep {
     });
 
     private final long timeoutNanos;
+    private final int minProgress;
     private final long periodNanos;
     private final ConnectionStats stats;
     private final boolean verbose;
     private final Map<EventLoop, LoopSweep> loops = new ConcurrentHashMap<>();
 
-    public IdleSweep(Duration timeout, ConnectionStats stats, boolean verbose) {
+    /** {@code minProgress}: the bytes a connection must move to count as active ({@code --min-progress}). */
+    public IdleSweep(Duration timeout, int minProgress, ConnectionStats stats, boolean verbose) {
         this.timeoutNanos = timeout.toNanos();
+        this.minProgress = minProgress;
         this.periodNanos = periodNanos(timeout);
         this.stats = stats;
         this.verbose = verbose;
@@ -74,11 +80,12 @@ public final class IdleSweep {
 
     /** The handler that stamps one connection; a new one per connection, in front of the echo stage. */
     public ChannelHandler newStamp() {
-        return new Stamp();
+        // Only a minimum makes each read worth looking at: without one the stamp stays off the per-read path.
+        return minProgress == 0 ? new Stamp() : new CountingStamp();
     }
 
     /** One connection's last activity. Touched only on its event loop's thread, as is its loop's sweep. */
-    private final class Stamp extends ChannelInboundHandlerAdapter {
+    private class Stamp extends ChannelInboundHandlerAdapter {
         private ChannelHandlerContext ctx;
         private LoopSweep sweep;
         private long lastActiveNanos;
@@ -95,7 +102,9 @@ public final class IdleSweep {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            lastActiveNanos = System.nanoTime();
+            if (readsMadeProgress()) {
+                lastActiveNanos = System.nanoTime();
+            }
             ctx.fireChannelReadComplete();
         }
 
@@ -110,10 +119,23 @@ public final class IdleSweep {
         boolean idleAt(long now) {
             long pending = pendingBytes(ctx.channel());
             if (pending != pendingAtLastSweep) {
+                long moved = Math.abs(pending - pendingAtLastSweep);
                 pendingAtLastSweep = pending;
-                lastActiveNanos = now;
+                if (writesMadeProgress(moved)) {
+                    lastActiveNanos = now;
+                }
             }
             return now - lastActiveNanos >= timeoutNanos;
+        }
+
+        /** Whether the batch of reads just finished counts as activity: any batch does, without a minimum. */
+        boolean readsMadeProgress() {
+            return true;
+        }
+
+        /** Whether a change of {@code moved} bytes in the unsent echo counts as activity. */
+        boolean writesMadeProgress(long moved) {
+            return true;
         }
 
         void closeIdle() {
@@ -123,6 +145,32 @@ public final class IdleSweep {
                 log.info("{} idle for too long, closing it", ConnectionNames.of(ctx.channel()));
             }
             ctx.close();
+        }
+    }
+
+    /** A stamp under {@code --min-progress}: counts the bytes of each read, and of each change in unsent echo. */
+    private final class CountingStamp extends Stamp {
+        private final MinProgress progress = new MinProgress(minProgress);
+        private long readInBatch;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf) {
+                readInBatch += ((ByteBuf) msg).readableBytes();
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        boolean readsMadeProgress() {
+            long bytes = readInBatch;
+            readInBatch = 0;
+            return progress.moved(bytes);
+        }
+
+        @Override
+        boolean writesMadeProgress(long moved) {
+            return progress.moved(moved);
         }
     }
 

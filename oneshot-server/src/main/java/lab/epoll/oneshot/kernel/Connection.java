@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.stats.ConnectionStats;
@@ -62,7 +63,7 @@ final class Connection {
 
     /** The options a connection needs, resolved once. */
     record Settings(ByteBufAllocator allocator, int writeBufferLow, int writeBufferHigh, int maxReadsPerEvent,
-                    boolean verbose) {
+                    int minProgress, boolean verbose) {
     }
 
     final int fd;
@@ -79,6 +80,7 @@ final class Connection {
 
     // Owner-only state (see the class comment); other threads read only unsent.bytes().
     private final UnsentEcho unsent;
+    private final MinProgress progress;
     private boolean inputClosed;
     private long bytesIn;
     private long bytesOut;
@@ -99,6 +101,7 @@ final class Connection {
         this.stats = stats;
         this.host = host;
         this.unsent = new UnsentEcho(settings.writeBufferLow(), settings.writeBufferHigh(), budget);
+        this.progress = new MinProgress(settings.minProgress());
         this.name = name;
     }
 
@@ -187,7 +190,9 @@ final class Connection {
             }
             bytesIn += n;
             stats.bytesIn(n);
-            lastActivityNanos = System.nanoTime();
+            if (progress.moved(n)) {
+                lastActivityNanos = System.nanoTime();
+            }
             if (settings.verbose()) {
                 log.info("{} read {} bytes", name, n);
             }
@@ -210,7 +215,9 @@ final class Connection {
         if (written > 0) {
             bytesOut += written;
             stats.bytesOut(written);
-            lastActivityNanos = System.nanoTime();
+            if (progress.moved(written)) {
+                lastActivityNanos = System.nanoTime();
+            }
             if (settings.verbose()) {
                 log.info("{} wrote {} bytes", name, written);
             }

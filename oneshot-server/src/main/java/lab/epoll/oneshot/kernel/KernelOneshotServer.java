@@ -112,7 +112,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         this.oneshot = oneshot;
         this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
         this.settings = new Connection.Settings(options.allocator().instance(), options.writeBufferLow(), options.writeBufferHigh(),
-                options.maxMessagesPerRead(), options.verbose());
+                options.maxMessagesPerRead(), options.minProgress(), options.verbose());
         this.idleNanos = options.idleTimeout().toNanos();
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
