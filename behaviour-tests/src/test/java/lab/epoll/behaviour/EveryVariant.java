@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Runs a test body once per variant in {@link lab.epoll.catalog.ServerVariant#all()}, the variant being its only
+ * Runs a test body once per variant in {@link SuiteVariants#selected()} (all of them), the variant being its only
  * parameter: {@code @EveryVariant void someBehaviour(ServerVariant variant)}. A body that needs a feature some
  * variant lacks starts with {@code Assumptions.assumeTrue(variant.has(Feature.X), ...)}, so that variant shows
  * as skipped rather than failed. Tests that pair variants with other arguments keep their own
@@ -19,6 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedTest(name = "{0} server")
-@MethodSource("lab.epoll.catalog.ServerVariant#all")
+@MethodSource("lab.epoll.behaviour.SuiteVariants#selected")
 @interface EveryVariant {
 }

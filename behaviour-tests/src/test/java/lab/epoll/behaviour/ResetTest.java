@@ -58,7 +58,7 @@ class ResetTest {
 
     static Stream<Arguments> variantsAndAllocators() {
         List<Arguments> cases = new ArrayList<>();
-        for (ServerVariant variant : ServerVariant.all()) {
+        for (ServerVariant variant : SuiteVariants.selected()) {
             cases.add(Arguments.of(variant, "pooled"));
             cases.add(Arguments.of(variant, "unpooled"));
         }
