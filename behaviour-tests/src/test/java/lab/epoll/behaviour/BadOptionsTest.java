@@ -35,8 +35,8 @@ class BadOptionsTest {
      * These servers never serve, so they run without the optimising compiler and the parallel GC's threads: each
      * of the ~400 launches then costs about a fifth less CPU, and the option parsing is the same.
      */
-    static final List<String> JVM_ARGS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Dio.netty.leakDetection.level=paranoid");
+    static final List<String> JVM_ARGS = Stream.concat(ServerProcess.TEST_JVM_ARGS.stream(),
+            Stream.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")).toList();
 
     /**
      * One bad command line, the option its error must name, and the feature that option belongs to, if any: a

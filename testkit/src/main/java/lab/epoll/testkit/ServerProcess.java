@@ -35,8 +35,9 @@ import lab.epoll.catalog.ServerVariant.Feature;
  * <p>The checked stop is where leaks show: the server runs Netty's leak detector in paranoid mode, but the
  * detector only reports a buffer once the garbage collector has found it unreachable and a later allocation
  * looks at the reference queue. So {@link #stopChecked()} first forces a full GC in the server
- * ({@code jcmd PID GC.run}, through {@link DiagnosticCommand}), then echoes one probe message (an allocation), then sends SIGTERM; the server must
- * then exit 0 without a {@code LEAK:} line, and print its {@code stopped:} summary if it keeps counters.
+ * ({@code jcmd PID GC.run}, through {@link DiagnosticCommand}), then echoes one probe message (an allocation),
+ * then sends SIGTERM; the server must then exit 0 without a {@code LEAK:} line, and print its {@code stopped:}
+ * summary if it keeps counters.
  * {@link #close()} instead kills the process, for when a test has already failed.
  */
 public final class ServerProcess implements AutoCloseable {

@@ -311,7 +311,6 @@ public final class ServerOptions {
     public int writeBufferLow() { return writeBufferLow; }
     public int writeBufferHigh() { return writeBufferHigh; }
     public int maxPendingBytes() { return maxPendingBytes; }
-
     public int minProgress() { return minProgress; }
     public boolean tcpNoDelay() { return tcpNoDelay; }
     public int listeners() { return listeners; }

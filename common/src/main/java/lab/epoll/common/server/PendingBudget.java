@@ -57,7 +57,7 @@ public final class PendingBudget {
 
     /** An echo of {@code bytes} (overhead included) is now held by the server. */
     public void add(long bytes) {
-        if (max == 0) {
+        if (unlimited()) {
             return;
         }
         long now = pending.addAndGet(bytes);
@@ -68,7 +68,7 @@ public final class PendingBudget {
 
     /** {@code bytes} of held echo (overhead included) were sent or dropped. */
     public void remove(long bytes) {
-        if (max == 0) {
+        if (unlimited()) {
             return;
         }
         long now = pending.addAndGet(-bytes);
