@@ -1,7 +1,6 @@
 package lab.epoll.uring;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.incubator.channel.uring.IOUring;
@@ -57,11 +56,17 @@ public final class IoUringTransport implements Transport {
     @Override
     public void configure(ServerBootstrap bootstrap, ServerOptions options) {
         SOCKET_OPTIONS.apply(bootstrap, options);
-        // One read per completion. When a read fills its buffer, the incubator submits the next read and holds
-        // channelReadComplete back until that read completes; a request that exactly fills the buffer (1 KiB
-        // once the adaptive allocator has shrunk to it) then waits for the peer's next request, which never
-        // comes because its echo is never flushed (StalledReaderTest's other clients hung on their 3rd echo).
-        // On epoll the extra read returns EAGAIN at once; Netty 4.2 asks the kernel whether more data is queued.
-        bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, options.recvAllocator().newAllocator(1));
+    }
+
+    /**
+     * One read per completion. When a read fills its buffer, the incubator submits the next read and holds
+     * channelReadComplete back until that read completes; a request that exactly fills the buffer (1 KiB once the
+     * adaptive allocator has shrunk to it) then waits for the peer's next request, which never comes because its
+     * echo is never flushed (StalledReaderTest's other clients hung on their 3rd echo). On epoll the extra read
+     * returns EAGAIN at once; Netty 4.2 asks the kernel whether more data is queued.
+     */
+    @Override
+    public int maxMessagesPerRead(ServerOptions options) {
+        return 1;
     }
 }

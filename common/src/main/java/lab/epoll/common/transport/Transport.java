@@ -33,6 +33,11 @@ public interface Transport {
      */
     ServerChannel newServerChannel(InetAddress address);
 
+    /** How many reads one connection may make per readiness event or completion: {@code --max-messages-per-read}. */
+    default int maxMessagesPerRead(ServerOptions options) {
+        return options.maxMessagesPerRead();
+    }
+
     /** Applies this transport's options to listeners ({@code option}) and accepted sockets ({@code childOption}). */
     void configure(ServerBootstrap bootstrap, ServerOptions options);
 
