@@ -15,6 +15,8 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,6 +65,7 @@ class EchoIntegrityTest {
         return cases.stream();
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server, {1}")
     @MethodSource("variantsAndReadPaths")
     void everyByteComesBackInOrder(ServerVariant variant, String readPath, Optional<Feature> needs,

@@ -13,6 +13,8 @@ import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * fd exhaustion: the server runs under {@code ulimit -n 64}; clients open connections until its
@@ -58,6 +60,7 @@ class FdExhaustionTest {
     @RegisterExtension
     final ServerProcesses servers = ServerProcesses.withoutStatsTimer();
 
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void survivesEmfileWithoutSpinningAndRecovers(ServerVariant variant) throws InterruptedException {
         ServerProcess server = servers.startWithOpenFileLimit(LIMIT, variant);

@@ -19,6 +19,8 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -65,6 +67,7 @@ class ResetTest {
         return cases.stream();
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server, {1} allocator")
     @MethodSource("variantsAndAllocators")
     void resetsLeaveNoFdNoBufferNoErrorStorm(ServerVariant variant, String allocator) {
@@ -154,6 +157,7 @@ class ResetTest {
      * A reset storm is counted in full but logged within a budget: at most 20 per-connection lines a second,
      * the rest in summary lines. Before, 10,000 resets wrote one line each, 8,700-10,000 lines in 2-3 s.
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void aResetStormIsSummarisedInsteadOfLoggedLineByLine(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.COUNTERS), () -> variant + " counts no errors to compare with");
@@ -192,6 +196,7 @@ class ResetTest {
      * line, which names its real peer, never "(null)" (the socket itself no longer knows its peer), and the server
      * goes on accepting and stops with exit 0.
      */
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void connectionsResetBeforeTheyAreAcceptedLeaveTheServerAccepting(ServerVariant variant) {
         ServerProcess server = servers.start(variant);
