@@ -42,7 +42,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code mvn -pl jmh exec:java [-Dexec.args="..."]}: runs the comparison of every variant and prints a Markdown
  * table; JMH's JSON goes to {@code jmh/target/results.json}.
  *
- * <p>Arguments: {@code --quick} (the default: a few minutes), {@code --full} (the whole matrix),
+ * <p>Arguments: {@code --quick} (the default: under 10 minutes), {@code --full} (the whole matrix),
  * {@code --tuning} (one server option at a time, into {@code jmh/target/tuning.json}), {@code --transports}
  * (epoll against io_uring on both Netty lines, over connection counts, into {@code jmh/target/transports.json}),
  * {@code --compare A,B}
@@ -266,8 +266,11 @@ public final class LabBenchmarks {
             defaultParam(options, user, "payload", "64");
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
-                    .include(IdleConnectionsBenchmark.class.getSimpleName())
-                    .include(BulkStreamBenchmark.class.getSimpleName());
+                    .include(IdleConnectionsBenchmark.class.getSimpleName());
+            if (full) {
+                // Not in the quick run, which must stay under 10 minutes: its 12 trials took 2-3 of them.
+                options.include(BulkStreamBenchmark.class.getSimpleName());
+            }
         }
         if (!tuning && !transports && !exercise && !curve) {
             defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
@@ -330,8 +333,8 @@ public final class LabBenchmarks {
     static final String USAGE = "usage: mvn -pl jmh exec:java -Dexec.args=\"[--quick|--full|--tuning] [JMH options]\"\n"
             + "       mvn -pl jmh exec:java -Dexec.args=\"--compare A,B [--pairs N] [JMH options]\"\n"
             + "       java -jar jmh/target/benchmarks.jar [the same arguments]\n"
-            + "  --quick   the default: every variant, fewer parameters and short iterations\n"
-            + "  --full    every variant over the whole parameter matrix\n"
+            + "  --quick   the default: every variant, echo and idle connections, fewer parameters, short iterations\n"
+            + "  --full    every variant over the whole parameter matrix, bulk streaming too\n"
             + "  --tuning  one server option at a time on lt and et (50 clients, 512 B), into tuning.json\n"
             + "  --transports  NIO, epoll and io_uring on Netty 4.1 and 4.2 over 1-1000 clients × 128 B,\n"
             + "            into transports.json\n"

@@ -12,6 +12,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * What every benchmark shares: one server process per trial pinned to its own CPUs, one closed-loop client pinned
@@ -109,8 +111,8 @@ public abstract class ServerTrial {
     }
 
     @Setup(Level.Iteration)
-    public void resumeLoad() {
-        MeasuredTrial.startIteration();
+    public void resumeLoad(IterationParams iteration) {
+        MeasuredTrial.startIteration(iteration.getType() == IterationType.MEASUREMENT);
         load.resume();
     }
 

@@ -40,11 +40,12 @@ final class ServerMeter {
         }
     }
 
-    ServerMeter(long pid, ClientLoad load) {
+    /** {@code countSyscalls} false: no perf for this iteration (a warmup, whose numbers JMH drops). */
+    ServerMeter(long pid, ClientLoad load, boolean countSyscalls) {
         this.pid = pid;
         this.load = load;
         String noPerf = PerfStat.availability();
-        if (pid == MeasuredTrial.NO_SERVER) {
+        if (pid == MeasuredTrial.NO_SERVER || !countSyscalls) {
             perf = null;
         } else if (noPerf == null) {
             perf = PerfStat.attach(pid);

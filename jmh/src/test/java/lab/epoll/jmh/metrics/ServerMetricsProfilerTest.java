@@ -29,21 +29,26 @@ class ServerMetricsProfilerTest {
     }
 
     private Map<String, Double> measureOneIteration(ServerVariant variant) throws Exception {
+        return measureOneIteration(variant, true);
+    }
+
+    private Map<String, Double> measureOneIteration(ServerVariant variant, boolean measured) throws Exception {
         try (BenchmarkServer server = BenchmarkServer.start(variant, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
              EchoLoad load = new EchoLoad(512)) {
             load.connectActive(server.address(), 4);
-            Map<String, Double> m = measureOneIteration(server.pid(), load);
+            Map<String, Double> m = measureOneIteration(server.pid(), load, measured);
             load.close();
             server.stop();
             return m;
         }
     }
 
-    private static Map<String, Double> measureOneIteration(long serverPid, EchoLoad load) throws Exception {
+    private static Map<String, Double> measureOneIteration(long serverPid, EchoLoad load, boolean measured)
+            throws Exception {
         MeasuredTrial.begin(serverPid, load);
         ServerMetricsProfiler profiler = new ServerMetricsProfiler();
         profiler.beforeIteration(null, null);
-        MeasuredTrial.startIteration(); // what the benchmark's iteration setup does
+        MeasuredTrial.startIteration(measured); // what the benchmark's iteration setup does
         load.resume();
         while (load.completed() < ECHOES) {
             load.sleepAndCount(1);
@@ -73,7 +78,7 @@ class ServerMetricsProfilerTest {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
              EchoLoad load = new EchoLoad(512)) {
             load.connectActive(server.address(), 4);
-            Map<String, Double> m = measureOneIteration(MeasuredTrial.NO_SERVER, load);
+            Map<String, Double> m = measureOneIteration(MeasuredTrial.NO_SERVER, load, true);
             assertThat(m).containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label(), Metric.MIB_PER_S.label())
                     .doesNotContainKeys(Metric.SERVER_CPU_PER_OP.label(), Metric.SERVER_CORES.label(),
                             Metric.RSS_PEAK.label());
@@ -96,6 +101,14 @@ class ServerMetricsProfilerTest {
                 "client.cpu.cores", "server.rss.peak.MiB", "MiB/s");
         assertThat(m.get("latency.p99.us")).isGreaterThanOrEqualTo(m.get("latency.p50.us"));
         assertThat(m.get("server.rss.peak.MiB")).isGreaterThan(10);
+    }
+
+    @Test
+    void aWarmupIterationCountsNoSyscallsAndMeasuresTheRest() throws Exception {
+        assumeThat(PerfStat.availability()).as("perf usable here").isNull();
+        Map<String, Double> m = measureOneIteration(ServerVariant.LT, false);
+        assertThat(m.keySet()).noneMatch(label -> label.startsWith("sys.")).doesNotContain("events/wait");
+        assertThat(m).containsKeys("latency.p50.us", "server.cpu.us/op", "client.cpu.cores");
     }
 
     @Test

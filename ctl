@@ -1,0 +1,4 @@
+enable
+disable
+enable
+disable
