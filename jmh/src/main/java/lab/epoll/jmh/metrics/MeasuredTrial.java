@@ -18,22 +18,40 @@ public final class MeasuredTrial {
 
     private final long serverPid;
     private final ClientLoad load;
+    /** The trial's one perf, attached to the server's threads; null when there is no server or perf here. */
+    private final PerfStat perf;
     private ServerMeter meter;
 
-    private MeasuredTrial(long serverPid, ClientLoad load) {
+    private MeasuredTrial(long serverPid, ClientLoad load, PerfStat perf) {
         this.serverPid = serverPid;
         this.load = load;
+        this.perf = perf;
     }
 
-    /** Called by the benchmark once its server is up and its clients are connected. */
+    /**
+     * Called by the benchmark once its server is up and its clients are connected (and so every thread that will
+     * serve them exists: perf counts the threads there are when it attaches).
+     */
     public static void begin(long serverPid, ClientLoad load) {
-        current = new MeasuredTrial(serverPid, load);
+        current = new MeasuredTrial(serverPid, load, serverPid == NO_SERVER ? null : attachPerf(serverPid));
+    }
+
+    private static PerfStat attachPerf(long serverPid) {
+        String noPerf = PerfStat.availability();
+        if (noPerf == null) {
+            return PerfStat.attach(serverPid);
+        }
+        // Said once per fork, and not at all when the user switched counting off (--no-perf): the run's first
+        // line already says so.
+        if (!"false".equals(System.getProperty(PerfStat.PROPERTY))) {
+            System.err.println("[lab] perf cannot count syscalls here (" + noPerf + "): no syscall metrics.");
+        }
+        return null;
     }
 
     /**
      * Called by the benchmark's iteration setup: starts measuring. A warmup iteration ({@code measured} false) is
-     * measured without counting syscalls: JMH drops its numbers, and starting perf costs about a second of the
-     * run each time (it sets up some 60 tracepoint events), a sixth of the quick run.
+     * measured without counting syscalls: JMH drops its numbers.
      */
     public static void startIteration(boolean measured) {
         MeasuredTrial trial = current;
@@ -51,8 +69,17 @@ public final class MeasuredTrial {
     }
 
     public static void end() {
-        endIteration();
+        MeasuredTrial trial = current;
         current = null;
+        if (trial != null) {
+            try {
+                trial.stopMeter();
+            } finally {
+                if (trial.perf != null) {
+                    trial.perf.close();
+                }
+            }
+        }
     }
 
     /** Forgets a measurement nobody took, e.g. from an iteration that failed before the profiler ran. */
@@ -70,7 +97,7 @@ public final class MeasuredTrial {
     private synchronized void startMeter(boolean countSyscalls) {
         stopMeter();
         finished = null;
-        meter = new ServerMeter(serverPid, load, countSyscalls);
+        meter = new ServerMeter(serverPid, load, countSyscalls ? perf : null);
     }
 
     private synchronized void stopMeter() {

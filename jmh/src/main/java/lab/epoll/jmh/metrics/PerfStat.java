@@ -13,17 +13,25 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.testkit.ProcThreads;
-import lab.epoll.testkit.Signals;
 
 /**
  * Exact syscall counts of a running server from {@code perf stat -e 'syscalls:sys_enter_*' -t TIDS}: kernel
  * tracepoints, so every call is counted, unlike sampling. Counting is switched on and off through perf's
  * control FIFO, which acknowledges each switch, so the counted window is exactly the one we ask for.
  *
+ * <p>One perf serves a whole trial: setting up its ~60 tracepoint events takes about a second, which once per
+ * iteration was half of a quick trial's time. perf prints what it counted every {@link #INTERVAL_MILLIS} ms
+ * ({@code -I}); a window's counts are the sum of the intervals printed after it was switched on, up to the first
+ * whole interval printed after it was switched off (counting is off in every later one). perf runs on the
+ * client's CPUs, whose affinity it inherits.
+ *
  * <p>perf needs root or {@code kernel.perf_event_paranoid <= -1} and tracefs; {@link #availability()} says
  * whether this machine has them, and if not, the harness reports no syscall counts rather than estimates.
  */
 public final class PerfStat implements AutoCloseable {
+    /** How often perf prints its counts: the most a window's end waits for them. */
+    static final int INTERVAL_MILLIS = 100;
+    private static final long WINDOW_END_TIMEOUT_MILLIS = 10_000;
     /** The system property naming perf's command, or {@code false} to count nothing. */
     public static final String PROPERTY = "lab.perf";
     /** Why perf cannot count here, per perf command ({@code -Dlab.perf}); "" means it can. */
@@ -34,6 +42,8 @@ public final class PerfStat implements AutoCloseable {
     private final RandomAccessFile control;
     private final RandomAccessFile ack;
     private final List<String> eventOrder;
+    /** The last interval printed before the window was switched on: the window counts the ones after it. */
+    private double countedAfter = Double.NEGATIVE_INFINITY;
 
     private PerfStat(Process perf, Path dir, RandomAccessFile control, RandomAccessFile ack, List<String> eventOrder) {
         this.perf = perf;
@@ -137,7 +147,8 @@ public final class PerfStat implements AutoCloseable {
             }
             List<String> order = new ArrayList<>();
             List<String> command = new ArrayList<>(List.of(System.getProperty(PROPERTY, "perf"), "stat", "-x,",
-                    "--delay=-1", "--control", "fifo:" + ctl + "," + ack, "-o", dir.resolve("out.csv").toString(),
+                    "--delay=-1", "--control", "fifo:" + ctl + "," + ack, "-I", Integer.toString(INTERVAL_MILLIS),
+                    "-o", dir.resolve("out.csv").toString(),
                     "-t", ProcThreads.applicationThreadIds(pid).stream().map(String::valueOf)
                             .collect(java.util.stream.Collectors.joining(","))));
             command.addAll(eventArguments(order));
@@ -154,22 +165,128 @@ public final class PerfStat implements AutoCloseable {
         }
     }
 
-    /** Starts counting; returns once perf acknowledged. */
+    /** Starts a window: counting on; returns once perf acknowledged. */
     public void start() {
+        countedAfter = lastInterval(intervals(readOutput()));
         command("enable");
     }
 
-    /** Stops counting, ends perf and returns what it counted. */
+    /**
+     * Ends the window: counting off, and what it counted once perf has printed all of it; perf keeps running. The
+     * window's counts are in the intervals that counted, after {@link #start()}; the first interval after them
+     * that counted nothing at all ({@code <not counted>} for every event: counting was off all through it) says
+     * that every one of them is printed.
+     */
     public SyscallCounts stop() {
         command("disable");
-        try {
-            Signals.send(perf.pid(), "INT"); // perf stat prints its counts when interrupted
-            if (!perf.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("perf did not exit after SIGINT");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_END_TIMEOUT_MILLIS);
+        for (;;) {
+            List<Interval> window = window(intervals(readOutput()), countedAfter);
+            if (window != null) {
+                return counts(sum(window), eventOrder);
             }
-            return parse(Files.readAllLines(dir.resolve("out.csv")), eventOrder);
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("perf printed no closed window in " + WINDOW_END_TIMEOUT_MILLIS
+                        + " ms after counting stopped (log: " + readQuietly(dir.resolve("perf.log")) + ")");
+            }
+            sleepQuietly(INTERVAL_MILLIS / 5);
+        }
+    }
+
+    private List<String> readOutput() {
+        Path out = dir.resolve("out.csv");
+        if (!Files.exists(out)) {
+            return List.of(); // perf has not opened it yet
+        }
+        try {
+            return Files.readAllLines(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One interval perf printed: its end, in seconds since perf started; one count per event, in event order; and
+     * whether any event counted in it at all (a count, even 0, rather than {@code <not counted>}).
+     */
+    record Interval(double seconds, List<Long> values, boolean counted) {
+    }
+
+    private List<Interval> intervals(List<String> lines) {
+        return intervals(lines, eventOrder.size());
+    }
+
+    /**
+     * perf's {@code -I -x,} output as whole intervals: one {@code time,value,unit,event,...} line per event, the
+     * events in the order asked; a last interval still being written is left out.
+     */
+    static List<Interval> intervals(List<String> lines, int events) {
+        List<Interval> intervals = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        boolean counted = false;
+        String time = null;
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split(",", 3);
+            if (fields.length < 3) {
+                continue; // a line perf is still writing
+            }
+            if (!fields[0].equals(time)) {
+                values = new ArrayList<>();
+                counted = false;
+                time = fields[0];
+            }
+            boolean notCounted = fields[1].startsWith("<");
+            counted |= !notCounted;
+            values.add(notCounted ? 0L : Long.parseLong(fields[1]));
+            if (values.size() == events) {
+                intervals.add(new Interval(Double.parseDouble(time.trim()), values, counted));
+            }
+        }
+        return intervals;
+    }
+
+    private static double lastInterval(List<Interval> intervals) {
+        return intervals.isEmpty() ? Double.NEGATIVE_INFINITY : intervals.get(intervals.size() - 1).seconds();
+    }
+
+    /**
+     * The intervals of a window that started after {@code after} and has ended: from the first after it up to the
+     * last that counted, once an interval that counted nothing follows that one; null while it may go on.
+     */
+    static List<Interval> window(List<Interval> intervals, double after) {
+        List<Interval> window = new ArrayList<>();
+        int lastCounted = -1;
+        for (Interval interval : intervals) {
+            if (interval.seconds() <= after) {
+                continue;
+            }
+            if (interval.counted()) {
+                lastCounted = window.size();
+            } else if (lastCounted >= 0) {
+                return window.subList(0, lastCounted + 1);
+            }
+            window.add(interval);
+        }
+        return null;
+    }
+
+    /** Each event's counts over the intervals. */
+    static List<Long> sum(List<Interval> intervals) {
+        List<Long> sums = new ArrayList<>(intervals.get(0).values());
+        for (Interval interval : intervals.subList(1, intervals.size())) {
+            for (int i = 0; i < sums.size(); i++) {
+                sums.set(i, sums.get(i) + interval.values().get(i));
+            }
+        }
+        return sums;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis); // perf prints on its own clock; there is no event to wait on
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -209,9 +326,14 @@ public final class PerfStat implements AutoCloseable {
             String value = line.split(",", 2)[0];
             values.add(value.startsWith("<") ? 0L : Long.parseLong(value));
         }
+        return counts(values, eventOrder);
+    }
+
+    /** One count per event of {@code eventOrder}, grouped by kind. */
+    static SyscallCounts counts(List<Long> values, List<String> eventOrder) {
         if (values.size() != eventOrder.size()) {
             throw new IllegalStateException("perf printed " + values.size() + " counts for " + eventOrder.size()
-                    + " events:\n" + String.join("\n", lines));
+                    + " events");
         }
         Map<String, Long> entered = new LinkedHashMap<>();
         Map<String, long[]> waitReturns = new LinkedHashMap<>();

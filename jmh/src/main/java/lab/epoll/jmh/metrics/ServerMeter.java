@@ -18,7 +18,6 @@ final class ServerMeter {
     private static final double USER_HZ = 100.0; // Linux's fixed clock-tick unit for /proc/PID/stat times
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private static volatile boolean warnedNoPerf;
 
     private final long pid;
     private final ClientLoad load;
@@ -40,24 +39,13 @@ final class ServerMeter {
         }
     }
 
-    /** {@code countSyscalls} false: no perf for this iteration (a warmup, whose numbers JMH drops). */
-    ServerMeter(long pid, ClientLoad load, boolean countSyscalls) {
+    /** {@code perf}: the trial's, to count this iteration's syscalls with; null counts none (a warmup, no perf). */
+    ServerMeter(long pid, ClientLoad load, PerfStat perf) {
         this.pid = pid;
         this.load = load;
-        String noPerf = PerfStat.availability();
-        if (pid == MeasuredTrial.NO_SERVER || !countSyscalls) {
-            perf = null;
-        } else if (noPerf == null) {
-            perf = PerfStat.attach(pid);
+        this.perf = perf;
+        if (perf != null) {
             perf.start();
-        } else {
-            perf = null;
-            // Said once per fork, and not at all when the user switched counting off (--no-perf): the run's first
-            // line already says so.
-            if (!warnedNoPerf && !"false".equals(System.getProperty(PerfStat.PROPERTY))) {
-                warnedNoPerf = true;
-                System.err.println("[lab] perf cannot count syscalls here (" + noPerf + "): no syscall metrics.");
-            }
         }
         load.takeLatencies(); // forget round trips from before this iteration
         load.takePacing();
@@ -70,9 +58,6 @@ final class ServerMeter {
     Measurement stop() {
         boolean server = pid != MeasuredTrial.NO_SERVER;
         if (server && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            if (perf != null) {
-                perf.close();
-            }
             throw new IllegalStateException("server process " + pid + " died during the iteration");
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
@@ -80,14 +65,7 @@ final class ServerMeter {
         double clientCpu = (OS.getProcessCpuTime() - startClientCpuNanos) / 1e9;
         double serverCpu = server ? (ProcFs.cpuTicks(pid) - startServerTicks) / USER_HZ : Double.NaN;
         long peakRss = server ? ProcFs.statusBytes(pid, "VmHWM") : -1;
-        SyscallCounts syscalls = null;
-        if (perf != null) {
-            try {
-                syscalls = perf.stop();
-            } finally {
-                perf.close();
-            }
-        }
+        SyscallCounts syscalls = perf == null ? null : perf.stop();
         return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, load.takeLatencies(), syscalls,
                 load.payloadLength(), load.takePacing());
     }

@@ -69,6 +69,38 @@ class PerfStatTest {
         assertThat(counts.eventsPerWait()).isEqualTo(1.0);
     }
 
+    /** perf's -I output for two events: the time, then one line per event. */
+    private static List<String> interval(String time, String read, String write) {
+        return List.of("     " + time + "," + read + ",,syscalls:sys_enter_read,100,100.00,,",
+                "     " + time + "," + write + ",,syscalls:sys_enter_write,100,100.00,,");
+    }
+
+    @Test
+    void aWindowSumsTheIntervalsThatCountedOnceOneThatCountedNothingFollows() {
+        List<String> csv = new ArrayList<>(List.of("# started on Mon Dec  7 03:02:28 2026", ""));
+        csv.addAll(interval("0.100", "<not counted>", "<not counted>")); // before the window
+        csv.addAll(interval("0.200", "<not counted>", "<not counted>")); // after start() read, before enable
+        csv.addAll(interval("0.300", "7", "5"));                         // enabled part of the way
+        csv.addAll(interval("0.400", "0", "0"));                         // enabled, nothing called: still counted
+        csv.addAll(interval("0.500", "11", "13"));                       // disabled part of the way
+        List<PerfStat.Interval> printed = PerfStat.intervals(csv, 2);
+        assertThat(PerfStat.window(printed, 0.100)).as("no interval without counting after the counted ones yet")
+                .isNull();
+
+        csv.addAll(interval("0.600", "<not counted>", "<not counted>"));
+        csv.add("     0.700,<not counted>,,syscalls:sys_enter_read,0,100.00,,"); // perf still writing this one
+        printed = PerfStat.intervals(csv, 2);
+        assertThat(printed).as("whole intervals only").hasSize(6);
+        List<PerfStat.Interval> window = PerfStat.window(printed, 0.100);
+        assertThat(window).extracting(PerfStat.Interval::seconds).containsExactly(0.2, 0.3, 0.4, 0.5);
+        assertThat(PerfStat.sum(window)).containsExactly(18L, 18L);
+
+        // The next window starts after everything printed before it: 0.600.
+        csv.addAll(interval("0.800", "3", "4"));
+        csv.addAll(interval("0.900", "<not counted>", "<not counted>"));
+        assertThat(PerfStat.sum(PerfStat.window(PerfStat.intervals(csv, 2), 0.600))).containsExactly(3L, 4L);
+    }
+
     @Test
     void refusesOutputThatDoesNotMatchWhatWasAsked() {
         List<String> order = List.of("enter:read", "enter:write");
