@@ -4,8 +4,16 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollMode;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +27,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.BudgetedRecvByteBufAllocator;
 import lab.epoll.common.server.EchoServer;
+import lab.epoll.common.server.PendingBudget;
+import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.common.transport.EpollTransport;
+import lab.epoll.common.transport.Transport;
 import lab.epoll.testkit.EchoClient;
 import lab.epoll.testkit.FailOnLeaks;
 import org.junit.jupiter.api.AfterEach;
@@ -250,6 +262,58 @@ class EchoServerTest {
         server = null;
         assertThat(stats.active()).isZero();
         assertThat(stats.bytesOut()).isEqualTo(stats.bytesIn()).isEqualTo(8);
+    }
+
+    /**
+     * A transport that sets its own read allocator, as the io_uring one once did: the server's budgeted allocator
+     * must still be the one every connection reads with, or the budget's reads go unsized.
+     */
+    @ParameterizedTest
+    @EnumSource(EpollMode.class)
+    void noTransportCanReplaceTheBudgetedReadAllocator(EpollMode mode) throws Exception {
+        CompletableFuture<RecvByteBufAllocator> used = new CompletableFuture<>();
+        Transport epoll = new EpollTransport(mode);
+        Transport ownAllocator = new Transport() {
+            @Override
+            public void ensureAvailable() throws ServerStartException {
+                epoll.ensureAvailable();
+            }
+
+            @Override
+            public String describe() {
+                return epoll.describe();
+            }
+
+            @Override
+            public EventLoopGroup newEventLoopGroup(ServerOptions options) {
+                return epoll.newEventLoopGroup(options);
+            }
+
+            @Override
+            public ServerChannel newServerChannel(InetAddress host) {
+                return epoll.newServerChannel(host);
+            }
+
+            @Override
+            public void configure(ServerBootstrap bootstrap, ServerOptions options) {
+                epoll.configure(bootstrap, options);
+                bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096));
+            }
+
+            @Override
+            public void addEchoStage(ChannelPipeline pipeline, ConnectionStats stats, PendingBudget budget) {
+                used.complete(pipeline.channel().config().getRecvByteBufAllocator());
+                epoll.addEchoStage(pipeline, stats, budget);
+            }
+        };
+        server = new EchoServer(ServerOptions.parse("--port", "0"), ownAllocator);
+        address = server.start();
+        byte[] line = "budgeted\n".getBytes(StandardCharsets.US_ASCII);
+        try (EchoClient client = EchoClient.connect(address)) {
+            assertThat(client.roundTrip(line)).isEqualTo(line);
+        }
+        assertThat(used.get(10, SECONDS)).isInstanceOf(BudgetedRecvByteBufAllocator.class);
+        stopAndCount();
     }
 
     private static byte[] randomBytes(int length, long seed) {
