@@ -1,4 +1,0 @@
-enable
-disable
-enable
-disable
