@@ -316,19 +316,6 @@ public final class PerfStat implements AutoCloseable {
         }
     }
 
-    /** Reads perf's {@code -x,} output: one {@code value,unit,event,...} line per {@code -e}, in order. */
-    static SyscallCounts parse(List<String> lines, List<String> eventOrder) {
-        List<Long> values = new ArrayList<>();
-        for (String line : lines) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String value = line.split(",", 2)[0];
-            values.add(value.startsWith("<") ? 0L : Long.parseLong(value));
-        }
-        return counts(values, eventOrder);
-    }
-
     /** One count per event of {@code eventOrder}, grouped by kind. */
     static SyscallCounts counts(List<Long> values, List<String> eventOrder) {
         if (values.size() != eventOrder.size()) {

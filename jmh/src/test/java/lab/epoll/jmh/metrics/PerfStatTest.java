@@ -35,6 +35,7 @@ class PerfStatTest {
         List<String> order = new ArrayList<>();
         PerfStat.eventArguments(order);
         List<String> csv = new ArrayList<>(List.of("# started on Sun Nov 22 04:32:47 2026", ""));
+        List<String> closing = new ArrayList<>(); // an interval that counted nothing: the window has ended
         for (String event : order) {
             long value = switch (event) {
                 case "enter:epoll_pwait2" -> 30;
@@ -51,11 +52,14 @@ class PerfStatTest {
                 case "ring:io_uring_submit_req" -> 12;
                 default -> 0;
             };
-            csv.add(value + ",,syscalls:" + event + ",69439175,100.00,,");
+            csv.add("     0.100," + value + ",,syscalls:" + event + ",69439175,100.00,,");
+            closing.add("     0.200,<not counted>,,syscalls:" + event + ",0,100.00,,");
         }
-        csv.set(csv.size() - 1, "<not counted>,,syscalls:sys_exit_ppoll,0,100.00,,");
+        csv.set(csv.size() - 1, "     0.100,<not counted>,,syscalls:sys_exit_ppoll,0,100.00,,");
+        csv.addAll(closing);
 
-        SyscallCounts counts = PerfStat.parse(csv, order);
+        SyscallCounts counts = PerfStat.counts(
+                PerfStat.sum(PerfStat.window(PerfStat.intervals(csv, order.size()), Double.NEGATIVE_INFINITY)), order);
         assertThat(counts.epollWaits()).isEqualTo(40);
         assertThat(counts.polls()).isZero();
         assertThat(counts.reads()).isEqualTo(125);
@@ -104,7 +108,7 @@ class PerfStatTest {
     @Test
     void refusesOutputThatDoesNotMatchWhatWasAsked() {
         List<String> order = List.of("enter:read", "enter:write");
-        assertThatThrownBy(() -> PerfStat.parse(List.of("5,,syscalls:sys_enter_read,1,100.00,,"), order))
+        assertThatThrownBy(() -> PerfStat.counts(List.of(5L), order))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("1 counts for 2 events");
     }
 
