@@ -180,6 +180,24 @@ class BadOptionsTest {
     }
 
     /**
+     * An accept batch a variant cannot honour is refused: the edge-triggered recipe must accept until EAGAIN, and
+     * the io_uring incubator has one accept in flight at a time.
+     */
+    @Execution(ExecutionMode.CONCURRENT)
+    @ParameterizedTest(name = "{0} server: --accept-batch {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"raw-et, 16", "uring, 64"})
+    void anAcceptBatchTheVariantCannotHonourIsRefused(String name, String batch) {
+        ServerVariant variant = ServerVariant.named(name);
+        Assumptions.assumeTrue(SuiteVariants.selected().contains(variant), () -> name + " is not selected");
+        try (ServerProcess server = ServerProcess.launch(variant, JVM_ARGS, "--accept-batch", batch, "--port", "0")) {
+            assertThat(server.awaitExit(ServerProcess.WAIT)).as(server.output()).isEqualTo(2);
+            assertThat(server.stderr()).singleElement().asString()
+                    .startsWith(variant.commandName() + ": Invalid value for option '--accept-batch': ")
+                    .endsWith("(see --help)");
+        }
+    }
+
+    /**
      * The same values on Netty 4.1's epoll transport, which has every knob, make a server that runs: the refusals
      * above are the transports', not bad values.
      */

@@ -16,7 +16,7 @@ final class FeatureOptions {
             Feature.BACKPRESSURE, List.of("--write-buffer-low", "--write-buffer-high", "--max-pending-bytes"),
             Feature.SERVER_OPTIONS, List.of("--backlog", "--[no-]tcp-nodelay", "--listeners",
                     "--tcp-quickack", "--tcp-fastopen", "--tcp-defer-accept", "--busy-poll", "--max-events",
-                    "--recv-allocator", "--allocator", "--verbose"),
+                    "--accept-batch", "--recv-allocator", "--allocator", "--verbose"),
             Feature.GRACEFUL_DRAIN, List.of("--shutdown-grace"),
             Feature.READ_LOOP_CAP, List.of("--max-messages-per-read"),
             Feature.EVENT_LOOPS, List.of("--io-threads"));

@@ -17,20 +17,24 @@ import java.util.Set;
  * @param serverArgs   extra server flags for this variant
  * @param transport    how the server waits for readiness, and whether it needs Netty's native library
  * @param registration the epoll flags accepted sockets must be registered with
+ * @param accepting    how many connections its listener takes per readiness event by default
  * @param nettyVersion the Netty line inside the jar, e.g. {@code 4.1}
  * @param features     which of the lab's server features the variant has
  */
 public record ServerVariant(String name, String jar, List<String> jvmArgs, List<String> serverArgs,
-                            Transport transport, Registration registration, String nettyVersion,
+                            Transport transport, Registration registration, Accepting accepting,
+                            String nettyVersion,
                             Set<Feature> features) {
 
     private static final String NETTY_4_1 = "4.1";
     private static final String NETTY_4_2 = "4.2";
 
     public static final ServerVariant LT = new ServerVariant("lt", "lt-server/target/lt-server.jar",
-            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1, Feature.ALL);
+            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH,
+            NETTY_4_1, Feature.ALL);
     public static final ServerVariant ET = new ServerVariant("et", "et-server/target/et-server.jar",
-            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1, Feature.ALL);
+            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH,
+            NETTY_4_1, Feature.ALL);
     /**
      * ONESHOT emulated on Netty: AUTO_READ off, reads handed to a worker pool. Sockets keep Netty's default
      * registration, EPOLLET (fdinfo shows EPOLLET|EPOLLRDHUP, plus EPOLLIN while a read is pending), never
@@ -38,49 +42,52 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      */
     public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "netty"),
-            Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1, Feature.ALL);
+            Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
     /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
     public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"),
-            Transport.LAB_EPOLL, Registration.ONESHOT, NETTY_4_1, Feature.ALL_BUT_EVENT_LOOPS);
+            Transport.LAB_EPOLL, Registration.ONESHOT, Accepting.UNTIL_EMPTY, NETTY_4_1,
+            Feature.ALL_BUT_EVENT_LOOPS);
     /**
      * The exercise's level-triggered server on raw epoll: one thread, one epoll set, one accept or read per
      * readiness event, EPOLLOUT only while echo waits.
      */
     public static final ServerVariant RAW_LT = new ServerVariant("raw-lt", "raw-server/target/raw-server.jar",
-            List.of(), List.of("--mode", "lt"), Transport.LAB_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1,
-            Feature.ONE_THREAD_RECIPES);
+            List.of(), List.of("--mode", "lt"), Transport.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
+            Accepting.ONE_PER_EVENT, NETTY_4_1, Feature.ONE_THREAD_RECIPES);
     /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
     public static final ServerVariant RAW_ET = new ServerVariant("raw-et", "raw-server/target/raw-server.jar",
-            List.of(), List.of("--mode", "et"), Transport.LAB_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1,
-            Feature.ONE_THREAD_RECIPES);
+            List.of(), List.of("--mode", "et"), Transport.LAB_EPOLL, Registration.EDGE_TRIGGERED,
+            Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.ONE_THREAD_RECIPES);
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
     public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
-            Transport.JDK_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_1, Feature.ALL);
+            Transport.JDK_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
     /** Baseline: Netty's NIO transport on the JDK's poll(2) selector: no epoll instance at all. */
     public static final ServerVariant NIO_POLL = new ServerVariant("nio-poll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"), List.of(),
-            Transport.JDK_POLL, Registration.NONE, NETTY_4_1, Feature.ALL);
+            Transport.JDK_POLL, Registration.NONE, Accepting.BATCH, NETTY_4_1, Feature.ALL);
 
     /** Netty 4.1 with the incubator's io_uring transport: no epoll instance; the process holds an io_uring fd. */
     public static final ServerVariant URING = new ServerVariant("uring", "uring-server/target/uring-server.jar",
-            List.of(), List.of(), Transport.NETTY_IO_URING, Registration.NONE, NETTY_4_1, Feature.ALL);
+            List.of(), List.of(), Transport.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION,
+            NETTY_4_1, Feature.ALL);
     /** Netty 4.2's epoll transport ({@code EpollIoHandler}): level-triggered only, {@code EpollMode} is gone. */
     public static final ServerVariant EPOLL_4_2 = new ServerVariant("epoll-4.2",
             "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "epoll"),
-            Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, NETTY_4_2, Feature.ALL);
+            Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_2, Feature.ALL);
     /** Netty 4.2's io_uring transport ({@code IoUringIoHandler}), graduated from the incubator. */
     public static final ServerVariant URING_4_2 = new ServerVariant("uring-4.2",
             "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "io_uring"),
-            Transport.NETTY_IO_URING, Registration.NONE, NETTY_4_2, Feature.ALL);
+            Transport.NETTY_IO_URING, Registration.NONE, Accepting.BATCH, NETTY_4_2, Feature.ALL);
 
     /**
      * The baseline: Netty's echo example on epoll (ET, Netty 4.1's default), half-close handled, none of the
      * lab's features. What they cost is the difference from it.
      */
     public static final ServerVariant BARE = new ServerVariant("bare", "bare-server/target/bare-server.jar",
-            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, NETTY_4_1, Set.of());
+            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.NETTY_STOCK,
+            NETTY_4_1, Set.of());
 
     private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, RAW_LT, RAW_ET,
             NIO_EPOLL, NIO_POLL, URING, EPOLL_4_2, URING_4_2, BARE);
@@ -144,7 +151,8 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
 
     /** The same jar and capabilities with other fixed server flags, e.g. none, to see the jar's own defaults. */
     public ServerVariant withServerArgs(List<String> args) {
-        return new ServerVariant(name, jar, jvmArgs, args, transport, registration, nettyVersion, features);
+        return new ServerVariant(name, jar, jvmArgs, args, transport, registration, accepting, nettyVersion,
+                features);
     }
 
     /** The command name the jar prints in its messages, e.g. {@code lt-server}. */
@@ -242,6 +250,34 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         ONESHOT,
         /** No epoll registration at all. */
         NONE
+    }
+
+    /** How many connections a variant's listener takes per readiness event when {@code --accept-batch} is not given. */
+    public enum Accepting {
+        /** The lab's batch ({@code AcceptBatch.DEFAULT}) on Netty's server channel. */
+        BATCH,
+        /**
+         * Netty's stock server channel, one per read: one per {@code epoll_wait} in level-triggered mode, and in
+         * edge-triggered mode one per run of the accept task Netty reschedules until the queue is empty.
+         */
+        NETTY_STOCK,
+        /** The exercise's level-triggered recipe: one per event, the next wait reports the rest. */
+        ONE_PER_EVENT,
+        /** Until {@code accept} finds the queue empty. */
+        UNTIL_EMPTY,
+        /**
+         * One accept request in flight at a time, the next submitted when it completes: one connection per trip
+         * round the io_uring, whatever {@code --accept-batch} would allow (Netty 4.1's incubator).
+         */
+        ONE_PER_COMPLETION
+    }
+
+    /**
+     * Whether the variant's default takes one connection per wake-up, which a saturated server turns into new
+     * clients waiting in the accept queue: the exercise's level-triggered recipe keeps it on purpose.
+     */
+    public boolean defaultAcceptsOnePerWakeup() {
+        return accepting == Accepting.ONE_PER_EVENT;
     }
 
     /** The lab's server features beyond echoing; the behaviour suite skips a behaviour a variant lacks. */

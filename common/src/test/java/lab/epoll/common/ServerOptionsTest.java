@@ -53,6 +53,7 @@ class ServerOptionsTest {
         "--listeners|0",
         "--max-events|-1",
         "--max-messages-per-read|0",
+        "--accept-batch|-1",
         "--max-connections|-5",
         "--tcp-defer-accept|1500ms",
         "--busy-poll|1500ns",

@@ -17,6 +17,11 @@ public enum Mode {
     lt(0, false),
     et(EPOLLET, true);
 
+    /** The recipe's accepts per listener event: one in lt, until EAGAIN (0) in et. */
+    int acceptBatch() {
+        return drainEachEvent ? 0 : 1;
+    }
+
     private final int triggerFlag;
     private final boolean drainEachEvent;
 

@@ -44,6 +44,11 @@ public final class RawCommand extends EchoServerCommand {
 
     @Override
     protected void validate() {
+        if (mode == Mode.et && options.acceptBatch(0) != 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--accept-batch': "
+                    + "edge-triggered must accept until EAGAIN (0): no later event would report the connections "
+                    + "a smaller batch leaves queued");
+        }
         for (String option : optionsNotHonoured()) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new ParameterException(spec.commandLine(),

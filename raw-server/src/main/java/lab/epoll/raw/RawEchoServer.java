@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.AcceptBatch;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.MinProgress;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * recipe for what an event means. In the set beside the clients:
  * <ul>
  *   <li>the listening socket(s), with the mode's trigger: {@code lt} accepts one connection per event,
- *       {@code et} accepts until {@code EAGAIN};</li>
+ *       {@code et} accepts until {@code EAGAIN}; {@code --accept-batch} lets lt take more;</li>
  *   <li>a timerfd, the idle sweep the exercise's bonus asks for: every quarter of {@code --idle-timeout} the
  *       loop closes connections that moved no byte for longer;</li>
  *   <li>an eventfd through which other threads hand the loop work (shutdown's steps): the loop alone touches
@@ -58,6 +59,8 @@ public final class RawEchoServer implements LabServer {
 
     private final ServerOptions options;
     private final Mode mode;
+    /** Accepts per listener event ({@code --accept-batch}); 0: until EAGAIN. */
+    private final int acceptBatch;
     private final int maxEvents;
     private final ByteBufAllocator allocator;
     private final long idleNanos;
@@ -83,6 +86,7 @@ public final class RawEchoServer implements LabServer {
     public RawEchoServer(ServerOptions options, Mode mode) {
         this.options = options;
         this.mode = mode;
+        this.acceptBatch = options.acceptBatch(mode.acceptBatch());
         this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
         this.allocator = options.allocator().instance();
         this.idleNanos = options.idleTimeout().toNanos();
@@ -97,6 +101,7 @@ public final class RawEchoServer implements LabServer {
         return "mode=" + mode + ", threads=1, epoll-instances=1, registered="
                 + EpollFlags.describe(EPOLLIN | EPOLLRDHUP | mode.triggerFlag())
                 + ", reads-per-event=" + (mode.drainsEachEvent() ? "until EAGAIN" : "1")
+                + ", accept-batch=" + AcceptBatch.describe(acceptBatch)
                 + ", max-events=" + maxEvents;
     }
 
@@ -234,7 +239,7 @@ public final class RawEchoServer implements LabServer {
     }
 
     private void onListenerEvent(Listener listener) {
-        do {
+        for (int accepted = 0; acceptBatch == 0 || accepted < acceptBatch; accepted++) {
             int fd;
             try {
                 fd = listener.accept();
@@ -246,7 +251,7 @@ public final class RawEchoServer implements LabServer {
                 return; // EAGAIN: the queue is empty
             }
             admit(new Socket(fd), listener.acceptedName(fd));
-        } while (mode.drainsEachEvent());
+        }
     }
 
     /**

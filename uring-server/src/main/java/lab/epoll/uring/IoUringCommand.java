@@ -20,7 +20,8 @@ import picocli.CommandLine.ParameterException;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Echo server (RFC 862) on Netty 4.1's io_uring transport (netty-incubator-transport-io_uring).",
                 "--busy-poll and --max-events are epoll-only: not listed here, and refused; --max-messages-per-read is fixed at 1 "
-                        + "(a longer read loop stalls the incubator on a read that fills its buffer)."},
+                        + "(a longer read loop stalls the incubator on a read that fills its buffer), and so is --accept-batch (one "
+                        + "accept request in flight at a time)."},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class IoUringCommand extends EchoServerCommand {
@@ -36,6 +37,10 @@ public final class IoUringCommand extends EchoServerCommand {
                 && options.maxMessagesPerRead() != 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--max-messages-per-read': "
                     + "uring-server reads once per completion, so only 1 is possible");
+        }
+        if (options.acceptBatch(1) != 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--accept-batch': "
+                    + "the incubator has one accept request in flight at a time, so only 1 is possible");
         }
     }
 

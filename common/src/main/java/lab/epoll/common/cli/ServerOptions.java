@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
+import lab.epoll.common.server.AcceptBatch;
 import lab.epoll.common.server.OpenFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,6 +130,16 @@ public final class ServerOptions {
                     + "at most 65536; 0 = Netty's default, 4096 and growing when full (default: ${DEFAULT-VALUE}).")
     private int maxEvents;
 
+    @Option(names = "--accept-batch", paramLabel = "N",
+            description = "Most connections a listener accepts per readiness event before the loop serves its "
+                    + "connections again; 0 = until accept(2) finds the queue empty. 1 is Netty's stock "
+                    + "ServerChannelRecvByteBufAllocator, which in level-triggered mode takes one connection per "
+                    + "epoll_wait: under load, new clients then wait in the kernel's accept queue for seconds "
+                    + "(default: " + AcceptBatch.DEFAULT + " on Netty's transports but the 4.1 io_uring incubator, "
+                    + "which has only 1; 0 in the kernel ONESHOT engine; raw-server keeps its recipe's: 1 in lt, "
+                    + "0 in et, which takes nothing else).")
+    private Integer acceptBatch;
+
     @Option(names = "--recv-allocator", paramLabel = "adaptive|fixed:SIZE", defaultValue = "adaptive",
             converter = RecvAllocatorSpec.Converter.class,
             description = "Read buffer sizing (RCVBUF_ALLOCATOR): adaptive (Netty's default) or a fixed size per "
@@ -194,6 +205,9 @@ public final class ServerOptions {
         // Netty allocates the event array up front, per loop: 65,536 events is 768 KiB each, 2^20 was 12 MiB.
         requireRange("--max-events", maxEvents, 0, MAX_EVENTS);
         requireRange("--max-messages-per-read", maxMessagesPerRead, 1, 1 << 16);
+        if (acceptBatch != null) {
+            requireRange("--accept-batch", acceptBatch, 0, 1 << 16);
+        }
         requireRange("--write-buffer-low", writeBufferLow, 1, Integer.MAX_VALUE);
         requireRange("--write-buffer-high", writeBufferHigh, 1, Integer.MAX_VALUE);
         requireRange("--max-pending-bytes", maxPendingBytes, 0, Integer.MAX_VALUE);
@@ -321,6 +335,10 @@ public final class ServerOptions {
     public int maxEvents() { return maxEvents; }
     public RecvAllocatorSpec recvAllocator() { return recvAllocator; }
     public int maxMessagesPerRead() { return maxMessagesPerRead; }
+    /** {@code --accept-batch} as given, or {@code engineDefault} when it was not. */
+    public int acceptBatch(int engineDefault) { return acceptBatch == null ? engineDefault : acceptBatch; }
+    /** Whether {@code --accept-batch} was given. */
+    public boolean acceptBatchGiven() { return acceptBatch != null; }
     public AllocatorChoice allocator() { return allocator; }
     public Duration statsInterval() { return statsInterval; }
     public boolean verbose() { return verbose; }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetAddress;
@@ -68,6 +69,10 @@ public final class EchoServer implements LabServer {
                         new WriteBufferWaterMark(options.writeBufferLow(), options.writeBufferHigh()))
                 .handler(AcceptFailureHandler.forListener(stats))
                 .childHandler(new EchoChannelInitializer(options, transport, registry, stats, budget));
+        RecvByteBufAllocator accepting = AcceptBatch.allocator(transport.acceptBatch(options));
+        if (accepting != null) {
+            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, accepting);
+        }
         transport.configure(bootstrap, options);
         // After the transport's options, so that no transport can replace it: every engine's reads are budgeted
         // (the io_uring one once set its own allocator here, and overshot the budget by a third).
@@ -136,7 +141,8 @@ public final class EchoServer implements LabServer {
 
     @Override
     public String describe() {
-        return transport.describe() + ", io-threads=" + options.ioThreads();
+        return transport.describe() + ", io-threads=" + options.ioThreads() + ", accept-batch="
+                + AcceptBatch.describe(transport.acceptBatch(options));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.channel.ServerChannel;
 import java.net.InetAddress;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.pipeline.EchoHandler;
+import lab.epoll.common.server.AcceptBatch;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
@@ -36,6 +37,11 @@ public interface Transport {
     /** How many reads one connection may make per readiness event or completion: {@code --max-messages-per-read}. */
     default int maxMessagesPerRead(ServerOptions options) {
         return options.maxMessagesPerRead();
+    }
+
+    /** How many connections a listener accepts per readiness event or completion: {@code --accept-batch}. */
+    default int acceptBatch(ServerOptions options) {
+        return options.acceptBatch(AcceptBatch.DEFAULT);
     }
 
     /** Applies this transport's options to listeners ({@code option}) and accepted sockets ({@code childOption}). */

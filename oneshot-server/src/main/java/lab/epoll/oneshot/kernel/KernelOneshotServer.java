@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.AcceptBatch;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PendingBudget;
@@ -75,6 +76,8 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     static final int DEFAULT_MAX_EVENTS = 4;
 
     private final ServerOptions options;
+    /** Accepts per listener event ({@code --accept-batch}); 0, the default: until EAGAIN. */
+    private final int acceptBatch;
     private final int workers;
     private final boolean oneshot;
     private final int maxEvents;
@@ -111,6 +114,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         this.workers = workers;
         this.oneshot = oneshot;
         this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
+        this.acceptBatch = options.acceptBatch(0);
         this.settings = new Connection.Settings(options.allocator().instance(), options.writeBufferLow(), options.writeBufferHigh(),
                 options.maxMessagesPerRead(), options.minProgress(), options.verbose());
         this.idleNanos = options.idleTimeout().toNanos();
@@ -127,7 +131,8 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     @Override
     public String describe() {
         return "engine=kernel, workers=" + workers + ", epoll-instances=1, registered="
-                + EpollFlags.describe(clientFlags()) + ", max-events=" + maxEvents;
+                + EpollFlags.describe(clientFlags()) + ", max-events=" + maxEvents + ", accept-batch="
+                + AcceptBatch.describe(acceptBatch);
     }
 
     /** What a client socket is registered with, and re-armed with while it can read. */
@@ -313,11 +318,13 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     }
 
     /**
-     * Accepts until {@code EAGAIN} (true): the listener is armed again only after its queue is empty. False when
-     * {@code accept} failed, e.g. with EMFILE: the connection stays queued, and the listener rests for a second.
+     * Accepts until {@code EAGAIN}, or {@code --accept-batch} connections (true): the listener is armed again
+     * after, and being level-triggered it is reported again at once if its queue still holds connections. False
+     * when {@code accept} failed, e.g. with EMFILE: the connection stays queued, and the listener rests for a
+     * second.
      */
     private boolean acceptAll(Listener listener) {
-        for (;;) {
+        for (int accepted = 0; acceptBatch == 0 || accepted < acceptBatch; accepted++) {
             int fd;
             try {
                 fd = listener.accept();
@@ -333,6 +340,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             }
             admit(new Socket(fd), listener.acceptedName(fd));
         }
+        return true;
     }
 
     private void admit(Socket socket, String name) {
