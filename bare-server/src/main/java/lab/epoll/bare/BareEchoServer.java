@@ -6,7 +6,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
@@ -54,6 +56,22 @@ public final class BareEchoServer implements Callable<Integer> {
             description = "TCP port; 0 picks any free port (default: ${DEFAULT-VALUE}).")
     private int port;
 
+    @Option(names = "--mode", paramLabel = "et|lt",
+            description = "EPOLL_MODE of the listener and every connection: et (EDGE_TRIGGERED, Netty 4.1's "
+                    + "default) or lt (LEVEL_TRIGGERED) (default: ${DEFAULT-VALUE}).")
+    private BareMode mode = BareMode.et;
+
+    /** Netty 4.1's two epoll modes, by the names the lab's other servers use. */
+    enum BareMode {
+        et(EpollMode.EDGE_TRIGGERED), lt(EpollMode.LEVEL_TRIGGERED);
+
+        final EpollMode epollMode;
+
+        BareMode(EpollMode epollMode) {
+            this.epollMode = epollMode;
+        }
+    }
+
     @Spec
     private CommandSpec spec;
 
@@ -71,6 +89,8 @@ public final class BareEchoServer implements Callable<Integer> {
                     .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>)
                             () -> EpollTransport.serverChannel(address))
                     .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(EpollChannelOption.EPOLL_MODE, mode.epollMode)
+                    .childOption(EpollChannelOption.EPOLL_MODE, mode.epollMode)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     // An accept that fails (EMFILE) in one line, not Netty's end-of-pipeline stack trace.
@@ -86,7 +106,7 @@ public final class BareEchoServer implements Callable<Integer> {
             ShutdownSignals signals = ShutdownSignals.install();
             Channel listener = Listen.bind(bootstrap, new InetSocketAddress(address, port));
             ListeningLine.print(spec.commandLine().getOut(), (InetSocketAddress) listener.localAddress(),
-                    "transport=epoll, mode=EDGE_TRIGGERED, io-threads=" + threads);
+                    "transport=epoll, mode=" + mode.epollMode + ", io-threads=" + threads);
             log.info("{} received: closing the listener and every connection", signals.awaitFirst());
             listener.close().syncUninterruptibly();
             return 0;
