@@ -17,6 +17,8 @@ public final class LabPaths {
     public static final String EXERCISE_RESULTS = "exercise.json";
     /** The latency-vs-load sweep ({@code --curve}): written by the harness, read by the report beside results.json. */
     public static final String CURVE_RESULTS = "curve.json";
+    /** The newcomer sweep's results, beside results.json. */
+    public static final String NEWCOMER_RESULTS = "newcomers.json";
 
     private LabPaths() {
     }

@@ -48,7 +48,33 @@ public enum Metric {
      * Requests per echo the kernel could not complete inline and handed to io-wq, its worker threads inside the
      * server process; their CPU is in the server's CPU time, which covers every thread of the process.
      */
-    IO_WQ_PER_OP("io_uring.io-wq/op", "requests/op", "io-wq/op");
+    IO_WQ_PER_OP("io_uring.io-wq/op", "requests/op", "io-wq/op"),
+    /**
+     * Newcomer scenario: how long a new connection waited, from when it was due to its echo (handshake, accept
+     * queue, echo). One never answered counts with its age when the iteration ended, a lower bound.
+     */
+    NEWCOMER_P50("newcomer.wait.p50.ms", "ms", "new p50 ms"),
+    NEWCOMER_P99("newcomer.wait.p99.ms", "ms", "new p99 ms"),
+    NEWCOMER_P999("newcomer.wait.p999.ms", "ms", "new p99.9 ms"),
+    NEWCOMER_MAX("newcomer.wait.max.ms", "ms", "new max ms"),
+    /** Newcomer scenario: new connections due in the iteration, and those of them never answered in it. */
+    NEWCOMERS("newcomer.arrived", "connections", "new arrived"),
+    NEWCOMERS_UNANSWERED("newcomer.unanswered", "connections", "new unanswered"),
+    /**
+     * Newcomer scenario: Jain's fairness index over the busy connections' echoes in the iteration, 1 when every
+     * one got the same and 1/n when one got everything.
+     */
+    BUSY_JAIN("busy.fairness.jain", "index", "busy Jain"),
+    /** Newcomer scenario: the share of busy connections that got no echo at all in the iteration. */
+    BUSY_UNSERVED("busy.unserved.%", "%", "busy unserved %"),
+    /** The kernel's accept queue of the listener at the iteration's end ({@code ss -ltn}'s Recv-Q). */
+    LISTEN_BACKLOG("listen.backlog", "connections", "backlog"),
+    /** Connections the kernel dropped in the iteration because the accept queue was full ({@code ListenOverflows}). */
+    LISTEN_OVERFLOWS("listen.overflows", "connections", "overflows"),
+    /** Waits for readiness or completions per second: how often the server's loops wake up. */
+    WAITS_PER_S("sys.waits/s", "calls/s", "waits/s"),
+    /** {@code accept}/{@code accept4} calls per wait: how many connections a wake-up tries to take. */
+    ACCEPTS_PER_WAIT("sys.accept/wait", "calls/wait", "accepts/wait");
 
     /** The syscall kinds perf counts, in the order an echo meets them: wait, then read, write, re-arm. */
     public static final List<Metric> SYSCALL_KINDS = List.of(EPOLL_WAIT, POLL, IO_URING_ENTER, READ, WRITE, EPOLL_CTL);
@@ -79,7 +105,7 @@ public enum Metric {
 
     /** Whether iterations combine by taking the maximum (a peak) rather than the mean. */
     public boolean isPeak() {
-        return this == RSS_PEAK || this == MAX;
+        return this == RSS_PEAK || this == MAX || this == NEWCOMER_MAX;
     }
 
     /** For syscall metrics, the syscall's name: {@code sys.epoll_wait/op} is {@code epoll_wait}. */

@@ -45,6 +45,30 @@ public enum Saturation {
         return serverCores >= BUSY * CpuSet.parse(serverCpus).size() ? SERVER_BOUND : LATENCY_BOUND;
     }
 
+    /**
+     * The parameter naming where a spinning thread competes with the server (the newcomer scenario), and its value
+     * when none does.
+     */
+    public static final String HOG_PARAM = "hog";
+    public static final String NO_HOG = "none";
+
+    /**
+     * Classifies a trial whose server shares its CPUs with a spinning thread, so it can use about half of them:
+     * the client is the bound when it fell behind its schedule, else the server when it used {@link #BUSY} of its
+     * half, else the round trip.
+     */
+    public static Saturation withHog(double serverCores, String serverCpus, double pacingP99Micros) {
+        if (clientLate(pacingP99Micros)) {
+            return CLIENT_BOUND;
+        }
+        return serverCores >= BUSY * CpuSet.parse(serverCpus).size() / 2 ? SERVER_BOUND : LATENCY_BOUND;
+    }
+
+    /** Whether a trial with this {@link #HOG_PARAM} value ran its server beside a spinning thread. */
+    public static boolean hogged(String hogParam) {
+        return hogParam != null && !hogParam.isEmpty() && !hogParam.equals(NO_HOG);
+    }
+
     /** Whether an open-loop client this late (pacing p99, microseconds) measured its own lateness. */
     public static boolean clientLate(double pacingP99Micros) {
         return pacingP99Micros > CLIENT_LATE_MICROS;

@@ -17,6 +17,7 @@ import lab.epoll.jmh.bench.BulkStreamBenchmark;
 import lab.epoll.jmh.bench.EchoBenchmark;
 import lab.epoll.jmh.bench.ExerciseBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
+import lab.epoll.jmh.bench.NewcomerBenchmark;
 import lab.epoll.jmh.bench.OpenLoopBenchmark;
 import lab.epoll.jmh.compare.PairedComparison;
 import lab.epoll.jmh.profile.FlameGraphs;
@@ -74,6 +75,9 @@ public final class LabBenchmarks {
     static final List<ServerVariant> CURVE_VARIANTS = List.of(ServerVariant.LT, ServerVariant.ET,
             ServerVariant.ONESHOT_KERNEL, ServerVariant.NIO_POLL, ServerVariant.URING, ServerVariant.URING_4_2);
     static final String[] CURVE_RATES = {"10000", "30000", "60000", "90000", "120000", "150000"};
+    /** The newcomer sweep: from a lightly loaded server to ten thousand busy connections, 200 new ones a second. */
+    static final String[] NEWCOMER_BUSY = {"50", "2000", "10000"};
+    static final String[] NEWCOMER_RATES = {"200"};
 
     private LabBenchmarks() {
     }
@@ -94,6 +98,7 @@ public final class LabBenchmarks {
         boolean transports = jmhArgs.remove("--transports");
         boolean exercise = jmhArgs.remove("--exercise");
         boolean curve = jmhArgs.remove("--curve");
+        boolean newcomers = jmhArgs.remove("--newcomers");
         jmhArgs.remove("--quick");
         boolean jmhLog = jmhArgs.remove("--jmh-log");
         if (jmhArgs.remove("--no-perf")) {
@@ -184,6 +189,13 @@ public final class LabBenchmarks {
                     options.include(ExerciseBenchmark.class.getSimpleName() + "\\.");
                 }
                 defaultIterations(options, user, 1, 1, 5, 1);
+            } else if (newcomers) {
+                if (user.getIncludes().isEmpty()) {
+                    options.include(NewcomerBenchmark.class.getSimpleName() + "\\.");
+                }
+                defaultParam(options, user, "busy", "2000");
+                defaultParam(options, user, "rate", NEWCOMER_RATES);
+                defaultIterations(options, user, 1, 5, 2, 5);
             } else {
                 if (user.getIncludes().isEmpty()) {
                     options.include(EchoBenchmark.class.getSimpleName() + "\\.");
@@ -231,7 +243,8 @@ public final class LabBenchmarks {
         Path results = LabPaths.root().resolve(tuning ? "jmh/target/tuning.json"
                 : transports ? "jmh/target/transports.json"
                 : exercise ? "jmh/target/" + LabPaths.EXERCISE_RESULTS
-                : curve ? "jmh/target/" + LabPaths.CURVE_RESULTS : "jmh/target/results.json");
+                : curve ? "jmh/target/" + LabPaths.CURVE_RESULTS
+                : newcomers ? "jmh/target/" + LabPaths.NEWCOMER_RESULTS : "jmh/target/results.json");
         Files.createDirectories(results.getParent());
         ChainedOptionsBuilder options = baseOptions(user, layout);
         if (tuning) {
@@ -264,6 +277,13 @@ public final class LabBenchmarks {
             defaultParam(options, user, "rate", CURVE_RATES);
             defaultParam(options, user, "clients", "50");
             defaultParam(options, user, "payload", "64");
+        } else if (newcomers) {
+            if (user.getIncludes().isEmpty()) {
+                options.include(NewcomerBenchmark.class.getSimpleName());
+            }
+            defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
+            defaultParam(options, user, "busy", NEWCOMER_BUSY);
+            defaultParam(options, user, "rate", NEWCOMER_RATES);
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
                     .include(IdleConnectionsBenchmark.class.getSimpleName());
@@ -272,7 +292,7 @@ public final class LabBenchmarks {
                 options.include(BulkStreamBenchmark.class.getSimpleName());
             }
         }
-        if (!tuning && !transports && !exercise && !curve) {
+        if (!tuning && !transports && !exercise && !curve && !newcomers) {
             defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
@@ -289,6 +309,9 @@ public final class LabBenchmarks {
         if (curve) {
             // The open loop's client spins on its CPU and its JIT must settle before the schedule is exact.
             defaultIterations(options, user, 2, 3, 3, 3);
+        } else if (newcomers) {
+            // Waits of seconds need windows of seconds; the warmup lets the server take in its busy connections.
+            defaultIterations(options, user, 1, 5, 3, 5);
         } else if (exercise) {
             // Each iteration is one burst of 100,000 requests (single shot): one to warm up, five measured.
             defaultIterations(options, user, 1, 1, 5, 1);
@@ -305,7 +328,7 @@ public final class LabBenchmarks {
         }
 
         boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
-        String run = tuning ? "tuning run" : transports ? "transport sweep" : exercise ? "exercise's benchmark" : curve ? "latency-vs-load sweep" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
+        String run = tuning ? "tuning run" : transports ? "transport sweep" : exercise ? "exercise's benchmark" : curve ? "latency-vs-load sweep" : newcomers ? "newcomer sweep" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
         System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
                 + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1]) + "; server JVMs: see the serverJvm"
                 + " parameter; " + perfLine);
@@ -344,6 +367,9 @@ public final class LabBenchmarks {
             + "  --curve   latency at offered rates of 10,000-150,000/s (open loop, 50 clients x 64 B) for lt, et,\n"
             + "            oneshot-kernel, nio-poll, uring and uring-4.2, into curve.json (add --no-perf: latency is\n"
             + "            the point)\n"
+            + "  --newcomers  who gets served when the server is busy: 50, 2,000 and 10,000 busy connections\n"
+            + "            (closed loop, 64 B) while 200 new ones a second each send one request; every variant, into\n"
+            + "            newcomers.json; with --compare, the scenario of the paired trials (2,000 busy)\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B). A,B are two\n"
             + "            variants, or two values of one parameter with one variant: idleTimeout=0,60s -p variant=et\n"

@@ -30,7 +30,10 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         String benchmark = params.getBenchmark();
         String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         String serverCpus = params.getParam(TrialParam.SERVER_CPUS.field());
-        Saturation saturation = metrics.containsKey(Metric.PACING_P99)
+        String hog = params.getParamsKeys().contains(Saturation.HOG_PARAM) ? params.getParam(Saturation.HOG_PARAM) : null;
+        Saturation saturation = Saturation.hogged(hog)
+                ? Saturation.withHog(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.PACING_P99))
+                : metrics.containsKey(Metric.PACING_P99)
                 ? Saturation.openLoop(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.PACING_P99))
                 : Saturation.of(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.CLIENT_CORES),
                         params.getParam(TrialParam.CLIENT_CPUS.field()));
@@ -80,6 +83,13 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
      * open loop, the achieved against the offered rate, the p99 and the pacing error instead.
      */
     public String oneLine() {
+        if (value(Metric.NEWCOMERS) != null) {
+            return "newcomers: " + rounded(Metric.NEWCOMERS_UNANSWERED) + " of " + rounded(Metric.NEWCOMERS)
+                    + " unanswered, wait p50 " + rounded(Metric.NEWCOMER_P50) + " ms, p99 "
+                    + rounded(Metric.NEWCOMER_P99) + " ms; busy " + withError(Metric.ECHOES) + " echoes/s, Jain "
+                    + rounded(Metric.BUSY_JAIN) + "; server " + rounded(Metric.SERVER_CPU_PER_OP) + " us/echo, "
+                    + saturation.cell() + "-bound";
+        }
         if (value(Metric.OFFERED) != null) {
             return withError(Metric.ECHOES) + " echoes/s of " + rounded(Metric.OFFERED) + " offered, p99 "
                     + rounded(Metric.P99) + " us, pacing p99 " + rounded(Metric.PACING_P99) + " us, server "

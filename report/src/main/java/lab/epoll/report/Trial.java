@@ -78,6 +78,10 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
         Optional<Score> server = metric(Metric.SERVER_CORES);
         Optional<Score> client = metric(Metric.CLIENT_CORES);
         Optional<Score> pacing = metric(Metric.PACING_P99);
+        if (Saturation.hogged(param(Saturation.HOG_PARAM)) && pacing.isPresent() && server.isPresent()
+                && !serverCpus.isEmpty()) {
+            return Optional.of(Saturation.withHog(server.get().score(), serverCpus, pacing.get().score()));
+        }
         if (pacing.isPresent() && server.isPresent() && !serverCpus.isEmpty()) {
             return Optional.of(Saturation.openLoop(server.get().score(), serverCpus, pacing.get().score()));
         }

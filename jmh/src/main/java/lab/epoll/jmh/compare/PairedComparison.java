@@ -37,7 +37,9 @@ public final class PairedComparison {
     /** The metrics compared, in the order a reader asks about them. */
     static final List<Metric> COMPARED = List.of(Metric.ECHOES, Metric.SERVER_CPU_PER_OP, Metric.SYSCALLS_TOTAL,
             Metric.EPOLL_WAIT, Metric.IO_URING_ENTER, Metric.READ, Metric.WRITE, Metric.EPOLL_CTL,
-            Metric.SQES_PER_ENTER, Metric.IO_WQ_PER_OP, Metric.P50, Metric.P99, Metric.CLIENT_CPU_PER_OP);
+            Metric.SQES_PER_ENTER, Metric.IO_WQ_PER_OP, Metric.P50, Metric.P99, Metric.CLIENT_CPU_PER_OP,
+            Metric.NEWCOMER_P50, Metric.NEWCOMER_P99, Metric.NEWCOMER_MAX, Metric.NEWCOMERS_UNANSWERED,
+            Metric.BUSY_JAIN, Metric.LISTEN_BACKLOG, Metric.WAITS_PER_S, Metric.ACCEPTS_PER_WAIT);
 
     private PairedComparison() {
     }

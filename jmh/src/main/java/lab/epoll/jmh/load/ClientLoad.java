@@ -34,6 +34,11 @@ public interface ClientLoad extends AutoCloseable {
         return null;
     }
 
+    /** What a newcomer load measured over the window its last pause closed; null for every other load. */
+    default NewcomerLoad.Admission takeAdmission() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -194,11 +194,7 @@ public final class OpenLoopLoad implements ClientLoad {
 
     @Override
     public long sleepAndCount(long millis) throws InterruptedException {
-        long count = stallWatch.sleepAndCount(millis);
-        if (failure != null) {
-            throw new IllegalStateException("the open-loop client failed: " + failure.getMessage(), failure);
-        }
-        return count;
+        return stallWatch.sleepAndCount(millis, () -> failure, "the open-loop client");
     }
 
     @Override

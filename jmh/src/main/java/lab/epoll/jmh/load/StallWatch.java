@@ -3,6 +3,7 @@ package lab.epoll.jmh.load;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Ends a trial whose server stopped answering: a load that ran for 30 s without one echo completing fails, so
@@ -32,5 +33,18 @@ final class StallWatch {
             throw new IllegalStateException("no echo completed for 30 s: is the server still serving?");
         }
         return after;
+    }
+
+    /**
+     * As {@link #sleepAndCount(long)}, and throws the client's own failure ({@code failure}, null while it has
+     * none), so a load whose thread died ends the trial with the reason.
+     */
+    long sleepAndCount(long millis, Supplier<Throwable> failure, String client) throws InterruptedException {
+        long count = sleepAndCount(millis);
+        Throwable failed = failure.get();
+        if (failed != null) {
+            throw new IllegalStateException(client + " failed: " + failed.getMessage(), failed);
+        }
+        return count;
     }
 }

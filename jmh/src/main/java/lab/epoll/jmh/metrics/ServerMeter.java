@@ -3,6 +3,7 @@ package lab.epoll.jmh.metrics;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import lab.epoll.jmh.load.ClientLoad;
+import lab.epoll.jmh.load.NewcomerLoad;
 import lab.epoll.jmh.load.OpenLoopLoad;
 import lab.epoll.testkit.ProcFs;
 import org.HdrHistogram.Histogram;
@@ -33,7 +34,7 @@ final class ServerMeter {
      */
     record Measurement(double seconds, long echoes, double serverCpuSeconds, double clientCpuSeconds,
                        long serverPeakRssBytes, Histogram latencies, SyscallCounts syscalls, int payloadLength,
-                       OpenLoopLoad.Pacing pacing) {
+                       OpenLoopLoad.Pacing pacing, NewcomerLoad.Admission admission) {
         boolean hasServer() {
             return !Double.isNaN(serverCpuSeconds);
         }
@@ -49,6 +50,7 @@ final class ServerMeter {
         }
         load.takeLatencies(); // forget round trips from before this iteration
         load.takePacing();
+        load.takeAdmission();
         startServerTicks = pid == MeasuredTrial.NO_SERVER ? 0 : ProcFs.cpuTicks(pid);
         startClientCpuNanos = OS.getProcessCpuTime();
         startEchoes = load.completed();
@@ -67,6 +69,6 @@ final class ServerMeter {
         long peakRss = server ? ProcFs.statusBytes(pid, "VmHWM") : -1;
         SyscallCounts syscalls = perf == null ? null : perf.stop();
         return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, load.takeLatencies(), syscalls,
-                load.payloadLength(), load.takePacing());
+                load.payloadLength(), load.takePacing(), load.takeAdmission());
     }
 }

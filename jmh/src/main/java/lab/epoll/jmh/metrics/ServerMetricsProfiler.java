@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import lab.epoll.catalog.Metric;
+import lab.epoll.jmh.load.NewcomerLoad;
 import lab.epoll.jmh.load.OpenLoopLoad;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Mode;
@@ -81,8 +82,33 @@ public final class ServerMetricsProfiler implements InternalProfiler {
                 results.add(result(Metric.MAX, latencies.getMaxValue() / 1e3));
             }
         }
+        NewcomerLoad.Admission admission = m.admission();
+        if (admission != null) {
+            Histogram waits = admission.waits();
+            if (waits.getTotalCount() > 0) {
+                results.add(result(Metric.NEWCOMER_P50, waits.getValueAtPercentile(50) / 1e6));
+                results.add(result(Metric.NEWCOMER_P99, waits.getValueAtPercentile(99) / 1e6));
+                results.add(result(Metric.NEWCOMER_P999, waits.getValueAtPercentile(99.9) / 1e6));
+                results.add(result(Metric.NEWCOMER_MAX, waits.getMaxValue() / 1e6));
+            }
+            results.add(result(Metric.NEWCOMERS, admission.arrived()));
+            results.add(result(Metric.NEWCOMERS_UNANSWERED, admission.unanswered()));
+            results.add(result(Metric.PACING_P99, admission.lateness().getValueAtPercentile(99) / 1e3));
+            results.add(result(Metric.BUSY_JAIN, admission.busyJain()));
+            results.add(result(Metric.BUSY_UNSERVED, 100 * admission.busyUnservedShare()));
+            if (admission.listenBacklog() >= 0) {
+                results.add(result(Metric.LISTEN_BACKLOG, admission.listenBacklog()));
+            }
+            if (admission.listenOverflows() >= 0) {
+                results.add(result(Metric.LISTEN_OVERFLOWS, admission.listenOverflows()));
+            }
+        }
         SyscallCounts syscalls = m.syscalls();
         if (syscalls != null) {
+            results.add(result(Metric.WAITS_PER_S, syscalls.waits() / m.seconds()));
+            if (syscalls.accepts() > 0 && syscalls.waits() > 0) {
+                results.add(result(Metric.ACCEPTS_PER_WAIT, syscalls.accepts() / (double) syscalls.waits()));
+            }
             results.add(result(Metric.EPOLL_WAIT, syscalls.epollWaits() / (double) ops));
             results.add(result(Metric.POLL, syscalls.polls() / (double) ops));
             results.add(result(Metric.IO_URING_ENTER, syscalls.ioUringEnters() / (double) ops));

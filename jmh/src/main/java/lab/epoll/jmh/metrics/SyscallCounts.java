@@ -13,7 +13,7 @@ public final class SyscallCounts {
     /** Syscalls whose entries are counted. */
     static final List<String> ENTERED = List.of("epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll",
             "io_uring_enter", "read", "readv", "recvfrom", "recvmsg", "write", "writev", "sendto", "sendmsg",
-            "epoll_ctl", "accept4");
+            "epoll_ctl", "accept", "accept4");
     /**
      * io_uring's own tracepoints ({@code io_uring:NAME}): a request submitted, a request handed to io-wq. Both fire
      * in the submitting thread, so counting the server's threads counts them.
@@ -67,6 +67,16 @@ public final class SyscallCounts {
 
     public long epollCtls() {
         return count("epoll_ctl");
+    }
+
+    /** {@code accept(2)} and {@code accept4(2)} calls, the ones that found the queue empty included. */
+    public long accepts() {
+        return count("accept") + count("accept4");
+    }
+
+    /** Every kind of wait for readiness or completions: {@code epoll_wait}s, {@code poll}s, {@code io_uring_enter}s. */
+    public long waits() {
+        return epollWaits() + polls() + ioUringEnters();
     }
 
     public long ioUringEnters() {
