@@ -12,7 +12,8 @@ public enum BenchmarkClass {
     IDLE("IdleConnectionsBenchmark"),
     BULK("BulkStreamBenchmark"),
     EXERCISE("ExerciseBenchmark"),
-    OPEN_LOOP("OpenLoopBenchmark");
+    OPEN_LOOP("OpenLoopBenchmark"),
+    NEWCOMER("NewcomerBenchmark");
 
     private final String simpleName;
 

@@ -142,6 +142,22 @@ public final class PerformanceReport {
             report.add("read " + bursts.trials().size() + " exercise trials from " + exercise);
             comparisons.put(EXERCISE_BLOCK, MarkdownTables.exercise(bursts));
         }
+        // The newcomer scenario (--newcomers): every newcomers*.json beside the results, one table and chart.
+        List<Trial> newcomers = Newcomers.read(json);
+        if (!newcomers.isEmpty()) {
+            report.add("read " + newcomers.size() + " newcomer trials from " + json.resolveSibling(
+                    Newcomers.FILE_PREFIX + "*.json"));
+            StringBuilder block = new StringBuilder();
+            Optional<org.knowm.xchart.CategoryChart> chart = Newcomers.chart(newcomers);
+            if (chart.isPresent()) {
+                Path file = root.resolve(CHART_DIR).resolve(Newcomers.CHART);
+                ChartStyle.save(chart.get(), file);
+                report.add("chart: " + root.relativize(file));
+                block.append("![New connections' wait while the server is saturated](").append(CHART_DIR)
+                        .append('/').append(Newcomers.CHART).append(")\n\n");
+            }
+            comparisons.put(Newcomers.BLOCK, block.append(Newcomers.markdown(newcomers)).toString());
+        }
         // The flame graphs' summary (--profile), published beside the graphs, fills its block as written.
         Path flames = root.resolve(FLAMES_SUMMARY);
         if (Files.exists(flames)) {

@@ -129,6 +129,32 @@ final class SyntheticResults {
                 new Score(ops, clients == 1 ? Double.NaN : ops * 0.03, "ops/s"), secondary);
     }
 
+    /**
+     * A newcomer sweep: lt with Netty's stock accept, its newcomers unanswered, and lt and et with the lab's
+     * batch, at 2,000 busy connections.
+     */
+    static List<Trial> newcomerRun() {
+        List<Trial> trials = new ArrayList<>();
+        trials.add(newcomer("lt", "--accept-batch 1", 5008, 950, 1500));
+        trials.add(newcomer("lt", "", 260, 0, 0));
+        trials.add(newcomer("et", "", 112, 0, 0));
+        return trials;
+    }
+
+    private static Trial newcomer(String variant, String serverArgs, double p99, double unanswered, double queue) {
+        Map<String, Score> secondary = common(13, 0, 120);
+        secondary.put(Metric.NEWCOMERS.label(), m(1000, "connections"));
+        secondary.put(Metric.NEWCOMERS_UNANSWERED.label(), m(unanswered, "connections"));
+        secondary.put(Metric.NEWCOMER_P50.label(), m(p99 / 2, "ms"));
+        secondary.put(Metric.NEWCOMER_P99.label(), m(p99, "ms"));
+        secondary.put(Metric.NEWCOMER_MAX.label(), m(p99 + 10, "ms"));
+        secondary.put(Metric.BUSY_JAIN.label(), m(1, "index"));
+        secondary.put(Metric.LISTEN_BACKLOG.label(), m(queue, "connections"));
+        return trial("NewcomerBenchmark.serve", variant, Map.of("busy", "2000", "rate", "200", "depth", "1",
+                "patience", "5", "payload", "64", "hog", "server"), serverArgs, new Score(40_000, 900, "ops/s"),
+                secondary);
+    }
+
     private static Map<String, Score> common(double cpuPerOp, double p50, double rss) {
         Map<String, Score> secondary = new HashMap<>();
         secondary.put(Metric.SERVER_CPU_PER_OP.label(), new Score(cpuPerOp, cpuPerOp * 0.05, "us/op"));
