@@ -3,6 +3,7 @@ package lab.epoll.behaviour;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.testkit.ServerProcess;
@@ -52,6 +53,12 @@ final class ServerProcesses implements AfterEachCallback {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
         args.addAll(List.of(withStats(variant, serverArgs)));
         return track(ServerProcess.start(variant, jvm, args.toArray(String[]::new)));
+    }
+
+    /** Starts the server on {@code cpus} only ({@code taskset -c}), e.g. to share its CPU with a known load. */
+    ServerProcess startPinned(CpuSet cpus, ServerVariant variant, String... serverArgs) {
+        return track(ServerProcess.startWrapped(List.of("taskset", "-c", cpus.text()), variant,
+                withStats(variant, serverArgs)));
     }
 
     /** Starts the server under {@code ulimit -n limit} (soft and hard), through {@link ServerProcess#openFileLimit}. */
