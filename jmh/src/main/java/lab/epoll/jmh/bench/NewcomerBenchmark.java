@@ -5,8 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.Saturation;
 import lab.epoll.jmh.load.ClientLoad;
-import lab.epoll.jmh.load.EchoLoad;
 import lab.epoll.jmh.load.NewcomerLoad;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,8 +56,11 @@ public class NewcomerBenchmark extends ServerTrial {
      * more than it can serve; {@code server}: the server's own CPUs (the default); {@code none}: no competition,
      * and the client and the server settle near the same rate.
      */
-    @Param({"server"})
+    @Param({SERVER_CPUS})
     public String hog;
+
+    /** The {@code hog} value that means the server's own CPUs. */
+    static final String SERVER_CPUS = "server";
 
     /** Bytes per request. */
     @Param({"64"})
@@ -71,7 +74,7 @@ public class NewcomerBenchmark extends ServerTrial {
     @Override
     protected ClientLoad newLoad(InetSocketAddress server) {
         NewcomerLoad load = new NewcomerLoad(busy, depth, rate, patience, TimeUnit.SECONDS, payload,
-                hog.equals("none") ? null : CpuSet.parse(hog.equals("server") ? serverCpus : hog));
+                hog.equals(Saturation.NO_HOG) ? null : CpuSet.parse(hog.equals(SERVER_CPUS) ? serverCpus : hog));
         try {
             load.connect(server);
         } catch (IOException e) {
@@ -79,11 +82,6 @@ public class NewcomerBenchmark extends ServerTrial {
             throw new UncheckedIOException("cannot open " + busy + " busy connections to " + server, e);
         }
         return load;
-    }
-
-    @Override
-    protected void connect(EchoLoad load, InetSocketAddress server) {
-        throw new UnsupportedOperationException("the newcomer load makes its own connections (newLoad)");
     }
 
     @Benchmark

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.jmh.load.ClientLoad;
-import lab.epoll.jmh.load.EchoLoad;
 import lab.epoll.jmh.load.OpenLoopLoad;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,11 +55,6 @@ public class OpenLoopBenchmark extends ServerTrial {
             throw new UncheckedIOException("cannot connect to " + server, e);
         }
         return open;
-    }
-
-    @Override
-    protected void connect(EchoLoad load, InetSocketAddress server) {
-        throw new UnsupportedOperationException("the open loop makes its own connections (newLoad)");
     }
 
     @Benchmark

@@ -67,8 +67,13 @@ public abstract class ServerTrial {
     /** Bytes per request (and per echo). */
     protected abstract int payloadLength();
 
-    /** Opens the connections this scenario needs, for the closed-loop client {@link #newLoad} makes by default. */
-    protected abstract void connect(EchoLoad load, InetSocketAddress server) throws InterruptedException;
+    /**
+     * Opens the connections this scenario needs, for the closed-loop client {@link #newLoad} makes by default. A
+     * scenario with a client of its own overrides {@link #newLoad} instead, and never gets here.
+     */
+    protected void connect(EchoLoad load, InetSocketAddress server) throws InterruptedException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " makes its own client (newLoad)");
+    }
 
     /** The client of this scenario, connected: by default the closed loop, with {@link #connect}'s connections. */
     protected ClientLoad newLoad(InetSocketAddress server) throws InterruptedException {
