@@ -39,6 +39,7 @@ final class Newcomers {
             }
         }
         trials.sort(Comparator.comparingInt((Trial t) -> Integer.parseInt(t.param("busy")))
+                .thenComparingDouble(Newcomers::rate)
                 .thenComparing(Trial::variant, Variants.order()).thenComparing(Trial::serverArgs));
         return trials;
     }
@@ -53,11 +54,11 @@ final class Newcomers {
         if (trials.isEmpty()) {
             return "_No newcomer trials._";
         }
-        MarkdownTable table = new MarkdownTable(3, "busy", "variant", "server args", "newcomers", "unanswered",
+        MarkdownTable table = new MarkdownTable(4, "busy", "new/s", "variant", "server args", "newcomers", "unanswered",
                 "p50 ms", "p99 ms", "p99.9 ms", "max ms", "busy echoes/s", "busy Jain", "busy unserved %",
                 "accept queue", "waits/s", "accepts/wait", "srv cores");
         for (Trial t : trials) {
-            table.row(Numbers.count(t.param("busy")), t.variant(), t.serverArgs().isEmpty() ? "" : "`" + t.serverArgs()
+            table.row(Numbers.count(t.param("busy")), Numbers.count(t.param("rate")), t.variant(), t.serverArgs().isEmpty() ? "" : "`" + t.serverArgs()
                             + "`", value(t, Metric.NEWCOMERS), unanswered(t), value(t, Metric.NEWCOMER_P50),
                     value(t, Metric.NEWCOMER_P99), value(t, Metric.NEWCOMER_P999), value(t, Metric.NEWCOMER_MAX),
                     Score.text(t.throughput()), value(t, Metric.BUSY_JAIN), value(t, Metric.BUSY_UNSERVED),
@@ -65,7 +66,7 @@ final class Newcomers {
                     value(t, Metric.SERVER_CORES));
         }
         Trial first = trials.get(0);
-        return table.render() + "\n" + Numbers.count(first.param("rate")) + " newcomers a second, each a new"
+        return table.render() + "\nNew/s newcomers a second, each a new"
                 + " connection sending one " + Numbers.bytes(first.param("payload")) + " request and waiting at most "
                 + first.param("patience") + " s for its echo, while the busy connections keep "
                 + first.param("depth") + " request(s) each in flight and a spinning thread shares the server's CPU"
@@ -74,7 +75,9 @@ final class Newcomers {
                 + " newcomer, an unanswered one at the time it gave up (a lower bound), so a p99 at the patience"
                 + " means more than 1% were never answered. Accept queue: the listener's Recv-Q when the iteration"
                 + " ended; waits/s: the server's epoll_wait, poll or io_uring_enter calls a second; accepts/wait:"
-                + " its accept calls (the last of a batch finds the queue empty) per wait.\n";
+                + " its accept calls (the last of a batch finds the queue empty) per wait. Busy echoes/s carry JMH's"
+                + " 99.9% margin over 3 iterations, often wider than the score: with the hog sharing its CPU the"
+                + " server's throughput swings between iterations, and this table is read for its counts and waits.\n";
     }
 
     private static String unanswered(Trial trial) {
@@ -87,13 +90,21 @@ final class Newcomers {
         return trial.metric(metric).map(m -> Numbers.rounded(m.score())).orElse(Numbers.MISSING);
     }
 
-    /** Newcomer p99 per configuration, one bar series per busy count; empty without trials. */
-    static Optional<CategoryChart> chart(List<Trial> trials) {
-        if (trials.isEmpty()) {
+    /**
+     * Newcomer p99 per configuration at the sweep's main arrival rate (the one most trials ran at), one bar series
+     * per busy count; empty without trials.
+     */
+    static Optional<CategoryChart> chart(List<Trial> all) {
+        if (all.isEmpty()) {
             return Optional.empty();
         }
+        String mainRate = all.stream().collect(java.util.stream.Collectors.groupingBy(t -> t.param("rate"),
+                java.util.stream.Collectors.counting())).entrySet().stream()
+                .max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<Trial> trials = all.stream().filter(t -> t.param("rate").equals(mainRate)).toList();
         // A linear axis: a bar at the patience (5,000 ms) is a configuration whose newcomers mostly gave up.
-        CategoryChart chart = ChartStyle.bars("New connections' wait while the server is saturated (p99)",
+        CategoryChart chart = ChartStyle.bars("New connections' wait while the server is saturated (p99, "
+                        + Numbers.count(mainRate) + " new/s)",
                 "variant (and server args)", "newcomer wait p99, ms (5,000: gave up)");
         chart.getStyler().setYAxisDecimalPattern("#,###");
         chart.getStyler().setXAxisLabelRotation(45);
@@ -112,6 +123,10 @@ final class Newcomers {
         }
         chart.getStyler().setSeriesColors(colors.toArray(Color[]::new));
         return Optional.of(chart);
+    }
+
+    private static double rate(Trial trial) {
+        return Double.parseDouble(trial.param("rate"));
     }
 
     private static String label(Trial trial) {
