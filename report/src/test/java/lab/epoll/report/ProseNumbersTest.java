@@ -29,6 +29,16 @@ class ProseNumbersTest {
                 PerformanceReport.DOCUMENT).isEmpty();
     }
 
+    /** The README's findings quote the same comparisons: each interval it quotes must be in PERFORMANCE.md's blocks. */
+    @Test
+    void everyIntervalTheReadmeQuotesIsInAGeneratedBlockOfPerformanceMd() throws IOException {
+        String readme = Files.readString(LabPaths.root().resolve("README.md"));
+        String document = Files.readString(LabPaths.root().resolve(PerformanceReport.DOCUMENT));
+        assertThat(quoted(readme)).as("intervals quoted in the README").isNotEmpty();
+        assertThat(unbacked(readme, document)).as("README intervals that no generated block of %s contains",
+                PerformanceReport.DOCUMENT).isEmpty();
+    }
+
     @Test
     void aQuoteThatNoBlockHoldsIsFound() {
         String document = """
@@ -52,11 +62,16 @@ class ProseNumbersTest {
 
     /** The quoted intervals that no generated block contains. */
     static List<String> unbacked(String document) {
+        return unbacked(document, document);
+    }
+
+    /** The intervals {@code prose} quotes that no generated block of {@code document} contains. */
+    static List<String> unbacked(String prose, String document) {
         StringBuilder generated = new StringBuilder();
         Matcher block = BLOCK.matcher(document);
         while (block.find()) {
             generated.append(block.group(2)).append('\n');
         }
-        return quoted(document).stream().filter(q -> !generated.toString().contains(q)).toList();
+        return quoted(prose).stream().filter(q -> !generated.toString().contains(q)).toList();
     }
 }
