@@ -55,8 +55,8 @@ public final class ServerOptions {
 
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
-            description = "After SIGTERM/SIGINT, how long open connections may keep talking before they are "
-                    + "closed (default: ${DEFAULT-VALUE}).")
+            description = "After SIGTERM, SIGINT or SIGHUP, how long open connections may keep talking before "
+                    + "they are closed (default: ${DEFAULT-VALUE}).")
     private Duration shutdownGrace;
 
     @Option(names = "--backlog", paramLabel = "N", defaultValue = "4096",
@@ -127,7 +127,8 @@ public final class ServerOptions {
 
     @Option(names = "--max-events", paramLabel = "N", defaultValue = "0",
             description = "Most events one epoll_wait(2) may return (EpollEventLoopGroup maxEventsAtOnce); "
-                    + "at most 65536; 0 = Netty's default, 4096 and growing when full (default: ${DEFAULT-VALUE}).")
+                    + "at most 65536; 0 = the engine's own: Netty's 4096, growing when full; raw-server's 64; "
+                    + "the kernel ONESHOT engine's 4 (default: ${DEFAULT-VALUE}).")
     private int maxEvents;
 
     @Option(names = "--accept-batch", paramLabel = "N",
