@@ -239,7 +239,7 @@ public final class RawEchoServer implements LabServer {
     }
 
     private void onListenerEvent(Listener listener) {
-        for (int accepted = 0; acceptBatch == 0 || accepted < acceptBatch; accepted++) {
+        for (int accepted = 0; AcceptBatch.allowsAnother(acceptBatch, accepted); accepted++) {
             int fd;
             try {
                 fd = listener.accept();

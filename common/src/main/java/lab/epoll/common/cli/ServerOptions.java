@@ -338,8 +338,6 @@ public final class ServerOptions {
     public int maxMessagesPerRead() { return maxMessagesPerRead; }
     /** {@code --accept-batch} as given, or {@code engineDefault} when it was not. */
     public int acceptBatch(int engineDefault) { return acceptBatch == null ? engineDefault : acceptBatch; }
-    /** Whether {@code --accept-batch} was given. */
-    public boolean acceptBatchGiven() { return acceptBatch != null; }
     public AllocatorChoice allocator() { return allocator; }
     public Duration statsInterval() { return statsInterval; }
     public boolean verbose() { return verbose; }

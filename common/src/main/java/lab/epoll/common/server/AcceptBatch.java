@@ -37,6 +37,14 @@ public final class AcceptBatch {
                 .maxMessagesPerRead(n == 0 ? Integer.MAX_VALUE : n);
     }
 
+    /**
+     * Whether a listener that took {@code accepted} connections in this event may take another, for the engines
+     * that drive accept(2) themselves.
+     */
+    public static boolean allowsAnother(int batch, int accepted) {
+        return batch == 0 || accepted < batch;
+    }
+
     /** How the listening line shows a batch: the number, or {@code until-empty} for 0. */
     public static String describe(int n) {
         return n == 0 ? "until-empty" : Integer.toString(n);

@@ -324,7 +324,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
      * second.
      */
     private boolean acceptAll(Listener listener) {
-        for (int accepted = 0; acceptBatch == 0 || accepted < acceptBatch; accepted++) {
+        for (int accepted = 0; AcceptBatch.allowsAnother(acceptBatch, accepted); accepted++) {
             int fd;
             try {
                 fd = listener.accept();
