@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.Numbers;
@@ -22,7 +23,8 @@ import org.knowm.xchart.CategoryChart;
 final class Newcomers {
     static final String BLOCK = "newcomers";
     static final String CHART = "newcomers.png";
-    static final String FILE_PREFIX = "newcomers";
+    /** The harness's newcomer results file without its ending: every file that starts so is read. */
+    static final String FILE_PREFIX = LabPaths.NEWCOMER_RESULTS.replaceFirst("\\.json$", "");
 
     private Newcomers() {
     }
