@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import lab.epoll.catalog.CpuSet;
 
 /**
@@ -22,13 +23,8 @@ public final class CpuHog implements AutoCloseable {
     private CpuHog(CpuSet cpus) {
         thread = new Thread(() -> {
             pinFailure = pinCurrentThread(cpus);
-            long spins = 0;
-            while (!stop) {
-                spins++;
+            while (!stop) { // a volatile read per turn: the loop cannot be optimised away
                 Thread.onSpinWait();
-            }
-            if (spins < 0) {
-                System.out.print(""); // keeps the loop from being optimised away
             }
         }, "cpu-hog");
         thread.setDaemon(true);
@@ -39,8 +35,8 @@ public final class CpuHog implements AutoCloseable {
         CpuHog hog = new CpuHog(cpus);
         hog.thread.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (hog.pinFailure == null && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        while (hog.pinFailure == null && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // taskset takes milliseconds
         }
         if (hog.pinFailure == null || !hog.pinFailure.isEmpty()) {
             hog.close();
