@@ -3,9 +3,11 @@ package lab.epoll.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
@@ -28,15 +30,46 @@ import org.junit.jupiter.params.provider.MethodSource;
  * round, clamp or misread must be refused up front, not become a server that quietly runs differently from
  * what its command line says.
  *
- * <p>Its cases run side by side: each only launches a server and watches it exit.
+ * <p>The bad inputs run in process ({@link InProcessCli}), once per {@link CliGroup}: what a command line is
+ * checked against is the jar's command and the variant's fixed server args, so variants that share both (and
+ * the features and refused knobs the expectations come from) would only repeat the same check. A variant's JVM
+ * flags choose what a running server uses, not what it accepts; they, and the real {@code main} with its
+ * {@code System.exit}, are proven by {@link #refusedByItsOwnJvm} launching every variant as its own process.
  */
 class BadOptionsTest {
     /**
-     * These servers never serve, so they run without the optimising compiler and the parallel GC's threads: each
-     * of the ~400 launches then costs about a fifth less CPU, and the option parsing is the same.
+     * The launched servers never serve, so they run without the optimising compiler and the parallel GC's
+     * threads: they then cost about a fifth less CPU, and the option parsing is the same.
      */
     static final List<String> JVM_ARGS = Stream.concat(ServerProcess.TEST_JVM_ARGS.stream(),
             Stream.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")).toList();
+
+    /**
+     * Variants whose command lines are checked by the same code with the same fixed arguments, and expected to be
+     * refused alike: run through the first of them.
+     */
+    record CliGroup(List<ServerVariant> variants) {
+        ServerVariant first() {
+            return variants.get(0);
+        }
+
+        @Override
+        public String toString() {
+            return variants.stream().map(ServerVariant::name).collect(Collectors.joining("/"));
+        }
+    }
+
+    static List<CliGroup> cliGroups() {
+        Map<List<Object>, List<ServerVariant>> groups = new LinkedHashMap<>();
+        for (ServerVariant variant : SuiteVariants.selected()) {
+            // Only the first of a group runs: the others' JVM flags must not be ones validation could read.
+            InProcessCli.requireRuntimeOnlyJvmFlags(variant);
+            List<Object> key = List.of(variant.jar(), variant.serverArgs(), variant.features(),
+                    variant.transport().refusedOptions());
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(variant);
+        }
+        return groups.values().stream().map(CliGroup::new).toList();
+    }
 
     /**
      * One bad command line, the option its error must name, and the feature that option belongs to, if any: a
@@ -96,11 +129,11 @@ class BadOptionsTest {
         return new BadInput(option, Optional.of(feature), List.of(args));
     }
 
-    static Stream<Arguments> variantsAndBadInputs() {
+    static Stream<Arguments> groupsAndBadInputs() {
         List<Arguments> cases = new ArrayList<>();
-        for (ServerVariant variant : SuiteVariants.selected()) {
+        for (CliGroup group : cliGroups()) {
             for (BadInput input : BAD_INPUTS) {
-                cases.add(Arguments.of(variant, input));
+                cases.add(Arguments.of(group, input));
             }
         }
         return cases.stream();
@@ -108,25 +141,42 @@ class BadOptionsTest {
 
     @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server: {1}")
-    @MethodSource("variantsAndBadInputs")
-    void refusedWithExitTwoAndOneLineNamingTheOption(ServerVariant variant, BadInput input) {
+    @MethodSource("groupsAndBadInputs")
+    void refusedWithExitTwoAndOneLineNamingTheOption(CliGroup group, BadInput input) {
+        ServerVariant variant = group.first();
         input.feature().ifPresent(feature -> Assumptions.assumeTrue(variant.has(feature),
-                () -> variant + " has no " + feature + ", so no " + input.option() + " to validate"));
-        List<String> args = new ArrayList<>(input.args());
-        if (!args.contains("--port")) {
-            // Should the option wrongly pass, the server must not grab the default port 8080 of another build.
-            args.addAll(List.of("--port", "0"));
-        }
-        try (ServerProcess server = ServerProcess.launch(variant, JVM_ARGS,
-                args.toArray(String[]::new))) {
+                () -> group + " has no " + feature + ", so no " + input.option() + " to validate"));
+        assertThat(refusal(variant, input.args())).contains("'" + input.option() + "'");
+    }
+
+    /** Runs a command line that must be refused, checks the exit code and the output, and returns its one line. */
+    private static String refusal(ServerVariant variant, List<String> args) {
+        InProcessCli.Result run = InProcessCli.run(variant, args);
+        String what = variant + " server: " + String.join(" ", args) + "\n" + run.output();
+        // An accepted command line cannot serve on the port InProcessCli holds: it exits 1, address in use.
+        assertThat(run.exit()).as("exit code for %s", what).isEqualTo(2);
+        assertThat(run.stderr()).as("stderr for %s", what).hasSize(1);
+        assertThat(run.stdout()).as("stdout for %s", what).isEmpty();
+        assertThat(run.stderr().get(0)).as("the error line for %s", what).endsWith("(see --help)");
+        return run.stderr().get(0);
+    }
+
+    /**
+     * Refused by the jar's real {@code main} in a JVM of its own, started as users start it: with the variant's
+     * JVM flags, and exiting through {@code System.exit}. {@code --port 70000} parses, and is refused in the
+     * command's {@code call()}, the last step before a server would start.
+     */
+    @Execution(ExecutionMode.CONCURRENT)
+    @ParameterizedTest(name = "{0} server, its own JVM: --port 70000")
+    @MethodSource("lab.epoll.behaviour.SuiteVariants#selected")
+    void refusedByItsOwnJvm(ServerVariant variant) {
+        try (ServerProcess server = ServerProcess.launch(variant, JVM_ARGS, "--port", "70000")) {
             int exit = server.awaitExit(ServerProcess.WAIT);
-            String output = server.output();
-            assertThat(exit).as("exit code for %s\n%s", input, output).isEqualTo(2);
-            assertThat(server.stderr()).as("stderr for %s", input).hasSize(1);
-            assertThat(server.stderr().get(0)).as("the error line for %s", input)
-                    .contains("'" + input.option() + "'")
+            assertThat(exit).as("exit code\n%s", server.output()).isEqualTo(2);
+            assertThat(server.stderr()).as("stderr").singleElement().asString()
+                    .startsWith(variant.commandName() + ": Invalid value for option '--port': ")
                     .endsWith("(see --help)");
-            assertThat(server.stdout()).as("stdout for %s", input).isEmpty();
+            assertThat(server.stdout()).as("stdout").isEmpty();
         }
     }
 
@@ -135,48 +185,45 @@ class BadOptionsTest {
      * names them), and a value other than the default for the options of {@link Feature#EVENT_LOOPS} and
      * {@link Feature#READ_LOOP_CAP}, which some variants lack.
      */
-    private static final Map<String, List<String>> KNOB_ON = Map.of(
-            "--listeners", List.of("--listeners", "2"),
-            "--tcp-quickack", List.of("--tcp-quickack"),
-            "--tcp-fastopen", List.of("--tcp-fastopen", "16"),
-            "--tcp-defer-accept", List.of("--tcp-defer-accept", "1s"),
-            "--busy-poll", List.of("--busy-poll", "50us"),
-            "--max-events", List.of("--max-events", "64"),
-            "--io-threads", List.of("--io-threads", "2"),
-            "--max-messages-per-read", List.of("--max-messages-per-read", "4"));
+    private static final Map<String, List<String>> KNOB_ON = Map.ofEntries(
+            Map.entry("--listeners", List.of("--listeners", "2")),
+            Map.entry("--tcp-quickack", List.of("--tcp-quickack")),
+            Map.entry("--tcp-fastopen", List.of("--tcp-fastopen", "16")),
+            Map.entry("--tcp-defer-accept", List.of("--tcp-defer-accept", "1s")),
+            Map.entry("--busy-poll", List.of("--busy-poll", "50us")),
+            Map.entry("--max-events", List.of("--max-events", "64")),
+            Map.entry("--accept-batch", List.of("--accept-batch", "8")),
+            Map.entry("--recv-allocator", List.of("--recv-allocator", "fixed:16k")),
+            Map.entry("--allocator", List.of("--allocator", "unpooled")),
+            Map.entry("--io-threads", List.of("--io-threads", "2")),
+            Map.entry("--max-messages-per-read", List.of("--max-messages-per-read", "4")));
 
     /**
-     * Each variant with the shared options, and each of them it lacks: its transport's refused knobs, and the
+     * Each group with the shared options, and each of them it lacks: its transport's refused knobs, and the
      * options of a feature it has not.
      */
-    static Stream<Arguments> variantsAndOptionsTheyLack() {
-        return SuiteVariants.selected().stream().filter(variant -> variant.has(Feature.SERVER_OPTIONS))
-                .flatMap(variant -> {
+    static Stream<Arguments> groupsAndOptionsTheyLack() {
+        return cliGroups().stream().filter(group -> group.first().has(Feature.SERVER_OPTIONS))
+                .flatMap(group -> {
+                    ServerVariant variant = group.first();
                     List<String> lacked = new ArrayList<>(variant.transport().refusedOptions());
                     for (Feature feature : List.of(Feature.EVENT_LOOPS, Feature.READ_LOOP_CAP)) {
                         if (!variant.has(feature)) {
                             lacked.addAll(FeatureOptions.OF.get(feature));
                         }
                     }
-                    return lacked.stream().map(option -> Arguments.of(variant, option));
+                    return lacked.stream().map(option -> Arguments.of(group, option));
                 });
     }
 
     /** A knob the variant does not have is refused, not silently ignored. */
     @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server: {1}")
-    @MethodSource("variantsAndOptionsTheyLack")
-    void anOptionTheTransportLacksIsRefused(ServerVariant variant, String option) {
+    @MethodSource("groupsAndOptionsTheyLack")
+    void anOptionTheTransportLacksIsRefused(CliGroup group, String option) {
         assertThat(KNOB_ON).as("a value that turns %s on", option).containsKey(option);
-        List<String> args = new ArrayList<>(KNOB_ON.get(option));
-        args.addAll(List.of("--port", "0"));
-        try (ServerProcess server = ServerProcess.launch(variant, JVM_ARGS,
-                args.toArray(String[]::new))) {
-            assertThat(server.awaitExit(ServerProcess.WAIT)).as(server.output()).isEqualTo(2);
-            assertThat(server.stderr()).singleElement().asString()
-                    .startsWith(variant.commandName() + ": Invalid value for option '" + option + "': ")
-                    .endsWith("(see --help)");
-        }
+        assertThat(refusal(group.first(), KNOB_ON.get(option)))
+                .startsWith(group.first().commandName() + ": Invalid value for option '" + option + "': ");
     }
 
     /**
@@ -189,12 +236,8 @@ class BadOptionsTest {
     void anAcceptBatchTheVariantCannotHonourIsRefused(String name, String batch) {
         ServerVariant variant = ServerVariant.named(name);
         Assumptions.assumeTrue(SuiteVariants.selected().contains(variant), () -> name + " is not selected");
-        try (ServerProcess server = ServerProcess.launch(variant, JVM_ARGS, "--accept-batch", batch, "--port", "0")) {
-            assertThat(server.awaitExit(ServerProcess.WAIT)).as(server.output()).isEqualTo(2);
-            assertThat(server.stderr()).singleElement().asString()
-                    .startsWith(variant.commandName() + ": Invalid value for option '--accept-batch': ")
-                    .endsWith("(see --help)");
-        }
+        assertThat(refusal(variant, List.of("--accept-batch", batch)))
+                .startsWith(variant.commandName() + ": Invalid value for option '--accept-batch': ");
     }
 
     /**

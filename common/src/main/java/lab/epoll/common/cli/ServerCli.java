@@ -24,9 +24,23 @@ public final class ServerCli {
     }
 
     public static int execute(Object command, String... args) {
+        return execute(command, null, null, args);
+    }
+
+    /**
+     * {@link #execute(Object, String...)} with picocli's output and error writers given (null: its defaults,
+     * System.out and System.err), so a test can run a command in process and read what it printed.
+     */
+    public static int execute(Object command, PrintWriter stdout, PrintWriter stderr, String... args) {
         CommandLine cli = new CommandLine(command)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setUsageHelpAutoWidth(true);
+        if (stdout != null) {
+            cli.setOut(stdout);
+        }
+        if (stderr != null) {
+            cli.setErr(stderr);
+        }
         if (command instanceof EchoServerCommand server) {
             hideFromHelp(cli.getCommandSpec(), server.optionsNotHonoured());
         }
