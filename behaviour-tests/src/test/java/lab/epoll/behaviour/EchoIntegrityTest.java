@@ -54,7 +54,10 @@ class EchoIntegrityTest {
         for (ServerVariant variant : SuiteVariants.selected()) {
             cases.add(Arguments.of(variant, "defaults", Optional.empty(), List.of()));
             // A variant whose mode fixes the reads per event (raw-lt: one, raw-et: until EAGAIN) takes 1k reads only.
-            List<String> smallReads = variant.has(Feature.READ_LOOP_CAP)
+            // A thread per connection has no read allocator: its reads are at most its high water mark.
+            List<String> smallReads = variant.transport().threadPerConnection()
+                    ? List.of("--write-buffer-high", "1k", "--write-buffer-low", "512")
+                    : variant.has(Feature.READ_LOOP_CAP)
                     ? List.of("--recv-allocator", "fixed:1k", "--max-messages-per-read", "1")
                     : List.of("--recv-allocator", "fixed:1k");
             cases.add(Arguments.of(variant, "1k reads, 1 per wake-up", Optional.of(Feature.SERVER_OPTIONS),

@@ -43,6 +43,10 @@ class NewcomerTest {
         Assumptions.assumeFalse(variant.accepting() == ServerVariant.Accepting.ONE_PER_COMPLETION,
                 () -> variant + " takes one connection per trip round its ring, whatever the batch: its newcomers"
                         + " wait for its ring, not for its accept policy");
+        Assumptions.assumeFalse(variant.transport() == ServerVariant.Transport.JDK_THREADS,
+                () -> variant + " leaves its acceptor and each newcomer's new thread to the kernel's scheduler, which"
+                        + " shares the CPU among every runnable thread: a newcomer waits a round of all of them"
+                        + " (PERFORMANCE.md measures it)");
         NewcomerLoad.Admission window = saturate(variant, variant.defaultAcceptsOnePerWakeup()
                 ? new String[] {"--accept-batch", "64"} : new String[0]);
         assertThat(window.unanswered()).as("newcomers never answered, of %d", window.arrived()).isZero();
@@ -56,6 +60,21 @@ class NewcomerTest {
                 .as("Netty's stock accept in level-triggered mode left newcomers waiting past %d ms "
                         + "(unanswered %d of %d, p99 %d ms)", BOUND_MILLIS, window.unanswered(), window.arrived(),
                         p99Millis(window))
+                .isTrue();
+    }
+
+    /**
+     * Virtual threads on one carrier, the JDK's default on one core: the carrier keeps running the busy
+     * connections' threads that readiness wakes, and the newcomers' threads, started by the acceptor, never run.
+     */
+    @Test
+    void virtualThreadsOnOneCarrierFailTheCheck() throws Exception {
+        Assumptions.assumeTrue(SuiteVariants.selected().contains(ServerVariant.VIRTUAL),
+                "virtual is not selected, or this machine has no Java 21+");
+        NewcomerLoad.Admission window = saturate(ServerVariant.VIRTUAL, "--carriers", "1");
+        assertThat(window.unanswered() > 0 || p99Millis(window) > BOUND_MILLIS)
+                .as("virtual threads on one carrier left newcomers waiting past %d ms (unanswered %d of %d, "
+                        + "p99 %d ms)", BOUND_MILLIS, window.unanswered(), window.arrived(), p99Millis(window))
                 .isTrue();
     }
 

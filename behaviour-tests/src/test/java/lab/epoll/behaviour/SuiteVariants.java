@@ -1,23 +1,40 @@
 package lab.epoll.behaviour;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.catalog.ServerVariant;
 
 /**
  * The variants this run of the suite covers: every one ({@link ServerVariant#all()}), unless {@code lab.variants}
  * names some (e.g. {@code -Dlab.variants=uring,uring-4.2}) to run a heavy case on those alone. An unknown name
- * fails the run rather than selecting nothing.
+ * fails the run rather than selecting nothing. A variant that needs a newer Java than this machine has
+ * ({@link JavaRuntime#forVariant}) is left out, with one line on stderr saying which and why.
  */
 final class SuiteVariants {
+    private static final List<ServerVariant> SELECTED = select();
+
     private SuiteVariants() {
     }
 
     static List<ServerVariant> selected() {
+        return SELECTED;
+    }
+
+    private static List<ServerVariant> select() {
         String names = System.getProperty("lab.variants", "").trim();
-        if (names.isEmpty()) {
-            return ServerVariant.all();
+        List<ServerVariant> wanted = names.isEmpty() ? ServerVariant.all()
+                : Arrays.stream(names.split(",")).map(String::trim).map(ServerVariant::named).toList();
+        List<ServerVariant> runnable = new ArrayList<>();
+        for (ServerVariant variant : wanted) {
+            if (JavaRuntime.forVariant(variant).isPresent()) {
+                runnable.add(variant);
+            } else {
+                System.err.println("behaviour suite: skipping " + variant + ": "
+                        + JavaRuntime.missing(variant.transport().minimumJava()));
+            }
         }
-        return Arrays.stream(names.split(",")).map(String::trim).map(ServerVariant::named).toList();
+        return List.copyOf(runnable);
     }
 }

@@ -17,6 +17,10 @@ public enum Metric {
     CLIENT_CORES("client.cpu.cores", "cores", "client cores"),
     /** Peak resident memory ({@code VmHWM}): with {@link #MAX}, aggregated as a maximum, not a mean. */
     RSS_PEAK("server.rss.peak.MiB", "MiB", "RSS MiB"),
+    /** The server's threads at the end of the window ({@code /proc/PID/status}): with a thread per connection, one each. */
+    THREADS("server.threads", "threads", "threads"),
+    /** The Java feature release the server ran on (17, 25): which JDK every result came from. */
+    SERVER_JAVA("server.java", "release", "java"),
     /**
      * The client's latencies. Closed loop: round trips, each connection waiting for its echo before it sends
      * again (service times). Open loop: from each request's due time to its echo (response times at a load).
@@ -40,6 +44,8 @@ public enum Metric {
     READ("sys.read/op", "calls/op", "read/op"),
     WRITE("sys.write/op", "calls/op", "write/op"),
     EPOLL_CTL("sys.epoll_ctl/op", "calls/op", "epoll_ctl/op"),
+    /** Times the server's threads left a CPU per echo, each a blocking wait or a preemption. */
+    CONTEXT_SWITCHES("sched.switches/op", "switches/op", "cswitch/op"),
     SYSCALLS_TOTAL("sys.total/op", "calls/op", "syscalls/op"),
     EVENTS_PER_WAIT("events/wait", "events", "events/wait"),
     /** Requests (SQEs) the kernel took per {@code io_uring_enter}: how much one syscall carries. */
@@ -105,7 +111,7 @@ public enum Metric {
 
     /** Whether iterations combine by taking the maximum (a peak) rather than the mean. */
     public boolean isPeak() {
-        return this == RSS_PEAK || this == MAX || this == NEWCOMER_MAX;
+        return this == RSS_PEAK || this == THREADS || this == MAX || this == NEWCOMER_MAX;
     }
 
     /** For syscall metrics, the syscall's name: {@code sys.epoll_wait/op} is {@code epoll_wait}. */

@@ -54,11 +54,11 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      */
     public static final ServerVariant RAW_LT = new ServerVariant("raw-lt", "raw-server/target/raw-server.jar",
             List.of(), List.of("--mode", "lt"), Transport.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
-            Accepting.ONE_PER_EVENT, NETTY_4_1, Feature.ONE_THREAD_RECIPES);
+            Accepting.ONE_PER_EVENT, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
     public static final ServerVariant RAW_ET = new ServerVariant("raw-et", "raw-server/target/raw-server.jar",
             List.of(), List.of("--mode", "et"), Transport.LAB_EPOLL, Registration.EDGE_TRIGGERED,
-            Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.ONE_THREAD_RECIPES);
+            Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
     public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
@@ -89,8 +89,25 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
             List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.NETTY_STOCK,
             NETTY_4_1, Set.of());
 
+    /**
+     * The model Netty replaced: a platform thread per connection blocking in {@code read} and {@code write}, one
+     * more blocking in {@code accept}; no epoll instance at all. Netty is in the jar for the shared CLI only.
+     */
+    public static final ServerVariant THREADS = new ServerVariant("threads",
+            "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "platform"),
+            Transport.JDK_THREADS, Registration.NONE, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
+            Feature.NO_EVENT_LOOP_KNOBS);
+    /**
+     * The same code on virtual threads (Java 21+): a read that would block parks the thread, and the JDK's poller
+     * waits for the socket in its own epoll instance, registered {@code EPOLLIN|EPOLLONESHOT}.
+     */
+    public static final ServerVariant VIRTUAL = new ServerVariant("virtual",
+            "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "virtual"),
+            Transport.JDK_VIRTUAL_THREADS, Registration.ONESHOT, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
+            Feature.NO_EVENT_LOOP_KNOBS);
+
     private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, RAW_LT, RAW_ET,
-            NIO_EPOLL, NIO_POLL, URING, EPOLL_4_2, URING_4_2, BARE);
+            NIO_EPOLL, NIO_POLL, URING, EPOLL_4_2, URING_4_2, BARE, THREADS, VIRTUAL);
 
     public ServerVariant {
         jvmArgs = List.copyOf(jvmArgs);
@@ -187,22 +204,48 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
          * Netty's io_uring transport: completions from a ring instead of readiness from epoll. Its server channel
          * cannot be opened IPv4-only, in the incubator or in 4.2.
          */
-        NETTY_IO_URING("io_uring", false, true, true, List.of("--busy-poll", "--max-events"));
-
+        NETTY_IO_URING("io_uring", false, true, true, List.of("--busy-poll", "--max-events")),
+        /**
+         * Blocking {@code java.net} sockets on platform threads: each thread waits in its own {@code read},
+         * {@code write} or {@code accept}. {@code java.net.ServerSocket} opens an IPv6 socket wherever IPv6 exists.
+         */
+        JDK_THREADS("blocking calls", false, false, true, ThreadPerConnection.REFUSED),
+        /** The same on virtual threads: a blocked call parks the thread on the JDK's epoll poller. */
+        JDK_VIRTUAL_THREADS("epoll", true, false, true, ThreadPerConnection.REFUSED, 21);
 
         private final String kernelApi;
         private final boolean usesEpoll;
         private final boolean nativeLibrary;
         private final boolean dualStackOnly;
         private final List<String> refusedOptions;
+        private final int minimumJava;
 
         Transport(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
                   List<String> refusedOptions) {
+            this(kernelApi, usesEpoll, nativeLibrary, dualStackOnly, refusedOptions, JavaRuntime.BUILD_FEATURE);
+        }
+
+        Transport(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
+                  List<String> refusedOptions, int minimumJava) {
             this.kernelApi = kernelApi;
             this.usesEpoll = usesEpoll;
             this.nativeLibrary = nativeLibrary;
             this.dualStackOnly = dualStackOnly;
             this.refusedOptions = refusedOptions;
+            this.minimumJava = minimumJava;
+        }
+
+        /**
+         * Whether each connection has a thread of its own blocking in {@code read} and {@code write}: it then holds
+         * at most one read of unsent echo, and its write blocking is its water mark.
+         */
+        public boolean threadPerConnection() {
+            return this == JDK_THREADS || this == JDK_VIRTUAL_THREADS;
+        }
+
+        /** The oldest Java feature release the transport runs on: 17 for all but virtual threads' 21. */
+        public int minimumJava() {
+            return minimumJava;
         }
 
         /**
@@ -233,6 +276,13 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         public List<String> refusedOptions() {
             return refusedOptions;
         }
+    }
+
+    /** The server options a thread-per-connection server has no knob for: no event loop, no epoll of its own. */
+    private static final class ThreadPerConnection {
+        static final List<String> REFUSED = List.of("--listeners", "--tcp-quickack", "--tcp-fastopen",
+                "--tcp-defer-accept", "--busy-poll", "--max-events", "--accept-batch", "--recv-allocator",
+                "--allocator");
     }
 
     /** The server options that set a knob only Netty's native transports expose (EpollChannelOption). */
@@ -272,7 +322,9 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
          * {@code readComplete0} schedules the next accept); 4.2's ring turns often enough in the harness that
          * it keeps up, the incubator's does not at 10,000 busy connections.
          */
-        ONE_PER_COMPLETION
+        ONE_PER_COMPLETION,
+        /** A thread of its own blocks in {@code accept} and hands each connection to a new thread. */
+        ACCEPTOR_THREAD
     }
 
     /**
@@ -313,6 +365,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
 
         static final Set<Feature> ALL = EnumSet.allOf(Feature.class);
         static final Set<Feature> ALL_BUT_EVENT_LOOPS = EnumSet.complementOf(EnumSet.of(EVENT_LOOPS));
-        static final Set<Feature> ONE_THREAD_RECIPES = EnumSet.complementOf(EnumSet.of(READ_LOOP_CAP, EVENT_LOOPS));
+        /** The raw recipes (one thread, reads per event fixed by the mode) and the thread-per-connection server. */
+        static final Set<Feature> NO_EVENT_LOOP_KNOBS = EnumSet.complementOf(EnumSet.of(READ_LOOP_CAP, EVENT_LOOPS));
     }
 }

@@ -17,7 +17,9 @@ public enum TrialParam {
     SERVER_CPUS("serverCpus", null),
     CLIENT_CPUS("clientCpus", null),
     /** {@code HOST:PORT} of a server the harness did not start; empty for the lab's own. */
-    TARGET("target", "");
+    TARGET("target", ""),
+    /** The Java release the server ran on when a run chose one ({@code -p java=25}); empty for the variant's own. */
+    JAVA("java", "");
 
     private final String field;
     private final String usual;

@@ -25,6 +25,7 @@ import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.LabPaths;
+import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.catalog.ServerVariant;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -259,21 +260,19 @@ public final class LabBenchmarks {
             if (user.getIncludes().isEmpty()) {
                 options.include(EchoBenchmark.class.getSimpleName());
             }
-            defaultParam(options, user, TrialParam.VARIANT.field(), TRANSPORT_VARIANTS.stream()
-                    .map(ServerVariant::name).toArray(String[]::new));
+            defaultParam(options, user, TrialParam.VARIANT.field(), runnable(TRANSPORT_VARIANTS));
             defaultParam(options, user, "clients", TRANSPORT_CLIENTS);
             defaultParam(options, user, "payload", "128");
         } else if (exercise) {
             if (user.getIncludes().isEmpty()) {
                 options.include(ExerciseBenchmark.class.getSimpleName());
             }
-            defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
+            defaultParam(options, user, TrialParam.VARIANT.field(), runnable(ServerVariant.all()));
         } else if (curve) {
             if (user.getIncludes().isEmpty()) {
                 options.include(OpenLoopBenchmark.class.getSimpleName());
             }
-            defaultParam(options, user, TrialParam.VARIANT.field(), CURVE_VARIANTS.stream()
-                    .map(ServerVariant::name).toArray(String[]::new));
+            defaultParam(options, user, TrialParam.VARIANT.field(), runnable(CURVE_VARIANTS));
             defaultParam(options, user, "rate", CURVE_RATES);
             defaultParam(options, user, "clients", "50");
             defaultParam(options, user, "payload", "64");
@@ -281,7 +280,7 @@ public final class LabBenchmarks {
             if (user.getIncludes().isEmpty()) {
                 options.include(NewcomerBenchmark.class.getSimpleName());
             }
-            defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
+            defaultParam(options, user, TrialParam.VARIANT.field(), runnable(ServerVariant.all()));
             defaultParam(options, user, "busy", NEWCOMER_BUSY);
             defaultParam(options, user, "rate", NEWCOMER_RATES);
         } else if (user.getIncludes().isEmpty()) {
@@ -293,7 +292,7 @@ public final class LabBenchmarks {
             }
         }
         if (!tuning && !transports && !exercise && !curve && !newcomers) {
-            defaultParam(options, user, TrialParam.VARIANT.field(), ServerVariant.names().toArray(String[]::new));
+            defaultParam(options, user, TrialParam.VARIANT.field(), runnable(ServerVariant.all()));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
                 defaultParam(options, user, "payload", "64", "512", "16384");
@@ -389,6 +388,23 @@ public final class LabBenchmarks {
             + "-l lists the benchmarks, -lp with their parameters, -h JMH's help.";
 
     /** What every run shares: one thread, fail on error, the profiler, the default CPU layout. */
+    /**
+     * The names of {@code variants} this machine can run: a variant that needs a newer Java than it has (virtual
+     * threads) is left out, with one line saying so, and the rest run.
+     */
+    static String[] runnable(List<ServerVariant> variants) {
+        List<String> names = new ArrayList<>();
+        for (ServerVariant variant : variants) {
+            if (JavaRuntime.forVariant(variant).isPresent()) {
+                names.add(variant.name());
+            } else {
+                System.out.println("[lab] skipping " + variant + ": "
+                        + JavaRuntime.missing(variant.transport().minimumJava()));
+            }
+        }
+        return names.toArray(String[]::new);
+    }
+
     private static ChainedOptionsBuilder baseOptions(CommandLineOptions user, CpuSet[] layout) {
         List<String> forkArgs = new ArrayList<>(List.of("-Dlab.root=" + LabPaths.root(),
                 "-D" + PerfStat.PROPERTY + "=" + System.getProperty(PerfStat.PROPERTY, "perf"), "-Xms1g", "-Xmx1g",

@@ -47,7 +47,7 @@ final class IoUring42Transport implements Transport {
 
     @Override
     public ServerChannel newServerChannel(InetAddress address) {
-        DualStack.warnIfIpv4Wildcard(address);
+        DualStack.warnIfIpv4Wildcard(address, "io_uring");
         return new IoUringServerSocketChannel();
     }
 

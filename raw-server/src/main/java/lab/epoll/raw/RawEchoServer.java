@@ -29,7 +29,7 @@ import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.rawepoll.EpollSet;
 import lab.epoll.rawepoll.Listener;
-import lab.epoll.rawepoll.OpenConnections;
+import lab.epoll.common.server.OpenConnections;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.SocketOptions;
 import lab.epoll.common.server.StatsLine;

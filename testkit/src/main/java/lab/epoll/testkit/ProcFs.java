@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.epoll.catalog.EpollFlags;
+import lab.epoll.catalog.JavaRuntime;
 
 /**
  * What Linux's {@code /proc} says about a process: its open fds, what its epoll instances watch and with which
@@ -182,12 +184,27 @@ public final class ProcFs {
 
     /** A {@code kB} field of {@code /proc/PID/status} in bytes, e.g. {@code VmRSS} or {@code VmHWM} (peak RSS). */
     public static long statusBytes(long pid, String field) {
+        return statusNumber(pid, field) * 1024;
+    }
+
+    /** A number field of {@code /proc/PID/status} as it stands, e.g. {@code Threads}. */
+    public static long statusNumber(long pid, String field) {
         for (String line : readLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]) * 1024;
+                return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
             }
         }
         throw new IllegalArgumentException("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    /** The Java runtime a JVM process runs on, from its executable ({@code /proc/PID/exe} is HOME/bin/java). */
+    public static Optional<JavaRuntime> javaRuntime(long pid) {
+        try {
+            Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"));
+            return JavaRuntime.at(exe.getParent().getParent());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static List<String> readLines(Path path) {

@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +19,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 
@@ -105,7 +105,16 @@ public final class ServerProcess implements AutoCloseable {
     /** Like {@link #start(ServerVariant, List, String...)}, with {@code java ...} run through {@code commandPrefix}. */
     public static ServerProcess startWrapped(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
                                              String... serverArgs) {
-        ServerProcess server = launchWrapped(commandPrefix, variant, jvmArgs, serverArgs);
+        return startWrapped(commandPrefix, variant, runtimeOf(variant), jvmArgs, serverArgs);
+    }
+
+    /** Like {@link #startWrapped(List, ServerVariant, List, String...)}, on a given Java runtime, e.g. Java 25. */
+    public static ServerProcess startWrapped(List<String> commandPrefix, ServerVariant variant, JavaRuntime runtime,
+                                             List<String> jvmArgs, String... serverArgs) {
+        List<String> flags = new ArrayList<>(runtime.equals(runtimeOf(variant))
+                ? StartupArchive.jvmFlags(variant) : List.of());
+        flags.addAll(jvmArgs);
+        ServerProcess server = launchPlain(commandPrefix, variant, runtime, flags, serverArgs);
         server.awaitListening(Duration.ofSeconds(30));
         return server;
     }
@@ -115,14 +124,23 @@ public final class ServerProcess implements AutoCloseable {
                                               String... serverArgs) {
         List<String> flags = new ArrayList<>(StartupArchive.jvmFlags(variant));
         flags.addAll(jvmArgs);
-        return launchPlain(commandPrefix, variant, flags, serverArgs);
+        return launchPlain(commandPrefix, variant, runtimeOf(variant), flags, serverArgs);
+    }
+
+    /**
+     * The Java runtime {@code variant}'s servers run on ({@link JavaRuntime#forVariant}); a variant that needs a
+     * newer Java than this machine has fails here with one line saying where the lab looked.
+     */
+    public static JavaRuntime runtimeOf(ServerVariant variant) {
+        return JavaRuntime.forVariant(variant).orElseThrow(() -> new IllegalStateException(variant + ": "
+                + JavaRuntime.missing(variant.transport().minimumJava())));
     }
 
     /** {@link #launchWrapped} without a {@link StartupArchive}, e.g. to make one. */
-    static ServerProcess launchPlain(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
-                                     String... serverArgs) {
+    static ServerProcess launchPlain(List<String> commandPrefix, ServerVariant variant, JavaRuntime runtime,
+                                     List<String> jvmArgs, String... serverArgs) {
         List<String> command = new ArrayList<>(commandPrefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(runtime.java().toString());
         command.addAll(jvmArgs);
         command.addAll(variant.jvmArgs());
         command.add("-jar");

@@ -55,7 +55,8 @@ final class StartupArchive {
             Files.delete(partial); // the JVM writes the archive itself
             List<String> flags = new ArrayList<>(ServerProcess.TEST_JVM_ARGS);
             flags.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, QUIET));
-            try (ServerProcess server = ServerProcess.launchPlain(List.of(), variant, flags, "--port", "0")) {
+            try (ServerProcess server = ServerProcess.launchPlain(List.of(), variant, ServerProcess.runtimeOf(variant),
+                    flags, "--port", "0")) {
                 server.awaitListening(ServerProcess.WAIT);
                 byte[] ping = "startup archive\n".getBytes(StandardCharsets.US_ASCII);
                 try (EchoClient client = server.connect()) {

@@ -49,7 +49,7 @@ public final class IoUringTransport implements Transport {
 
     @Override
     public ServerChannel newServerChannel(InetAddress address) {
-        DualStack.warnIfIpv4Wildcard(address);
+        DualStack.warnIfIpv4Wildcard(address, "io_uring");
         return new IOUringServerSocketChannel();
     }
 

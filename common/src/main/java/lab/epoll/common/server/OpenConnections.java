@@ -1,4 +1,4 @@
-package lab.epoll.rawepoll;
+package lab.epoll.common.server;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How many connections a raw loop has open, and the graceful shutdown's wait for them: once the listeners are
- * closed, {@link #drain} lets open connections finish for up to the grace period, asks the loop to close the
- * rest, and waits a little more for it to. The Netty variants get the same from {@code ConnectionRegistry}.
+ * How many connections an engine that runs its own threads has open (the raw loops, the kernel ONESHOT engine,
+ * the thread-per-connection server), and the graceful shutdown's wait for them: once the listeners are closed,
+ * {@link #drain} lets open connections finish for up to the grace period, has the engine close the rest, and
+ * waits a little more for it to. The Netty variants get the same from {@link ConnectionRegistry}.
  */
 public final class OpenConnections {
     private static final Logger log = LoggerFactory.getLogger(OpenConnections.class);

@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * For the transports that cannot open an IPv4-only listener (Netty's io_uring server channels, incubator and
- * 4.2, have no protocol-family constructor): {@code --host 0.0.0.0} then listens on IPv6 too, and the user is
- * told so once, on stderr.
+ * 4.2, have no protocol-family constructor; {@code java.net.ServerSocket} opens an IPv6 socket wherever IPv6
+ * exists): {@code --host 0.0.0.0} then listens on IPv6 too, and the user is told so once, on stderr.
  */
 public final class DualStack {
     private static final Logger log = LoggerFactory.getLogger(DualStack.class);
@@ -18,10 +18,13 @@ public final class DualStack {
     private DualStack() {
     }
 
-    /** Warns, once per process, when {@code address} is the IPv4 wildcard that such a listener widens. */
-    public static void warnIfIpv4Wildcard(InetAddress address) {
+    /**
+     * Warns, once per process, when {@code address} is the IPv4 wildcard that such a listener widens;
+     * {@code listener} names what cannot be IPv4-only, e.g. {@code io_uring}.
+     */
+    public static void warnIfIpv4Wildcard(InetAddress address, String listener) {
         if (address instanceof Inet4Address && address.isAnyLocalAddress() && WARNED.compareAndSet(false, true)) {
-            log.warn("io_uring cannot open an IPv4-only socket: 0.0.0.0 listens on IPv6 (::) too");
+            log.warn("{} cannot open an IPv4-only socket: 0.0.0.0 listens on IPv6 (::) too", listener);
         }
     }
 }

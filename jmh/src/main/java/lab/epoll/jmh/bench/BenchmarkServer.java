@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import lab.epoll.testkit.ServerProcess;
 import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.catalog.ServerVariant;
 
 /**
@@ -34,7 +35,30 @@ public final class BenchmarkServer implements AutoCloseable {
      * {@code --busy-poll 50us} for a tuning run.
      */
     public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs) {
-        return start(variant, jvmFlags, NO_IDLE_TIMEOUT, serverArgs, CpuSet.parse(CpuSet.ALL));
+        return start(variant, ServerProcess.runtimeOf(variant), jvmFlags, NO_IDLE_TIMEOUT, serverArgs,
+                CpuSet.parse(CpuSet.ALL));
+    }
+
+    /**
+     * The runtime to start {@code variant} on: its own ({@link ServerProcess#runtimeOf}) for an empty
+     * {@code release}, else a JDK of exactly that feature release, e.g. {@code 25}.
+     */
+    public static JavaRuntime runtime(ServerVariant variant, String release) {
+        if (release == null || release.isBlank()) {
+            return ServerProcess.runtimeOf(variant);
+        }
+        int feature;
+        try {
+            feature = Integer.parseInt(release.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("java=" + release + " is not a Java feature release such as 25");
+        }
+        if (feature < variant.transport().minimumJava()) {
+            throw new IllegalArgumentException(variant + " needs Java " + variant.transport().minimumJava()
+                    + " or later, not " + feature);
+        }
+        return JavaRuntime.exactly(feature).orElseThrow(() -> new IllegalArgumentException("java=" + release
+                + ": " + JavaRuntime.missing(feature).replace(" or later", "")));
     }
 
     /**
@@ -42,8 +66,8 @@ public final class BenchmarkServer implements AutoCloseable {
      * has one; others run as they are) and on the given CPUs ({@code taskset -c}). The JVM sees only those CPUs,
      * so the server's defaults that follow the core count (event loops, workers) follow them too.
      */
-    public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String idleTimeout,
-                                        String serverArgs, CpuSet cpus) {
+    public static BenchmarkServer start(ServerVariant variant, JavaRuntime runtime, String jvmFlags,
+                                        String idleTimeout, String serverArgs, CpuSet cpus) {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
         if (variant.has(ServerVariant.Feature.IDLE_TIMEOUT)) {
             args.addAll(List.of("--idle-timeout", idleTimeout));
@@ -53,7 +77,7 @@ public final class BenchmarkServer implements AutoCloseable {
         }
         args.addAll(split(serverArgs));
         List<String> prefix = cpus.pinned() ? List.of("taskset", "-c", cpus.text()) : List.of();
-        return new BenchmarkServer(ServerProcess.startWrapped(prefix, variant, split(jvmFlags),
+        return new BenchmarkServer(ServerProcess.startWrapped(prefix, variant, runtime, split(jvmFlags),
                 args.toArray(String[]::new)));
     }
 

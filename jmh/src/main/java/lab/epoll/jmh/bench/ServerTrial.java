@@ -61,6 +61,14 @@ public abstract class ServerTrial {
     @Param({""})
     public String target;
 
+    /**
+     * The Java feature release the server runs on, e.g. {@code 25}, to measure one variant on two JDKs: empty for
+     * the variant's own (the JVM running the harness, or a Java 21+ it finds for virtual threads: see
+     * {@code JavaRuntime}). Every trial records the release that ran as its {@code server.java} metric.
+     */
+    @Param({""})
+    public String java;
+
     private BenchmarkServer server;
     protected ClientLoad load;
 
@@ -98,8 +106,9 @@ public abstract class ServerTrial {
         ClientPinning.pinThisJvm(clientSet);
         InetSocketAddress address;
         if (target.isBlank()) {
-            server = BenchmarkServer.start(ServerVariant.named(variant), serverJvm, idleTimeout, serverArgs,
-                    serverSet);
+            ServerVariant named = ServerVariant.named(variant);
+            server = BenchmarkServer.start(named, BenchmarkServer.runtime(named, java), serverJvm, idleTimeout,
+                    serverArgs, serverSet);
             address = server.address();
         } else {
             address = External.address(target);

@@ -126,6 +126,10 @@ public final class PerfStat implements AutoCloseable {
                 order.add("ring:" + event);
             }
         }
+        for (String event : SyscallCounts.SOFTWARE_EVENTS) {
+            args.addAll(List.of("-e", event));
+            order.add("sw:" + event);
+        }
         return args;
     }
 
@@ -324,19 +328,19 @@ public final class PerfStat implements AutoCloseable {
         }
         Map<String, Long> entered = new LinkedHashMap<>();
         Map<String, long[]> waitReturns = new LinkedHashMap<>();
-        Map<String, Long> uringEvents = new LinkedHashMap<>();
+        Map<String, Long> namedEvents = new LinkedHashMap<>();
         for (int i = 0; i < values.size(); i++) {
             String[] key = eventOrder.get(i).split(":");
             if (key[0].equals("enter")) {
                 entered.put(key[1], values.get(i));
-            } else if (key[0].equals("ring")) {
-                uringEvents.put(key[1], values.get(i));
+            } else if (key[0].equals("ring") || key[0].equals("sw")) {
+                namedEvents.put(key[1], values.get(i));
             } else {
                 waitReturns.computeIfAbsent(key[1], k -> new long[SyscallCounts.BUCKETS.length])
                         [Integer.parseInt(key[2])] = values.get(i);
             }
         }
-        return new SyscallCounts(entered, waitReturns, uringEvents);
+        return new SyscallCounts(entered, waitReturns, namedEvents);
     }
 
     private static String readQuietly(Path path) {

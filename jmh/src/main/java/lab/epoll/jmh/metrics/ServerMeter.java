@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.jmh.load.NewcomerLoad;
 import lab.epoll.jmh.load.OpenLoopLoad;
+import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.testkit.ProcFs;
 import org.HdrHistogram.Histogram;
 
@@ -33,7 +34,7 @@ final class ServerMeter {
      * count here; the server's fields are NaN/-1/null without a server of ours.
      */
     record Measurement(double seconds, long echoes, double serverCpuSeconds, double clientCpuSeconds,
-                       long serverPeakRssBytes, Histogram latencies, SyscallCounts syscalls, int payloadLength,
+                       long serverPeakRssBytes, long serverThreads, int serverJava, Histogram latencies, SyscallCounts syscalls, int payloadLength,
                        OpenLoopLoad.Pacing pacing, NewcomerLoad.Admission admission) {
         boolean hasServer() {
             return !Double.isNaN(serverCpuSeconds);
@@ -67,8 +68,11 @@ final class ServerMeter {
         double clientCpu = (OS.getProcessCpuTime() - startClientCpuNanos) / 1e9;
         double serverCpu = server ? (ProcFs.cpuTicks(pid) - startServerTicks) / USER_HZ : Double.NaN;
         long peakRss = server ? ProcFs.statusBytes(pid, "VmHWM") : -1;
+        long threads = server ? ProcFs.statusNumber(pid, "Threads") : -1;
+        int java = server ? ProcFs.javaRuntime(pid).map(JavaRuntime::feature).orElse(-1) : -1;
         SyscallCounts syscalls = perf == null ? null : perf.stop();
-        return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, load.takeLatencies(), syscalls,
+        return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, threads, java, load.takeLatencies(),
+                syscalls,
                 load.payloadLength(), load.takePacing(), load.takeAdmission());
     }
 }

@@ -64,6 +64,10 @@ public final class ServerMetricsProfiler implements InternalProfiler {
             results.add(result(Metric.SERVER_CPU_PER_OP, m.serverCpuSeconds() * 1e6 / ops));
             results.add(result(Metric.SERVER_CORES, m.serverCpuSeconds() / m.seconds()));
             results.add(result(Metric.RSS_PEAK, m.serverPeakRssBytes() / (double) (1 << 20)));
+            results.add(result(Metric.THREADS, m.serverThreads()));
+            if (m.serverJava() > 0) {
+                results.add(result(Metric.SERVER_JAVA, m.serverJava()));
+            }
         }
         Histogram latencies = m.latencies();
         if (latencies.getTotalCount() > 0) {
@@ -115,6 +119,7 @@ public final class ServerMetricsProfiler implements InternalProfiler {
             results.add(result(Metric.READ, syscalls.reads() / (double) ops));
             results.add(result(Metric.WRITE, syscalls.writes() / (double) ops));
             results.add(result(Metric.EPOLL_CTL, syscalls.epollCtls() / (double) ops));
+            results.add(result(Metric.CONTEXT_SWITCHES, syscalls.contextSwitches() / (double) ops));
             results.add(result(Metric.SYSCALLS_TOTAL, syscalls.total() / (double) ops));
             double eventsPerWait = syscalls.eventsPerWait();
             if (!Double.isNaN(eventsPerWait)) {

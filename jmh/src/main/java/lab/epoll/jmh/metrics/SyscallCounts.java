@@ -19,6 +19,8 @@ public final class SyscallCounts {
      * in the submitting thread, so counting the server's threads counts them.
      */
     static final List<String> URING_EVENTS = List.of("io_uring_submit_req", "io_uring_queue_async_work");
+    /** The scheduler's count of the server threads' switches off a CPU, each a wait or a preemption. */
+    static final List<String> SOFTWARE_EVENTS = List.of("context-switches");
     static final List<String> EPOLL_WAITS = List.of("epoll_wait", "epoll_pwait", "epoll_pwait2");
     static final List<String> POLLS = List.of("poll", "ppoll");
     static final List<String> READS = List.of("read", "readv", "recvfrom", "recvmsg");
@@ -33,12 +35,12 @@ public final class SyscallCounts {
 
     private final Map<String, Long> entered;
     private final Map<String, long[]> waitReturns;
-    private final Map<String, Long> uringEvents;
+    private final Map<String, Long> namedEvents;
 
-    SyscallCounts(Map<String, Long> entered, Map<String, long[]> waitReturns, Map<String, Long> uringEvents) {
+    SyscallCounts(Map<String, Long> entered, Map<String, long[]> waitReturns, Map<String, Long> namedEvents) {
         this.entered = new LinkedHashMap<>(entered);
         this.waitReturns = new LinkedHashMap<>(waitReturns);
-        this.uringEvents = new LinkedHashMap<>(uringEvents);
+        this.namedEvents = new LinkedHashMap<>(namedEvents);
     }
 
     public long count(String syscall) {
@@ -85,12 +87,17 @@ public final class SyscallCounts {
 
     /** Requests (SQEs) submitted to io_uring, or -1 where perf cannot see io_uring's tracepoints. */
     public long ioUringSubmissions() {
-        return uringEvents.getOrDefault("io_uring_submit_req", -1L);
+        return namedEvents.getOrDefault("io_uring_submit_req", -1L);
     }
 
     /** Requests handed to io-wq worker threads, or -1 where perf cannot see io_uring's tracepoints. */
     public long ioUringAsyncPunts() {
-        return uringEvents.getOrDefault("io_uring_queue_async_work", -1L);
+        return namedEvents.getOrDefault("io_uring_queue_async_work", -1L);
+    }
+
+    /** Times the server's threads left a CPU, blocking or preempted ({@code perf}'s {@code context-switches}). */
+    public long contextSwitches() {
+        return namedEvents.getOrDefault("context-switches", 0L);
     }
 
     public long total() {
