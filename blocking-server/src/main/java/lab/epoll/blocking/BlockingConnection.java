@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import lab.epoll.common.server.ConnectionEnds.Reason;
 import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PendingBudget;
@@ -18,9 +19,6 @@ import lab.epoll.common.stats.ConnectionStats;
  * and {@link #run} ends with the reason they gave rather than counting an error.
  */
 final class BlockingConnection implements Runnable {
-    /** Why a connection ended; {@code null} while it is open. */
-    enum CloseReason { PEER, IDLE, SHUTDOWN, ERROR }
-
     private final Socket socket;
     private final String name;
     private final byte[] buffer;
@@ -30,7 +28,8 @@ final class BlockingConnection implements Runnable {
     private final BudgetGate gate;
     private final MinProgress progress;
     private volatile long lastActivityNanos = System.nanoTime();
-    private volatile CloseReason closedBy;
+    /** Why another thread closed the connection; {@code null} while none has. */
+    private volatile Reason closedBy;
     private long bytesIn;
     private long bytesOut;
 
@@ -48,18 +47,18 @@ final class BlockingConnection implements Runnable {
 
     @Override
     public void run() {
-        CloseReason reason = CloseReason.PEER;
+        Reason reason = Reason.PEER;
         try {
             echoUntilTheEnd(socket.getInputStream(), socket.getOutputStream());
         } catch (IOException e) {
             if (closedBy == null) {
-                reason = CloseReason.ERROR;
+                reason = Reason.ERROR;
                 server.peerFailed(this, e);
             }
         } catch (InterruptedException e) {
-            reason = CloseReason.SHUTDOWN;
+            reason = Reason.SHUTDOWN;
         } catch (RuntimeException | Error e) {
-            reason = CloseReason.ERROR;
+            reason = Reason.ERROR;
             server.failed(this, e);
         } finally {
             closeSocket();
@@ -102,7 +101,7 @@ final class BlockingConnection implements Runnable {
     }
 
     /** Ends the connection from another thread: its blocked read or write fails, its thread finishes it. */
-    void close(CloseReason reason) {
+    void close(Reason reason) {
         if (closedBy == null) {
             closedBy = reason;
         }

@@ -14,9 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import lab.epoll.blocking.BlockingConnection.CloseReason;
 import lab.epoll.common.cli.ByteSizeConverter;
 import lab.epoll.common.cli.ServerOptions;
+import lab.epoll.common.server.ConnectionEnds;
+import lab.epoll.common.server.ConnectionEnds.Reason;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.LabServer;
@@ -56,6 +57,7 @@ final class ThreadPerConnectionServer implements LabServer {
     private final BudgetGate gate;
     private final LongAdder pendingOut = new LongAdder();
     private final OpenConnections open = new OpenConnections();
+    private final ConnectionEnds ends;
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket listener;
     private ThreadFactory connectionThreads;
@@ -72,6 +74,7 @@ final class ThreadPerConnectionServer implements LabServer {
         this.bufferBytes = Math.min(READ_BUFFER_BYTES, options.writeBufferHigh());
         this.budget = new PendingBudget(options.maxPendingBytes());
         this.gate = new BudgetGate(budget);
+        this.ends = new ConnectionEnds(stats, open, options.verbose());
     }
 
     @Override
@@ -147,7 +150,7 @@ final class ThreadPerConnectionServer implements LabServer {
             log.warn("setting up a connection failed: {}; closing it", ErrorText.of(e));
             closeQuietly(socket);
             if (connection != null) {
-                finished(connection, CloseReason.ERROR);
+                finished(connection, Reason.ERROR);
             } else {
                 open.closed();
             }
@@ -159,19 +162,11 @@ final class ThreadPerConnectionServer implements LabServer {
     }
 
     /** A connection's thread is done with it, for {@code reason}. */
-    void finished(BlockingConnection connection, CloseReason reason) {
+    void finished(BlockingConnection connection, Reason reason) {
         if (!connections.remove(connection)) {
             return;
         }
-        stats.closed();
-        if (reason == CloseReason.IDLE) {
-            stats.closedIdle();
-        }
-        if (options.verbose()) {
-            log.info("closed {}: {} bytes in, {} bytes out{}", connection.name(), connection.bytesIn(),
-                    connection.bytesOut(), reason == CloseReason.IDLE ? " (idle)" : "");
-        }
-        open.closed();
+        ends.ended(connection.name(), connection.bytesIn(), connection.bytesOut(), reason);
     }
 
     /** A reset or broken pipe: the peer's doing, one line, no stack trace. */
@@ -218,7 +213,7 @@ final class ThreadPerConnectionServer implements LabServer {
                 if (options.verbose()) {
                     log.info("{} idle for too long, closing it", connection.name());
                 }
-                connection.close(CloseReason.IDLE);
+                connection.close(Reason.IDLE);
             }
         }
     }
@@ -228,7 +223,7 @@ final class ThreadPerConnectionServer implements LabServer {
     public void stop(Duration grace) {
         closeListener();
         open.startDraining();
-        open.drain(grace, () -> new ArrayList<>(connections).forEach(c -> c.close(CloseReason.SHUTDOWN)));
+        open.drain(grace, () -> new ArrayList<>(connections).forEach(c -> c.close(Reason.SHUTDOWN)));
         if (timers != null) {
             timers.shutdownNow();
         }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.AcceptBatch;
+import lab.epoll.common.server.ConnectionEnds;
+import lab.epoll.common.server.ConnectionEnds.Reason;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.MinProgress;
@@ -78,6 +80,7 @@ public final class RawEchoServer implements LabServer {
 
     // Shared with the thread that calls stop().
     private final OpenConnections open = new OpenConnections();
+    private final ConnectionEnds ends;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private EpollSet epoll;
@@ -93,6 +96,7 @@ public final class RawEchoServer implements LabServer {
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
         this.budget = new PendingBudget(options.maxPendingBytes());
+        this.ends = new ConnectionEnds(stats, open, options.verbose());
         budget.onChange(() -> budgetChanged = true); // every echo moves on the loop thread
     }
 
@@ -199,16 +203,16 @@ public final class RawEchoServer implements LabServer {
             // A reset or broken pipe: the peer's doing, one line, no stack trace.
             stats.error();
             PeerFailureLog.failed(connection.name(), e.getMessage());
-            close(connection, CloseReason.ERROR);
+            close(connection, Reason.ERROR);
             return;
         } catch (RuntimeException | Error e) {
             stats.error();
             log.warn("{} failed; closing it", connection.name(), e);
-            close(connection, CloseReason.ERROR);
+            close(connection, Reason.ERROR);
             return;
         }
         if (!open) {
-            close(connection, CloseReason.PEER);
+            close(connection, Reason.PEER);
             return;
         }
         updateRegistration(connection);
@@ -233,7 +237,7 @@ public final class RawEchoServer implements LabServer {
             } catch (IOException e) {
                 stats.error();
                 log.warn("{}: epoll_ctl(MOD) failed: {}; closing it", connection.name(), ErrorText.of(e));
-                close(connection, CloseReason.ERROR);
+                close(connection, Reason.ERROR);
             }
         }
     }
@@ -297,20 +301,10 @@ public final class RawEchoServer implements LabServer {
         }
     }
 
-    private enum CloseReason { PEER, IDLE, SHUTDOWN, ERROR }
-
-    private void close(RawConnection connection, CloseReason reason) {
+    private void close(RawConnection connection, Reason reason) {
         connections.remove(connection.fd);
         connection.close();
-        stats.closed();
-        if (reason == CloseReason.IDLE) {
-            stats.closedIdle();
-        }
-        if (options.verbose()) {
-            log.info("closed {}: {} bytes in, {} bytes out{}", connection.name(), connection.bytesIn(),
-                    connection.bytesOut(), reason == CloseReason.IDLE ? " (idle)" : "");
-        }
-        open.closed();
+        ends.ended(connection.name(), connection.bytesIn(), connection.bytesOut(), reason);
     }
 
     /** The timerfd fired: close idle connections, print the stats line, bring back listeners that rested. */
@@ -328,7 +322,7 @@ public final class RawEchoServer implements LabServer {
                 if (options.verbose()) {
                     log.info("{} idle for too long, closing it", connection.name());
                 }
-                close(connection, CloseReason.IDLE);
+                close(connection, Reason.IDLE);
             }
         }
         if (statsNanos > 0 && now - nextStatsNanos >= 0) {
@@ -377,7 +371,7 @@ public final class RawEchoServer implements LabServer {
             open.startDraining();
         });
         open.drain(grace, () -> onLoop(() -> new ArrayList<>(connections.values())
-                .forEach(c -> close(c, CloseReason.SHUTDOWN))));
+                .forEach(c -> close(c, Reason.SHUTDOWN))));
         running = false;
         epoll.wake();
         try {
@@ -390,7 +384,7 @@ public final class RawEchoServer implements LabServer {
             return; // it may still use the fds: leave them to the process's exit
         }
         // The loop has ended: this thread owns what is left.
-        new ArrayList<>(connections.values()).forEach(c -> close(c, CloseReason.SHUTDOWN));
+        new ArrayList<>(connections.values()).forEach(c -> close(c, Reason.SHUTDOWN));
         closeResources();
     }
 

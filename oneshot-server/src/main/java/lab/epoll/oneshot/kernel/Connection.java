@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import lab.epoll.common.server.ConnectionEnds.Reason;
 import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.PeerFailureLog;
@@ -54,11 +55,10 @@ final class Connection {
     private static final int INPUT_EVENTS = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
 
     /** Why a connection closed; decides which counters it adds to. */
-    enum CloseReason { PEER, IDLE, SHUTDOWN, ERROR }
 
     /** What the server needs to hear from a connection. */
     interface Host {
-        void closed(Connection connection, CloseReason reason);
+        void closed(Connection connection, Reason reason);
     }
 
     /** The options a connection needs, resolved once. */
@@ -87,7 +87,7 @@ final class Connection {
 
     // Read by other threads.
     private volatile long lastActivityNanos = System.nanoTime();
-    private volatile CloseReason closeRequest;
+    private volatile Reason closeRequest;
     private boolean closed; // guarded by this: requestClose() must never shut down a number close() gave back
 
     Connection(Socket socket, String name, InFlightMonitor.Guard guard, ReadSizer readSizer, Settings settings,
@@ -123,7 +123,7 @@ final class Connection {
      */
     int onEvent(int events) {
         try {
-            CloseReason request = closeRequest;
+            Reason request = closeRequest;
             if (request != null) {
                 close(request);
                 return CLOSED;
@@ -138,7 +138,7 @@ final class Connection {
                 read((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
             }
             if (inputClosed && unsent.isEmpty()) {
-                close(CloseReason.PEER);
+                close(Reason.PEER);
                 return CLOSED;
             }
             return interest();
@@ -146,13 +146,13 @@ final class Connection {
             // A reset or broken pipe: the peer's doing, one line, no stack trace.
             stats.error();
             PeerFailureLog.failed(name, e.getMessage());
-            close(CloseReason.ERROR);
+            close(Reason.ERROR);
             return CLOSED;
         } catch (RuntimeException | Error e) {
             // A bug: keep the stack trace. Closing is the only safe answer: the socket was not re-armed.
             stats.error();
             log.warn("{} failed; closing it", name, e);
-            close(CloseReason.ERROR);
+            close(Reason.ERROR);
             return CLOSED;
         }
     }
@@ -251,7 +251,7 @@ final class Connection {
      * request when it re-arms. The lock keeps this from racing with {@link #close}: once the fd is closed its
      * number may already belong to another socket.
      */
-    synchronized void requestClose(CloseReason reason) {
+    synchronized void requestClose(Reason reason) {
         if (closed || closeRequest != null) {
             return;
         }
@@ -264,7 +264,7 @@ final class Connection {
     }
 
     /** The owner (or stop(), once no worker runs): closes the fd and releases everything unsent. */
-    void close(CloseReason reason) {
+    void close(Reason reason) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -278,10 +278,15 @@ final class Connection {
             }
         }
         unsent.release();
-        if (settings.verbose()) {
-            log.info("closed {}: {} bytes in, {} bytes out{}", name, bytesIn, bytesOut,
-                    reason == CloseReason.IDLE ? " (idle)" : "");
-        }
         host.closed(this, reason);
+    }
+
+    /** Bytes read so far; read by the owner that closes the connection. */
+    long bytesIn() {
+        return bytesIn;
+    }
+
+    long bytesOut() {
+        return bytesOut;
     }
 }

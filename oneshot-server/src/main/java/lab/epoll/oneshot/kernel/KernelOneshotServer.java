@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.AcceptBatch;
+import lab.epoll.common.server.ConnectionEnds;
+import lab.epoll.common.server.ConnectionEnds.Reason;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PendingBudget;
@@ -91,6 +93,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
     private final OpenConnections open = new OpenConnections();
+    private final ConnectionEnds ends;
     private final AtomicBoolean armTimer = new AtomicBoolean();
     private volatile boolean stopping;
 
@@ -121,6 +124,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
         this.budget = new PendingBudget(options.maxPendingBytes());
+        this.ends = new ConnectionEnds(stats, open, options.verbose());
         budget.onChange(() -> {
             if (!budget.exhausted()) {
                 connections.values().forEach(this::unpark);
@@ -274,7 +278,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             log.warn("{}: re-arming failed: {}; closing it", connection.name(), e.getMessage());
             if (connection.guard.enter()) {
                 try {
-                    connection.close(Connection.CloseReason.ERROR);
+                    connection.close(Reason.ERROR);
                 } finally {
                     connection.guard.exit();
                 }
@@ -360,7 +364,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             stats.error();
             log.warn("{}: setting up the accepted socket failed: {}", name, e.getMessage());
             Listener.refuse(socket);
-            closed(null, Connection.CloseReason.ERROR);
+            ends.ended(name, 0, 0, Reason.ERROR);
             return;
         }
         if (settings.verbose()) {
@@ -373,20 +377,14 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         } catch (IOException e) {
             stats.error();
             log.warn("{}: epoll_ctl(ADD) failed: {}", connection.name(), e.getMessage());
-            connection.close(Connection.CloseReason.ERROR);
+            connection.close(Reason.ERROR);
         }
     }
 
     @Override
-    public void closed(Connection connection, Connection.CloseReason reason) {
-        if (connection != null) {
-            connections.remove(connection.fd, connection);
-        }
-        stats.closed();
-        if (reason == Connection.CloseReason.IDLE) {
-            stats.closedIdle();
-        }
-        open.closed();
+    public void closed(Connection connection, Reason reason) {
+        connections.remove(connection.fd, connection);
+        ends.ended(connection.name(), connection.bytesIn(), connection.bytesOut(), reason);
     }
 
     /** The timerfd fired: one thread (ONESHOT) sweeps for idle connections, logs stats, re-arms the timer. */
@@ -404,7 +402,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
                         if (settings.verbose()) {
                             log.info("{} idle for too long, closing it", connection.name());
                         }
-                        connection.requestClose(Connection.CloseReason.IDLE);
+                        connection.requestClose(Reason.IDLE);
                         unpark(connection); // a parked one hears EPOLLHUP only once re-armed
                     }
                 }
@@ -463,12 +461,12 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         listeners.keySet().forEach(Listener::requestClose);
         open.startDraining();
         open.drain(grace, () -> connections.values().forEach(connection -> {
-            connection.requestClose(Connection.CloseReason.SHUTDOWN);
+            connection.requestClose(Reason.SHUTDOWN);
             unpark(connection);
         }));
         stopWorkers();
         for (Connection connection : connections.values()) {
-            connection.close(Connection.CloseReason.SHUTDOWN); // no worker runs: this thread owns them all now
+            connection.close(Reason.SHUTDOWN); // no worker runs: this thread owns them all now
         }
         closeResources();
         if (monitor.events() > 0 || monitor.violations() > 0) {
