@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +38,10 @@ public final class PairedComparison {
     /** The metrics compared, in the order a reader asks about them. */
     static final List<Metric> COMPARED = List.of(Metric.ECHOES, Metric.SERVER_CPU_PER_OP, Metric.SYSCALLS_TOTAL,
             Metric.EPOLL_WAIT, Metric.IO_URING_ENTER, Metric.READ, Metric.WRITE, Metric.EPOLL_CTL,
-            Metric.SQES_PER_ENTER, Metric.IO_WQ_PER_OP, Metric.P50, Metric.P99, Metric.CLIENT_CPU_PER_OP,
+            Metric.CONTEXT_SWITCHES, Metric.SQES_PER_ENTER, Metric.IO_WQ_PER_OP, Metric.P50, Metric.P99, Metric.CLIENT_CPU_PER_OP,
             Metric.NEWCOMER_P50, Metric.NEWCOMER_P99, Metric.NEWCOMER_MAX, Metric.NEWCOMERS_UNANSWERED,
-            Metric.BUSY_JAIN, Metric.LISTEN_BACKLOG, Metric.WAITS_PER_S, Metric.ACCEPTS_PER_WAIT);
+            Metric.BUSY_JAIN, Metric.LISTEN_BACKLOG, Metric.WAITS_PER_S, Metric.ACCEPTS_PER_WAIT, Metric.RSS_PEAK,
+            Metric.THREADS);
 
     private PairedComparison() {
     }
@@ -67,6 +69,10 @@ public final class PairedComparison {
         Map<String, List<TrialSummary>> trials = new LinkedHashMap<>();
         trials.put(a, new ArrayList<>());
         trials.put(b, new ArrayList<>());
+        List<String> shown = distinguishing(a, b);
+        Map<String, String> shownAs = new LinkedHashMap<>();
+        shownAs.put(a, shown.get(0));
+        shownAs.put(b, shown.get(1));
         int n = 0;
         for (int pair = 0; pair < pairs; pair++) {
             List<String> order = pair % 2 == 0 ? List.of(a, b) : List.of(b, a);
@@ -87,15 +93,16 @@ public final class PairedComparison {
                         + summary.oneLine());
             }
         }
-        String labelA = label(param, a);
-        String labelB = label(param, b);
+        String labelA = label(param, shown.get(0));
+        String labelB = label(param, shown.get(1));
         String table = table(labelA, labelB, trials.get(a), trials.get(b));
         TrialSummary first = trials.get(a).get(0);
         String scenario = first.benchmark() + " " + withoutParam(first.scenario(), param);
         // Without syscall counts the trials ran without perf's tax on every syscall: a different measurement, which
         // must not overwrite (or be mistaken for) the counted one.
         boolean counted = first.value(Metric.SYSCALLS_TOTAL) != null;
-        String name = (variants ? name(a, b, first) : name(first.variant() + "-" + param + "-" + a, b, first, param))
+        String name = (variants ? name(a, b, first)
+                : name(first.variant() + "-" + param + "-" + shown.get(0), shown.get(1), first, param))
                 + (counted ? "" : NO_PERF_SUFFIX);
         Path finalDir = out.resolve(name);
         deleteRecursively(finalDir);
@@ -134,6 +141,21 @@ public final class PairedComparison {
      */
     private static String markerSafe(String side) {
         return side.replaceAll("[^A-Za-z0-9_.]+", "-").replaceAll("^-|-$", "");
+    }
+
+    /**
+     * What tells two values apart, for labels and file names: two lists of JVM flags that share their first flags
+     * are named by the flags after them, e.g. {@code -Djdk.pollerMode=1} and {@code -Djdk.pollerMode=2}.
+     */
+    static List<String> distinguishing(String a, String b) {
+        String[] x = a.trim().split("\\s+");
+        String[] y = b.trim().split("\\s+");
+        int common = 0;
+        while (common < x.length - 1 && common < y.length - 1 && x[common].equals(y[common])) {
+            common++;
+        }
+        return List.of(String.join(" ", Arrays.copyOfRange(x, common, x.length)),
+                String.join(" ", Arrays.copyOfRange(y, common, y.length)));
     }
 
     /** A side's name in tables: the variant, or {@code param=value}. */

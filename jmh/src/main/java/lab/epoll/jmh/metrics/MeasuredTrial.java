@@ -39,6 +39,9 @@ public final class MeasuredTrial {
     private static PerfStat attachPerf(long serverPid) {
         String noPerf = PerfStat.availability();
         if (noPerf == null) {
+            noPerf = PerfStat.tooManyThreads(serverPid);
+        }
+        if (noPerf == null) {
             return PerfStat.attach(serverPid);
         }
         // Said once per fork, and not at all when the user switched counting off (--no-perf): the run's first

@@ -134,6 +134,22 @@ public final class PerfStat implements AutoCloseable {
     }
 
     /**
+     * perf opens one counter, one fd, per event per counted thread: a server with a thread per connection would
+     * need hundreds of thousands. Null when the server's threads are few enough, else why not.
+     */
+    public static String tooManyThreads(long pid) {
+        int threads = ProcThreads.applicationThreadIds(pid).size();
+        List<String> events = new ArrayList<>();
+        eventArguments(events);
+        int counters = threads * events.size();
+        return counters <= MAX_COUNTERS ? null : "the server has " + threads + " threads, and perf would open "
+                + counters + " counters for them, more than " + MAX_COUNTERS;
+    }
+
+    /** The most counters (fds) perf is asked to open for one server: well under the lab's open-file limit. */
+    static final int MAX_COUNTERS = 8_000;
+
+    /**
      * Attaches to the server's own threads (event loops, workers), counting nothing until {@link #start()}.
      * HotSpot's threads are left out: they read cgroup files and class files with {@code read(2)}, which would
      * otherwise be counted as the server reading sockets.

@@ -49,4 +49,13 @@ class PairedComparisonTest {
         table.lines().filter(l -> l.startsWith("| " + Metric.WRITE.header() + " ")).findFirst().ifPresent(write ->
                 assertThat(Double.parseDouble(write.split("\\|")[2].trim())).as(write).isBetween(0.98, 1.05));
     }
+
+    @Test
+    void twoFlagListsAreNamedByWhatTellsThemApart() {
+        assertThat(PairedComparison.distinguishing("-Xmx512m -XX:+UseG1GC -Djdk.pollerMode=1",
+                "-Xmx512m -XX:+UseG1GC -Djdk.pollerMode=2")).containsExactly("-Djdk.pollerMode=1", "-Djdk.pollerMode=2");
+        assertThat(PairedComparison.distinguishing("lt", "et")).containsExactly("lt", "et");
+        assertThat(PairedComparison.distinguishing("-Xmx512m", "-Xmx512m -Dx=1")).containsExactly("-Xmx512m",
+                "-Xmx512m -Dx=1");
+    }
 }
