@@ -252,6 +252,8 @@ class ProcessLifecycleTest {
             assertThat(help).contains("(default: 127.0.0.1)");
             if (variant.has(Feature.IDLE_TIMEOUT)) {
                 assertThat(help).as("--idle-timeout's default").contains("(default: 60s)");
+                assertThat(help).as("how DURATION and SIZE values are written").contains("DURATION: a whole number")
+                        .contains("SIZE: a whole number");
             }
         }
     }

@@ -43,6 +43,7 @@ public final class ServerCli {
         }
         if (command instanceof EchoServerCommand server) {
             hideFromHelp(cli.getCommandSpec(), server.optionsNotHonoured());
+            explainValueFormats(cli.getCommandSpec());
         }
         String name = cli.getCommandName();
         cli.setParameterExceptionHandler((e, ignored) -> {
@@ -61,6 +62,18 @@ public final class ServerCli {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** How every server's DURATION and SIZE values are written, said once for all of them in --help. */
+    static final List<String> VALUE_FORMATS = List.of("",
+            "DURATION: a whole number and a unit, us, ms, s, m or h (50us, 500ms, 2s, 1m), or 0 alone.",
+            "SIZE: a whole number of bytes, or with k, m or g, which are binary (64k = 65,536 bytes); below 2 GiB.");
+
+    /** Puts {@link #VALUE_FORMATS} in front of the command's own footer. */
+    private static void explainValueFormats(CommandSpec spec) {
+        List<String> footer = new java.util.ArrayList<>(VALUE_FORMATS);
+        footer.addAll(List.of(spec.usageMessage().footer()));
+        spec.usageMessage().footer(footer.toArray(String[]::new));
     }
 
     /** Keeps the options parseable (so they are refused with a reason, not as unknown) but out of the usage. */
