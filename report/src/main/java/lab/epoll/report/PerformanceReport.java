@@ -170,6 +170,10 @@ public final class PerformanceReport {
         Written written = write(results, tuning, root, force);
         report.addAll(written.lines());
         report.addAll(writeComparisons(comparisons, written.document()));
+        report.addAll(writeContents(written.document()));
+        if (Files.exists(root.resolve(README))) {
+            report.addAll(writeContents(root.resolve(README)));
+        }
         return report;
     }
 
@@ -208,6 +212,25 @@ public final class PerformanceReport {
                     : "block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged"));
         }
         return report;
+    }
+
+    /** The lab's README, which carries a table of contents made the same way. */
+    static final String README = "README.md";
+
+    /** Rewrites the document's table of contents from its headings, last, once every block is in place. */
+    static List<String> writeContents(Path document) throws IOException {
+        String before = Files.readString(document);
+        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before,
+                Map.of(TableOfContents.BLOCK, TableOfContents.of(before)));
+        if (!rewrite.missing().isEmpty()) {
+            return List.of("warning: " + document.getFileName() + " has no "
+                    + PerformanceMarkdown.open(TableOfContents.BLOCK) + " block for its table of contents");
+        }
+        if (!rewrite.text().equals(before)) {
+            Files.writeString(document, rewrite.text());
+        }
+        return List.of("block " + TableOfContents.BLOCK + ": "
+                + (rewrite.changed().isEmpty() ? "unchanged" : "updated"));
     }
 
     /** Where a report was written (PERFORMANCE.md or the draft), and what it did there, by line. */
