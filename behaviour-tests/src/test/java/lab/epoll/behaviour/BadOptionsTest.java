@@ -65,7 +65,7 @@ class BadOptionsTest {
             // Only the first of a group runs: the others' JVM flags must not be ones validation could read.
             InProcessCli.requireRuntimeOnlyJvmFlags(variant);
             List<Object> key = List.of(variant.jar(), variant.serverArgs(), variant.features(),
-                    variant.transport().refusedOptions());
+                    variant.ioModel().refusedOptions());
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(variant);
         }
         return groups.values().stream().map(CliGroup::new).toList();
@@ -181,7 +181,7 @@ class BadOptionsTest {
     }
 
     /**
-     * A value that switches each transport-specific knob on ({@link ServerVariant.Transport#refusedOptions()}
+     * A value that switches each transport-specific knob on ({@link ServerVariant.IoModel#refusedOptions()}
      * names them), and a value other than the default for the options of {@link Feature#EVENT_LOOPS} and
      * {@link Feature#READ_LOOP_CAP}, which some variants lack.
      */
@@ -206,7 +206,7 @@ class BadOptionsTest {
         return cliGroups().stream().filter(group -> group.first().has(Feature.SERVER_OPTIONS))
                 .flatMap(group -> {
                     ServerVariant variant = group.first();
-                    List<String> lacked = new ArrayList<>(variant.transport().refusedOptions());
+                    List<String> lacked = new ArrayList<>(variant.ioModel().refusedOptions());
                     for (Feature feature : List.of(Feature.EVENT_LOOPS, Feature.READ_LOOP_CAP)) {
                         if (!variant.has(feature)) {
                             lacked.addAll(FeatureOptions.OF.get(feature));
@@ -247,7 +247,7 @@ class BadOptionsTest {
     @Execution(ExecutionMode.CONCURRENT)
     @org.junit.jupiter.api.Test
     void netty41EpollTakesEveryKnob() {
-        assertThat(ServerVariant.ET.transport().refusedOptions()).isEmpty();
+        assertThat(ServerVariant.ET.ioModel().refusedOptions()).isEmpty();
         List<String> args = new ArrayList<>();
         KNOB_ON.values().forEach(args::addAll);
         try (ServerProcess server = ServerProcess.start(ServerVariant.ET, args.toArray(String[]::new))) {

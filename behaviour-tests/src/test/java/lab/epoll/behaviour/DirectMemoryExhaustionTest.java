@@ -38,7 +38,7 @@ class DirectMemoryExhaustionTest {
     @EveryVariant
     void aFailedAllocationClosesOneConnectionAndTheServerGoesOn(ServerVariant variant) throws Exception {
         Assumptions.assumeTrue(variant.has(Feature.SERVER_OPTIONS)
-                && !variant.transport().refusedOptions().contains("--allocator"), () -> variant + " has no --allocator");
+                && !variant.ioModel().refusedOptions().contains("--allocator"), () -> variant + " has no --allocator");
         Assumptions.assumeTrue(variant.has(Feature.COUNTERS), () -> variant + " counts no errors");
         Assumptions.assumeFalse(variant.hangsOnFailedReadAllocation(),
                 () -> variant + " may leave the connection whose read allocation failed open for good (upstream)");

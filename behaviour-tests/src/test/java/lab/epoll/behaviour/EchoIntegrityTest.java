@@ -55,7 +55,7 @@ class EchoIntegrityTest {
             cases.add(Arguments.of(variant, "defaults", Optional.empty(), List.of()));
             // A variant whose mode fixes the reads per event (raw-lt: one, raw-et: until EAGAIN) takes 1k reads only.
             // A thread per connection has no read allocator: its reads are at most its high water mark.
-            List<String> smallReads = variant.transport().threadPerConnection()
+            List<String> smallReads = variant.ioModel().threadPerConnection()
                     ? List.of("--write-buffer-high", "1k", "--write-buffer-low", "512")
                     : variant.has(Feature.READ_LOOP_CAP)
                     ? List.of("--recv-allocator", "fixed:1k", "--max-messages-per-read", "1")

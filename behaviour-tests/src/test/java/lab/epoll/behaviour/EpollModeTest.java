@@ -34,7 +34,7 @@ class EpollModeTest {
     @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void acceptedSocketsAreRegisteredInTheVariantsMode(ServerVariant variant) {
-        Assumptions.assumeTrue(variant.usesEpoll(), () -> variant + " waits in " + variant.transport().kernelApi()
+        Assumptions.assumeTrue(variant.usesEpoll(), () -> variant + " waits in " + variant.ioModel().kernelApi()
                 + ", not epoll: no registrations to read");
         ServerProcess server = servers.start(variant);
         EpollRegistration accepted;
@@ -66,7 +66,7 @@ class EpollModeTest {
             assertThat(fds.contains("anon_inode:[eventpoll]")).as("an eventpoll fd in %s: %s", variant, fds)
                     .isEqualTo(variant.usesEpoll());
             assertThat(fds.contains("anon_inode:[io_uring]")).as("an io_uring fd in %s: %s", variant, fds)
-                    .isEqualTo(variant.transport().kernelApi().equals("io_uring"));
+                    .isEqualTo(variant.ioModel().kernelApi().equals("io_uring"));
         }
     }
 

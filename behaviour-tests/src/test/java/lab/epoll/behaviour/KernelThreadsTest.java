@@ -41,7 +41,7 @@ class KernelThreadsTest {
             long during = threads(server);
             System.out.printf("%s: %d kernel threads, %d with %d connections open%n", variant, before, during,
                     CONNECTIONS);
-            if (variant.transport() == ServerVariant.Transport.JDK_THREADS) {
+            if (variant.ioModel() == ServerVariant.IoModel.JDK_THREADS) {
                 assertThat(during - before).as("new kernel threads for %d connections", CONNECTIONS)
                         .isGreaterThanOrEqualTo(CONNECTIONS);
             } else {
@@ -51,7 +51,7 @@ class KernelThreadsTest {
         } finally {
             clients.forEach(EchoClient::close);
         }
-        if (variant.transport() == ServerVariant.Transport.JDK_THREADS) {
+        if (variant.ioModel() == ServerVariant.IoModel.JDK_THREADS) {
             server.awaitValue("the connections' threads ended", () -> threads(server),
                     n -> n < before + CONNECTIONS / 10);
         }

@@ -53,7 +53,7 @@ class ManyStalledReadersTest {
         Assumptions.assumeTrue(variant.has(Feature.COUNTERS), () -> variant + " logs no pending-out");
         // A thread per connection holds at most one read (8 KiB) of unsent echo each: a budget these readers can
         // exhaust is smaller than the event loops', which queue echo up to their water marks.
-        long budget = variant.transport().threadPerConnection() ? Math.min(BUDGET, READERS * 4 * KIB) : BUDGET;
+        long budget = variant.ioModel().threadPerConnection() ? Math.min(BUDGET, READERS * 4 * KIB) : BUDGET;
         ServerProcess server = servers.start(variant, "--max-pending-bytes", Long.toString(budget),
                 "--write-buffer-high", Long.toString(HIGH_WATER), "--write-buffer-low", Long.toString(HIGH_WATER / 2),
                 "--idle-timeout", "0", "--max-connections", "0");

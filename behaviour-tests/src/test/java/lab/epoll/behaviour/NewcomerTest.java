@@ -43,7 +43,7 @@ class NewcomerTest {
         Assumptions.assumeFalse(variant.accepting() == ServerVariant.Accepting.ONE_PER_COMPLETION,
                 () -> variant + " takes one connection per trip round its ring, whatever the batch: its newcomers"
                         + " wait for its ring, not for its accept policy");
-        Assumptions.assumeFalse(variant.transport() == ServerVariant.Transport.JDK_THREADS,
+        Assumptions.assumeFalse(variant.ioModel() == ServerVariant.IoModel.JDK_THREADS,
                 () -> variant + " leaves its acceptor and each newcomer's new thread to the kernel's scheduler, which"
                         + " shares the CPU among every runnable thread: a newcomer waits a round of all of them"
                         + " (PERFORMANCE.md measures it)");

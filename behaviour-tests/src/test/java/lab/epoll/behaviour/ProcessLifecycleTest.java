@@ -128,7 +128,7 @@ class ProcessLifecycleTest {
             assertThat(v4.roundTrip(ping)).as("an IPv4 client").isEqualTo(ping);
         }
         boolean v6 = connects(new InetSocketAddress("::1", server.port()));
-        if (variant.transport().dualStackOnly()) {
+        if (variant.ioModel().dualStackOnly()) {
             assertThat(v6).as("%s cannot listen IPv4-only: an IPv6 client connects", variant).isTrue();
             server.awaitValue("the dual-stack warning on stderr", server::logLines,
                     lines -> lines.stream().anyMatch(l -> l.contains("listens on IPv6 (::) too")));
@@ -209,7 +209,7 @@ class ProcessLifecycleTest {
         try (ServerProcess server = ServerProcess.launch(variant, noNative, "--port", "0")) {
             assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
             assertThat(server.stderr()).singleElement().asString()
-                    .contains(variant.transport().kernelApi() + " is not available");
+                    .contains(variant.ioModel().kernelApi() + " is not available");
         }
     }
 
@@ -238,7 +238,7 @@ class ProcessLifecycleTest {
             for (ServerVariant sameJar : ServerVariant.all()) {
                 if (sameJar.jar().equals(variant.jar())) {
                     sameJar.features().forEach(feature -> FeatureOptions.OF.get(feature).stream()
-                            .filter(option -> !sameJar.transport().refusedOptions().contains(option))
+                            .filter(option -> !sameJar.ioModel().refusedOptions().contains(option))
                             .forEach(honoured::add));
                 }
             }

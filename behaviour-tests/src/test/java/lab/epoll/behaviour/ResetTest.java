@@ -64,7 +64,7 @@ class ResetTest {
     static Stream<Arguments> variantsAndAllocators() {
         List<Arguments> cases = new ArrayList<>();
         for (ServerVariant variant : SuiteVariants.selected()) {
-            if (variant.transport().refusedOptions().contains("--allocator")) {
+            if (variant.ioModel().refusedOptions().contains("--allocator")) {
                 cases.add(Arguments.of(variant, BYTE_ARRAYS)); // a thread per connection reads into byte arrays
             } else {
                 cases.add(Arguments.of(variant, "pooled"));
@@ -119,7 +119,7 @@ class ResetTest {
             int total = connections + PAUSED;
             // An event loop queues echo past the high water mark before it pauses; a thread per connection
             // pauses blocked in write, holding one read (at least a byte).
-            long queuedAbove = variant.transport().threadPerConnection() ? PAUSED - 1 : PAUSED * HIGH_WATER;
+            long queuedAbove = variant.ioModel().threadPerConnection() ? PAUSED - 1 : PAUSED * HIGH_WATER;
             server.awaitStats("all " + PAUSED + " uploads paused with their echo queued",
                     c -> c.accepted() == total && c.active() == PAUSED && c.pendingOut() > queuedAbove);
             for (EchoStream stream : paused) {

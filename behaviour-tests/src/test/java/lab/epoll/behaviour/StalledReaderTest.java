@@ -79,7 +79,7 @@ class StalledReaderTest {
             // Paused because of the water mark: its unsent echo is above the high mark (below the low mark it
             // would have resumed reading) and within the bound. A thread per connection pauses sooner, blocked
             // in write with one read in hand: that read is its water mark.
-            long pausedAbove = variant.transport().threadPerConnection() ? 0 : HIGH_WATER;
+            long pausedAbove = variant.ioModel().threadPerConnection() ? 0 : HIGH_WATER;
             assertThat(plateau.pendingOut()).as("pending-out while paused")
                     .isGreaterThan(pausedAbove).isLessThanOrEqualTo(PENDING_BOUND);
             assertThat(stalled.writerDone()).as("the client's writer is blocked, not finished").isFalse();

@@ -32,7 +32,7 @@ final class SuiteVariants {
                 runnable.add(variant);
             } else {
                 System.err.println("behaviour suite: skipping " + variant + ": "
-                        + JavaRuntime.missing(variant.transport().minimumJava()));
+                        + JavaRuntime.missing(variant.ioModel().minimumJava()));
             }
         }
         return List.copyOf(runnable);

@@ -59,7 +59,7 @@ public final class BlockingCommand extends EchoServerCommand {
         Map<String, String> why = new LinkedHashMap<>();
         why.put("--io-threads", "blocking-server runs a thread per connection, not event loops");
         why.put("--max-messages-per-read", "each thread reads once, then writes the echo back");
-        for (String option : ServerVariant.Transport.JDK_THREADS.refusedOptions()) {
+        for (String option : ServerVariant.IoModel.JDK_THREADS.refusedOptions()) {
             why.put(option, switch (option) {
                 case "--max-events" -> "a thread per connection makes no epoll_wait of its own";
                 case "--accept-batch" -> "one thread accepts in a loop, a connection per accept call";

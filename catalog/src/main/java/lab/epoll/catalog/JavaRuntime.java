@@ -52,7 +52,7 @@ public record JavaRuntime(Path home, int feature, String version) {
 
     /** The runtime {@code variant} runs on: the running JVM when it is new enough, else {@link #find}. */
     public static Optional<JavaRuntime> forVariant(ServerVariant variant) {
-        int minimum = variant.transport().minimumJava();
+        int minimum = variant.ioModel().minimumJava();
         JavaRuntime current = current();
         return current.feature >= minimum ? Optional.of(current) : find(minimum);
     }

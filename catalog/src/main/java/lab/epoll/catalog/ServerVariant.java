@@ -15,14 +15,15 @@ import java.util.Set;
  * @param jar          the runnable jar, relative to the lab's root
  * @param jvmArgs      extra JVM flags for this variant
  * @param serverArgs   extra server flags for this variant
- * @param transport    how the server waits for readiness, and whether it needs Netty's native library
+ * @param ioModel      how the server waits for I/O (Netty's epoll, the JDK's selectors, io_uring, blocking threads),
+ *                     and whether it needs Netty's native library
  * @param registration the epoll flags accepted sockets must be registered with
  * @param accepting    how many connections its listener takes per readiness event by default
  * @param nettyVersion the Netty line inside the jar, e.g. {@code 4.1}
  * @param features     which of the lab's server features the variant has
  */
 public record ServerVariant(String name, String jar, List<String> jvmArgs, List<String> serverArgs,
-                            Transport transport, Registration registration, Accepting accepting,
+                            IoModel ioModel, Registration registration, Accepting accepting,
                             String nettyVersion,
                             Set<Feature> features) {
 
@@ -30,10 +31,10 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     private static final String NETTY_4_2 = "4.2";
 
     public static final ServerVariant LT = new ServerVariant("lt", "lt-server/target/lt-server.jar",
-            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH,
+            List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH,
             NETTY_4_1, Feature.ALL);
     public static final ServerVariant ET = new ServerVariant("et", "et-server/target/et-server.jar",
-            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH,
+            List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH,
             NETTY_4_1, Feature.ALL);
     /**
      * ONESHOT emulated on Netty: AUTO_READ off, reads handed to a worker pool. Sockets keep Netty's default
@@ -42,51 +43,51 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      */
     public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "netty"),
-            Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
+            IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
     /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
     public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"),
-            Transport.LAB_EPOLL, Registration.ONESHOT, Accepting.UNTIL_EMPTY, NETTY_4_1,
+            IoModel.LAB_EPOLL, Registration.ONESHOT, Accepting.UNTIL_EMPTY, NETTY_4_1,
             Feature.ALL_BUT_EVENT_LOOPS);
     /**
      * The exercise's level-triggered server on raw epoll: one thread, one epoll set, one accept or read per
      * readiness event, EPOLLOUT only while echo waits.
      */
     public static final ServerVariant RAW_LT = new ServerVariant("raw-lt", "raw-server/target/raw-server.jar",
-            List.of(), List.of("--mode", "lt"), Transport.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
+            List.of(), List.of("--mode", "lt"), IoModel.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
             Accepting.ONE_PER_EVENT, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
     public static final ServerVariant RAW_ET = new ServerVariant("raw-et", "raw-server/target/raw-server.jar",
-            List.of(), List.of("--mode", "et"), Transport.LAB_EPOLL, Registration.EDGE_TRIGGERED,
+            List.of(), List.of("--mode", "et"), IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED,
             Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
     public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
-            Transport.JDK_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
+            IoModel.JDK_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
     /** Baseline: Netty's NIO transport on the JDK's poll(2) selector: no epoll instance at all. */
     public static final ServerVariant NIO_POLL = new ServerVariant("nio-poll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"), List.of(),
-            Transport.JDK_POLL, Registration.NONE, Accepting.BATCH, NETTY_4_1, Feature.ALL);
+            IoModel.JDK_POLL, Registration.NONE, Accepting.BATCH, NETTY_4_1, Feature.ALL);
 
     /** Netty 4.1 with the incubator's io_uring transport: no epoll instance; the process holds an io_uring fd. */
     public static final ServerVariant URING = new ServerVariant("uring", "uring-server/target/uring-server.jar",
-            List.of(), List.of(), Transport.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION,
+            List.of(), List.of(), IoModel.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION,
             NETTY_4_1, Feature.ALL);
     /** Netty 4.2's epoll transport ({@code EpollIoHandler}): level-triggered only, {@code EpollMode} is gone. */
     public static final ServerVariant EPOLL_4_2 = new ServerVariant("epoll-4.2",
             "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "epoll"),
-            Transport.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_2, Feature.ALL);
+            IoModel.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_2, Feature.ALL);
     /** Netty 4.2's io_uring transport ({@code IoUringIoHandler}), graduated from the incubator. */
     public static final ServerVariant URING_4_2 = new ServerVariant("uring-4.2",
             "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "io_uring"),
-            Transport.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION, NETTY_4_2, Feature.ALL);
+            IoModel.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION, NETTY_4_2, Feature.ALL);
 
     /**
      * The baseline: Netty's echo example on epoll (ET, Netty 4.1's default), half-close handled, none of the
      * lab's features. What they cost is the difference from it.
      */
     public static final ServerVariant BARE = new ServerVariant("bare", "bare-server/target/bare-server.jar",
-            List.of(), List.of(), Transport.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.NETTY_STOCK,
+            List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.NETTY_STOCK,
             NETTY_4_1, Set.of());
 
     /**
@@ -95,7 +96,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      */
     public static final ServerVariant THREADS = new ServerVariant("threads",
             "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "platform"),
-            Transport.JDK_THREADS, Registration.NONE, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
+            IoModel.JDK_THREADS, Registration.NONE, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
     /**
      * The same code on virtual threads (Java 21+): a read that would block parks the thread, and the JDK's poller
@@ -103,7 +104,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      */
     public static final ServerVariant VIRTUAL = new ServerVariant("virtual",
             "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "virtual"),
-            Transport.JDK_VIRTUAL_THREADS, Registration.ONESHOT, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
+            IoModel.JDK_VIRTUAL_THREADS, Registration.ONESHOT, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
 
     private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, RAW_LT, RAW_ET,
@@ -133,12 +134,12 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
 
     /** Whether the server waits in an epoll instance (every variant but the poll(2) and io_uring ones). */
     public boolean usesEpoll() {
-        return transport.usesEpoll();
+        return ioModel.usesEpoll();
     }
 
     /** Whether the jar needs Netty's native library, and so refuses to start without it. */
     public boolean nativeTransport() {
-        return transport.nativeLibrary();
+        return ioModel.nativeLibrary();
     }
 
     /** Whether accepted sockets must carry {@code EPOLLET}. */
@@ -159,7 +160,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      * open after its peer left, and the server echoed no new connection after it.
      */
     public boolean hangsOnFailedReadAllocation() {
-        return transport == Transport.NETTY_IO_URING;
+        return ioModel == IoModel.NETTY_IO_URING;
     }
 
     public boolean has(Feature feature) {
@@ -168,7 +169,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
 
     /** The same jar and capabilities with other fixed server flags, e.g. none, to see the jar's own defaults. */
     public ServerVariant withServerArgs(List<String> args) {
-        return new ServerVariant(name, jar, jvmArgs, args, transport, registration, accepting, nettyVersion,
+        return new ServerVariant(name, jar, jvmArgs, args, ioModel, registration, accepting, nettyVersion,
                 features);
     }
 
@@ -190,8 +191,11 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         return name;
     }
 
-    /** How a variant waits for readiness. */
-    public enum Transport {
+    /**
+     * How a variant waits for I/O: readiness from Netty's or the lab's epoll, the JDK's selectors, completions from
+     * io_uring, or blocked threads. (Not {@code common}'s {@code Transport}, which sets up a Netty channel type.)
+     */
+    public enum IoModel {
         /** Netty's native epoll transport ({@code EpollEventLoop}). */
         NETTY_EPOLL("epoll", true, true, false, List.of()),
         /** The lab's own epoll loops (the kernel ONESHOT engine, raw-server), on Netty's JNI bindings. */
@@ -220,12 +224,12 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
         private final List<String> refusedOptions;
         private final int minimumJava;
 
-        Transport(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
+        IoModel(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
                   List<String> refusedOptions) {
             this(kernelApi, usesEpoll, nativeLibrary, dualStackOnly, refusedOptions, JavaRuntime.BUILD_FEATURE);
         }
 
-        Transport(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
+        IoModel(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
                   List<String> refusedOptions, int minimumJava) {
             this.kernelApi = kernelApi;
             this.usesEpoll = usesEpoll;

@@ -399,7 +399,7 @@ public final class LabBenchmarks {
                 names.add(variant.name());
             } else {
                 System.out.println("[lab] skipping " + variant + ": "
-                        + JavaRuntime.missing(variant.transport().minimumJava()));
+                        + JavaRuntime.missing(variant.ioModel().minimumJava()));
             }
         }
         return names.toArray(String[]::new);

@@ -33,7 +33,7 @@ public final class Netty42Command extends EchoServerCommand {
     @Override
     protected void validate() {
         if (transport == TransportChoice.io_uring) {
-            options.refuse(ServerVariant.Transport.NETTY_IO_URING.refusedOptions(), "it is epoll-only, and the transport is io_uring");
+            options.refuse(ServerVariant.IoModel.NETTY_IO_URING.refusedOptions(), "it is epoll-only, and the transport is io_uring");
         }
     }
 

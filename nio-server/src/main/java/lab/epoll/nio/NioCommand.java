@@ -29,7 +29,7 @@ public final class NioCommand extends EchoServerCommand {
 
     @Override
     protected List<String> optionsNotHonoured() {
-        return ServerVariant.Transport.JDK_EPOLL.refusedOptions();
+        return ServerVariant.IoModel.JDK_EPOLL.refusedOptions();
     }
 
     @Override

@@ -133,7 +133,7 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static JavaRuntime runtimeOf(ServerVariant variant) {
         return JavaRuntime.forVariant(variant).orElseThrow(() -> new IllegalStateException(variant + ": "
-                + JavaRuntime.missing(variant.transport().minimumJava())));
+                + JavaRuntime.missing(variant.ioModel().minimumJava())));
     }
 
     /** {@link #launchWrapped} without a {@link StartupArchive}, e.g. to make one. */

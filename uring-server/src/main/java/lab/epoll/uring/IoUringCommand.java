@@ -27,7 +27,7 @@ import picocli.CommandLine.ParameterException;
 public final class IoUringCommand extends EchoServerCommand {
     @Override
     protected List<String> optionsNotHonoured() {
-        return ServerVariant.Transport.NETTY_IO_URING.refusedOptions();
+        return ServerVariant.IoModel.NETTY_IO_URING.refusedOptions();
     }
 
     @Override

@@ -53,8 +53,8 @@ public final class BenchmarkServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("java=" + release + " is not a Java feature release such as 25");
         }
-        if (feature < variant.transport().minimumJava()) {
-            throw new IllegalArgumentException(variant + " needs Java " + variant.transport().minimumJava()
+        if (feature < variant.ioModel().minimumJava()) {
+            throw new IllegalArgumentException(variant + " needs Java " + variant.ioModel().minimumJava()
                     + " or later, not " + feature);
         }
         return JavaRuntime.exactly(feature).orElseThrow(() -> new IllegalArgumentException("java=" + release
