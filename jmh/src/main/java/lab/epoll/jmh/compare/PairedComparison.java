@@ -63,6 +63,7 @@ public final class PairedComparison {
     public static void run(ChainedOptionsBuilder options, String param, String a, String b, int pairs, Path out)
             throws IOException, RunnerException {
         Options base = options.build();
+        System.out.println("[lab] " + scenario(base) + "; " + 2 * pairs + " trials, " + eta(base, pairs));
         boolean variants = param.equals(TrialParam.VARIANT.field());
         Path trialDir = out.resolve(a + "-vs-" + b + ".running");
         Files.createDirectories(trialDir);
@@ -158,6 +159,37 @@ public final class PairedComparison {
                 String.join(" ", Arrays.copyOfRange(y, common, y.length)));
     }
 
+    /** Seconds a trial spends beside its iterations: a server JVM's start and stop, the client's connects. */
+    static final int TRIAL_OVERHEAD_SECONDS = 5;
+    /** The scenario parameters the up-front line names, where the run sets them. */
+    private static final List<String> SCENARIO_PARAMS = List.of("clients", "payload", "idle", "busy", "rate",
+            "depth", "connections", "requests");
+
+    /** What the pairs will measure, said before the first trial: the benchmark and its scenario parameters. */
+    static String scenario(Options options) {
+        StringBuilder s = new StringBuilder("scenario ").append(String.join(",", options.getIncludes())
+                .replace("\\.", ""));
+        for (String name : SCENARIO_PARAMS) {
+            if (options.getParameter(name).hasValue()) {
+                s.append(' ').append(name).append('=').append(String.join("|", options.getParameter(name).get()));
+            }
+        }
+        return s.toString();
+    }
+
+    /** How long the pairs will take, from the iteration settings: a plan, said so the user can walk away. */
+    static String eta(Options options, int pairs) {
+        long trial = options.getWarmupIterations().orElse(0) * seconds(options.getWarmupTime().orElse(null))
+                + options.getMeasurementIterations().orElse(0) * seconds(options.getMeasurementTime().orElse(null))
+                + TRIAL_OVERHEAD_SECONDS;
+        long total = 2L * pairs * trial;
+        return "about " + (total >= 120 ? total / 60 + " min" : total + " s") + " (" + trial + " s a trial)";
+    }
+
+    private static long seconds(org.openjdk.jmh.runner.options.TimeValue time) {
+        return time == null ? 0 : time.convertTo(java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** A side's name in tables: the variant, or {@code param=value}. */
     private static String label(String param, String value) {
         return param.equals(TrialParam.VARIANT.field()) ? value : param + "=" + value;
@@ -185,6 +217,9 @@ public final class PairedComparison {
         for (Metric metric : COMPARED) {
             List<Double> x = as.stream().map(t -> t.value(metric)).toList();
             List<Double> y = bs.stream().map(t -> t.value(metric)).toList();
+            if (java.util.stream.Stream.concat(x.stream(), y.stream()).allMatch(v -> v == null || v == 0)) {
+                continue; // a call neither server makes (io_uring_enter on epoll): nothing to compare
+            }
             RatioInterval ratio = RatioInterval.of(x, y);
             String meanA = mean(x);
             String meanB = mean(y);

@@ -40,6 +40,8 @@ class PairedComparisonTest {
         }
         String table = Files.readString(out.resolve(name + ".md"));
         assertThat(table).contains("et/lt [95% CI]", "2 pairs");
+        assertThat(table).as("a call neither epoll server makes is left out").doesNotContain(
+                Metric.IO_URING_ENTER.header());
         String echoes = table.lines().filter(l -> l.startsWith("| " + Metric.ECHOES.header() + " ")).findFirst()
                 .orElseThrow();
         assertThat(echoes).matches(".*\\|\\s+\\d+\\.\\d{3} \\[\\d+\\.\\d{3}, \\d+\\.\\d{3}\\] \\|.*");
@@ -57,5 +59,14 @@ class PairedComparisonTest {
         assertThat(PairedComparison.distinguishing("lt", "et")).containsExactly("lt", "et");
         assertThat(PairedComparison.distinguishing("-Xmx512m", "-Xmx512m -Dx=1")).containsExactly("-Xmx512m",
                 "-Xmx512m -Dx=1");
+    }
+
+    @Test
+    void saysTheScenarioAndHowLongItWillTakeUpFront() {
+        var options = new OptionsBuilder().include("EchoBenchmark\\.").param("clients", "50").param("payload", "512")
+                .warmupIterations(1).warmupTime(TimeValue.seconds(3)).measurementIterations(3)
+                .measurementTime(TimeValue.seconds(2)).build();
+        assertThat(PairedComparison.scenario(options)).isEqualTo("scenario EchoBenchmark clients=50 payload=512");
+        assertThat(PairedComparison.eta(options, 5)).isEqualTo("about 2 min (14 s a trial)");
     }
 }
