@@ -84,12 +84,7 @@ public final class BlockingCommand extends EchoServerCommand {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--carriers': only virtual threads have carriers");
         }
-        for (Map.Entry<String, String> option : NO_KNOB.entrySet()) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(option.getKey())) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '" + option.getKey() + "': " + option.getValue());
-            }
-        }
+        refuseIfGiven(NO_KNOB);
     }
 
     @Override

@@ -49,12 +49,7 @@ public final class RawCommand extends EchoServerCommand {
                     + "edge-triggered must accept until EAGAIN (0): no later event would report the connections "
                     + "a smaller batch leaves queued");
         }
-        for (String option : optionsNotHonoured()) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '" + option + "': " + FIXED_BY_THE_RECIPES.get(option));
-            }
-        }
+        refuseIfGiven(FIXED_BY_THE_RECIPES);
     }
 
     @Override

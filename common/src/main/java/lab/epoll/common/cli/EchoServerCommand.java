@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PeerFailureLog;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,6 +45,19 @@ public abstract class EchoServerCommand implements Callable<Integer> {
      */
     protected List<String> optionsNotHonoured() {
         return List.of();
+    }
+
+    /**
+     * Refuses the first of {@code reasons}' options given on the command line, whatever its value, with its reason:
+     * exit 2 and one line, {@code Invalid value for option '--io-threads': WHY}.
+     */
+    protected void refuseIfGiven(Map<String, String> reasons) {
+        for (Map.Entry<String, String> option : reasons.entrySet()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option.getKey())) {
+                throw new ParameterException(spec.commandLine(),
+                        "Invalid value for option '" + option.getKey() + "': " + option.getValue());
+            }
+        }
     }
 
     @Override
