@@ -1,6 +1,5 @@
 package lab.epoll.behaviour;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import lab.epoll.catalog.JavaRuntime;
@@ -26,15 +25,6 @@ final class SuiteVariants {
         String names = System.getProperty("lab.variants", "").trim();
         List<ServerVariant> wanted = names.isEmpty() ? ServerVariant.all()
                 : Arrays.stream(names.split(",")).map(String::trim).map(ServerVariant::named).toList();
-        List<ServerVariant> runnable = new ArrayList<>();
-        for (ServerVariant variant : wanted) {
-            if (JavaRuntime.forVariant(variant).isPresent()) {
-                runnable.add(variant);
-            } else {
-                System.err.println("behaviour suite: skipping " + variant + ": "
-                        + JavaRuntime.missing(variant.ioModel().minimumJava()));
-            }
-        }
-        return List.copyOf(runnable);
+        return JavaRuntime.runnable(wanted, why -> System.err.println("behaviour suite: skipping " + why));
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +56,22 @@ public record JavaRuntime(Path home, int feature, String version) {
         int minimum = variant.ioModel().minimumJava();
         JavaRuntime current = current();
         return current.feature >= minimum ? Optional.of(current) : find(minimum);
+    }
+
+    /**
+     * The variants this machine has a runtime for, in order; for each one it has none for, {@code skipped} gets
+     * one line saying which and why, e.g. {@code virtual: no Java 21 or later found (...)}.
+     */
+    public static List<ServerVariant> runnable(List<ServerVariant> variants, Consumer<String> skipped) {
+        List<ServerVariant> runnable = new ArrayList<>();
+        for (ServerVariant variant : variants) {
+            if (forVariant(variant).isPresent()) {
+                runnable.add(variant);
+            } else {
+                skipped.accept(variant + ": " + missing(variant.ioModel().minimumJava()));
+            }
+        }
+        return List.copyOf(runnable);
     }
 
     /** The first runtime of at least {@code minimum}, in the order the class comment gives. */

@@ -393,16 +393,8 @@ public final class LabBenchmarks {
      * threads) is left out, with one line saying so, and the rest run.
      */
     static String[] runnable(List<ServerVariant> variants) {
-        List<String> names = new ArrayList<>();
-        for (ServerVariant variant : variants) {
-            if (JavaRuntime.forVariant(variant).isPresent()) {
-                names.add(variant.name());
-            } else {
-                System.out.println("[lab] skipping " + variant + ": "
-                        + JavaRuntime.missing(variant.ioModel().minimumJava()));
-            }
-        }
-        return names.toArray(String[]::new);
+        return JavaRuntime.runnable(variants, why -> System.out.println("[lab] skipping " + why)).stream()
+                .map(ServerVariant::name).toArray(String[]::new);
     }
 
     private static ChainedOptionsBuilder baseOptions(CommandLineOptions user, CpuSet[] layout) {

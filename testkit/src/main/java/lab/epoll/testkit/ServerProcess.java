@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +53,9 @@ public final class ServerProcess implements AutoCloseable {
     private static final byte[] LEAK_PROBE = "leak probe\n".getBytes(StandardCharsets.US_ASCII);
     /** The bytes the leak probe adds to the summary's {@code bytes-in} and {@code bytes-out}. */
     public static final int LEAK_PROBE_BYTES = LEAK_PROBE.length;
+
+    /** Each variant's Java runtime, by variant name, once found ({@link #runtimeOf}). */
+    private static final Map<String, JavaRuntime> RUNTIMES = new ConcurrentHashMap<>();
 
     private final ServerVariant variant;
     private final Process process;
@@ -128,12 +133,14 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * The Java runtime {@code variant}'s servers run on ({@link JavaRuntime#forVariant}); a variant that needs a
-     * newer Java than this machine has fails here with one line saying where the lab looked.
+     * The Java runtime {@code variant}'s servers run on ({@link JavaRuntime#forVariant}), looked for once per
+     * variant rather than at each of the hundreds of launches; a variant that needs a newer Java than this machine
+     * has fails here with one line saying where the lab looked.
      */
     public static JavaRuntime runtimeOf(ServerVariant variant) {
-        return JavaRuntime.forVariant(variant).orElseThrow(() -> new IllegalStateException(variant + ": "
-                + JavaRuntime.missing(variant.ioModel().minimumJava())));
+        return RUNTIMES.computeIfAbsent(variant.name(), name -> JavaRuntime.forVariant(variant)
+                .orElseThrow(() -> new IllegalStateException(variant + ": "
+                        + JavaRuntime.missing(variant.ioModel().minimumJava()))));
     }
 
     /** {@link #launchWrapped} without a {@link StartupArchive}, e.g. to make one. */
