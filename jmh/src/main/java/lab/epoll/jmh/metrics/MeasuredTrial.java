@@ -1,6 +1,8 @@
 package lab.epoll.jmh.metrics;
 
+import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.jmh.load.ClientLoad;
+import lab.epoll.testkit.ProcFs;
 
 /**
  * The trial being measured and its iterations' measurements. JMH runs a benchmark's setup and its profilers in
@@ -20,12 +22,16 @@ public final class MeasuredTrial {
     private final ClientLoad load;
     /** The trial's one perf, attached to the server's threads; null when there is no server or perf here. */
     private final PerfStat perf;
+    /** The Java feature release the server runs on, -1 when unknown: one per trial, read when it begins. */
+    private final int serverJava;
     private ServerMeter meter;
 
     private MeasuredTrial(long serverPid, ClientLoad load, PerfStat perf) {
         this.serverPid = serverPid;
         this.load = load;
         this.perf = perf;
+        this.serverJava = serverPid == NO_SERVER ? -1
+                : ProcFs.javaRuntime(serverPid).map(JavaRuntime::feature).orElse(-1);
     }
 
     /**
@@ -100,7 +106,7 @@ public final class MeasuredTrial {
     private synchronized void startMeter(boolean countSyscalls) {
         stopMeter();
         finished = null;
-        meter = new ServerMeter(serverPid, load, countSyscalls ? perf : null);
+        meter = new ServerMeter(serverPid, serverJava, load, countSyscalls ? perf : null);
     }
 
     private synchronized void stopMeter() {

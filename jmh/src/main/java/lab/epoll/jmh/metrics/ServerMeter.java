@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.jmh.load.NewcomerLoad;
 import lab.epoll.jmh.load.OpenLoopLoad;
-import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.testkit.ProcFs;
 import org.HdrHistogram.Histogram;
 
@@ -22,6 +21,7 @@ final class ServerMeter {
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final long pid;
+    private final int serverJava;
     private final ClientLoad load;
     private final PerfStat perf;
     private final long startNanos;
@@ -34,16 +34,21 @@ final class ServerMeter {
      * count here; the server's fields are NaN/-1/null without a server of ours.
      */
     record Measurement(double seconds, long echoes, double serverCpuSeconds, double clientCpuSeconds,
-                       long serverPeakRssBytes, long serverThreads, int serverJava, Histogram latencies, SyscallCounts syscalls, int payloadLength,
-                       OpenLoopLoad.Pacing pacing, NewcomerLoad.Admission admission) {
+                       long serverPeakRssBytes, long serverThreads, int serverJava, Histogram latencies,
+                       SyscallCounts syscalls, int payloadLength, OpenLoopLoad.Pacing pacing,
+                       NewcomerLoad.Admission admission) {
         boolean hasServer() {
             return !Double.isNaN(serverCpuSeconds);
         }
     }
 
-    /** {@code perf}: the trial's, to count this iteration's syscalls with; null counts none (a warmup, no perf). */
-    ServerMeter(long pid, ClientLoad load, PerfStat perf) {
+    /**
+     * {@code perf}: the trial's, to count this iteration's syscalls with; null counts none (a warmup, no perf).
+     * {@code serverJava}: the trial's Java release, recorded with each iteration.
+     */
+    ServerMeter(long pid, int serverJava, ClientLoad load, PerfStat perf) {
         this.pid = pid;
+        this.serverJava = serverJava;
         this.load = load;
         this.perf = perf;
         if (perf != null) {
@@ -69,9 +74,8 @@ final class ServerMeter {
         double serverCpu = server ? (ProcFs.cpuTicks(pid) - startServerTicks) / USER_HZ : Double.NaN;
         long peakRss = server ? ProcFs.statusBytes(pid, "VmHWM") : -1;
         long threads = server ? ProcFs.statusNumber(pid, "Threads") : -1;
-        int java = server ? ProcFs.javaRuntime(pid).map(JavaRuntime::feature).orElse(-1) : -1;
         SyscallCounts syscalls = perf == null ? null : perf.stop();
-        return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, threads, java, load.takeLatencies(),
+        return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, threads, serverJava, load.takeLatencies(),
                 syscalls,
                 load.payloadLength(), load.takePacing(), load.takeAdmission());
     }
