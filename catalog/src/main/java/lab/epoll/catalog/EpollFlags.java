@@ -13,6 +13,8 @@ public final class EpollFlags {
     public static final int EPOLLERR = 0x008;
     public static final int EPOLLHUP = 0x010;
     public static final int EPOLLRDHUP = 0x2000;
+    /** Linux 4.5: of several epoll sets watching one fd, an event wakes one waiter (or more), not all. */
+    public static final int EPOLLEXCLUSIVE = 1 << 28;
     public static final int EPOLLONESHOT = 1 << 30;
     public static final int EPOLLET = 1 << 31;
 
@@ -27,8 +29,8 @@ public final class EpollFlags {
     /** {@code EPOLLIN|EPOLLRDHUP|EPOLLONESHOT}, for logs and the startup line. */
     public static String describe(long mask) {
         StringJoiner names = new StringJoiner("|");
-        String[] labels = {"EPOLLIN", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLRDHUP", "EPOLLONESHOT", "EPOLLET"};
-        int[] flags = {EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDHUP, EPOLLONESHOT, EPOLLET};
+        String[] labels = {"EPOLLIN", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLRDHUP", "EPOLLEXCLUSIVE", "EPOLLONESHOT", "EPOLLET"};
+        int[] flags = {EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDHUP, EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET};
         for (int i = 0; i < flags.length; i++) {
             if (has(mask, flags[i])) {
                 names.add(labels[i]);

@@ -60,6 +60,17 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     public static final ServerVariant RAW_ET = new ServerVariant("raw-et", "raw-server/target/raw-server.jar",
             List.of(), List.of("--mode", "et"), IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED,
             Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
+    /**
+     * raw-et on two loops, the listener in both epoll sets: every loop wakes for each new connection (the
+     * thundering herd). The four {@code raw-*} accept strategies differ only in how the loops share new connections.
+     */
+    public static final ServerVariant RAW_HERD = rawThreads("herd");
+    /** raw-et on two loops, the listener in both sets with {@code EPOLLEXCLUSIVE}: one loop wakes per connection. */
+    public static final ServerVariant RAW_EXCLUSIVE = rawThreads("exclusive");
+    /** raw-et on two loops, a listener each on one port ({@code SO_REUSEPORT}): the kernel picks one by hash. */
+    public static final ServerVariant RAW_REUSEPORT = rawThreads("reuseport");
+    /** raw-et on two loops and a third thread that accepts and hands each connection to the next loop. */
+    public static final ServerVariant RAW_ACCEPTOR = rawThreads("acceptor");
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
     public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
@@ -108,7 +119,17 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
             Feature.NO_EVENT_LOOP_KNOBS);
 
     private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, RAW_LT, RAW_ET,
-            NIO_EPOLL, NIO_POLL, URING, EPOLL_4_2, URING_4_2, BARE, THREADS, VIRTUAL);
+            RAW_HERD, RAW_EXCLUSIVE, RAW_REUSEPORT, RAW_ACCEPTOR, NIO_EPOLL, NIO_POLL, URING, EPOLL_4_2, URING_4_2, BARE, THREADS, VIRTUAL);
+
+    /** The threads the {@code raw-*} accept-strategy variants run: the fewest that share a listener. */
+    public static final int RAW_STRATEGY_THREADS = 2;
+
+    private static ServerVariant rawThreads(String strategy) {
+        return new ServerVariant("raw-" + strategy, "raw-server/target/raw-server.jar", List.of(),
+                List.of("--mode", "et", "--threads", Integer.toString(RAW_STRATEGY_THREADS), "--accept", strategy),
+                IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED, Accepting.UNTIL_EMPTY, NETTY_4_1,
+                Feature.NO_EVENT_LOOP_KNOBS);
+    }
 
     public ServerVariant {
         jvmArgs = List.copyOf(jvmArgs);
@@ -165,6 +186,24 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
 
     public boolean has(Feature feature) {
         return features.contains(feature);
+    }
+
+    /**
+     * The option that sets how many threads serve connections: {@code --io-threads} (Netty's event loops),
+     * {@code --threads} (raw-server's loops), {@code --workers} (the kernel ONESHOT engine); empty where every
+     * connection has a thread of its own.
+     */
+    public java.util.Optional<String> servingThreadsOption() {
+        if (has(Feature.EVENT_LOOPS)) {
+            return java.util.Optional.of("--io-threads");
+        }
+        if (jar.equals(RAW_ET.jar)) {
+            return java.util.Optional.of("--threads");
+        }
+        if (jar.equals(ONESHOT_KERNEL.jar)) {
+            return java.util.Optional.of("--workers");
+        }
+        return java.util.Optional.empty();
     }
 
     /** The same jar and capabilities with other fixed server flags, e.g. none, to see the jar's own defaults. */

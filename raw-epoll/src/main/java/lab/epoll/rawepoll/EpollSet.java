@@ -70,6 +70,11 @@ public final class EpollSet implements AutoCloseable {
         Native.epollCtlMod(epoll.intValue(), fd, events);
     }
 
+    /** {@code EPOLL_CTL_DEL}: the only way to change a registration made with {@code EPOLLEXCLUSIVE}. */
+    public void remove(int fd) throws IOException {
+        Native.epollCtlDel(epoll.intValue(), fd);
+    }
+
     /**
      * {@code epoll_wait} with no timeout; with {@code armTimerNanos > 0} the timer is first set to expire that far
      * ahead ({@code timerfd_settime}, which Netty's JNI does in the same call).

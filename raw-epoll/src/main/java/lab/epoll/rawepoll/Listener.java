@@ -35,6 +35,11 @@ public final class Listener {
     /** How long a listener rests after a failed accept (EMFILE...), like Netty's ServerBootstrap. */
     public static final long BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger log = LoggerFactory.getLogger(Listener.class);
+    /**
+     * When a failed accept was last logged, by any listener of this process: out of fds, every listener fails
+     * (one per thread with SO_REUSEPORT), and one line a second says it.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong lastLoggedNanos = new java.util.concurrent.atomic.AtomicLong();
 
     private final LinuxSocket socket;
     private final int fd;
@@ -59,13 +64,18 @@ public final class Listener {
      * ({@code cannot listen on HOST:PORT: Address already in use}).
      */
     public static List<Listener> openAll(ServerOptions options) throws ServerStartException {
+        return openAll(options, options.listeners());
+    }
+
+    /** As {@link #openAll(ServerOptions)}, with {@code count} sockets rather than {@code --listeners}. */
+    public static List<Listener> openAll(ServerOptions options, int count) throws ServerStartException {
         InetSocketAddress requested = new InetSocketAddress(Listen.resolve(options.host()), options.port());
         List<Listener> listeners = new ArrayList<>();
         try {
-            InetSocketAddress bound = open(requested, options, listeners);
+            InetSocketAddress bound = open(requested, options, count > 1, listeners);
             // With --port 0 the kernel chose the port; further SO_REUSEPORT listeners must share that one.
-            for (int i = 1; i < options.listeners(); i++) {
-                open(bound, options, listeners);
+            for (int i = 1; i < count; i++) {
+                open(bound, options, true, listeners);
             }
             return listeners;
         } catch (IOException | ChannelException e) {
@@ -74,14 +84,14 @@ public final class Listener {
         }
     }
 
-    private static InetSocketAddress open(InetSocketAddress address, ServerOptions options, List<Listener> into)
-            throws IOException {
+    private static InetSocketAddress open(InetSocketAddress address, ServerOptions options, boolean reusePort,
+                                          List<Listener> into) throws IOException {
         // An IPv4 address gets an IPv4 socket: 0.0.0.0 means IPv4 only, not dual-stack.
         LinuxSocket socket = address.getAddress() instanceof Inet4Address
                 ? LinuxSocket.newSocketStream(InternetProtocolFamily.IPv4) : LinuxSocket.newSocketStream();
         into.add(new Listener(socket));
         socket.setReuseAddress(true);
-        if (options.listeners() > 1) {
+        if (reusePort) {
             socket.setReusePort(true);
         }
         SocketOptions.tuneListening(socket, options);
@@ -126,12 +136,31 @@ public final class Listener {
      * {@code accept(2)} failed (EMFILE...): the connection stays queued, so the listener stays readable whether or
      * not {@code accept} can succeed, and arming it again at once would spin. Logs the failure (the same line as
      * the Netty variants' AcceptFailureHandler, so logs read alike) and starts a rest of {@link #BACKOFF_NANOS};
-     * the caller leaves the listener disarmed until {@link #restOver} says so.
+     * the caller leaves the listener disarmed until {@link #restOver} says so. False, and no line, when a rest
+     * another thread started is still on.
      */
-    public void acceptFailed(IOException cause) {
-        log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(localAddress()),
-                ErrorText.of(cause), TimeUnit.NANOSECONDS.toSeconds(BACKOFF_NANOS));
-        backoffUntilNanos = System.nanoTime() + BACKOFF_NANOS;
+    public synchronized boolean acceptFailed(IOException cause) {
+        long now = System.nanoTime();
+        long until = backoffUntilNanos;
+        if (until != 0 && now - until < 0) {
+            return false; // another thread's accept failed first: its rest (and its log line) covers this one
+        }
+        long logged = lastLoggedNanos.get();
+        if ((logged == 0 || now - logged >= BACKOFF_NANOS) && lastLoggedNanos.compareAndSet(logged, now)) {
+            log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(localAddress()),
+                    ErrorText.of(cause), TimeUnit.NANOSECONDS.toSeconds(BACKOFF_NANOS));
+        }
+        backoffUntilNanos = now + BACKOFF_NANOS;
+        return true;
+    }
+
+    /**
+     * When the current rest after a failed accept ends ({@link System#nanoTime()}), or 0 when there is none. Every
+     * loop watching this listener rests until then, so a listener in several epoll sets logs one failure a second,
+     * not one per set.
+     */
+    public long restEndsNanos() {
+        return backoffUntilNanos;
     }
 
     /** The timer's thread: true once, when a rest is over (the caller arms the listener again). */

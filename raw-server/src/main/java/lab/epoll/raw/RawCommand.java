@@ -21,8 +21,9 @@ import picocli.CommandLine.ParameterException;
         description = "Echo server (RFC 862) written like the epoll exercise: one thread, one epoll set, driven "
                 + "directly (no Netty event loop). lt: one accept or read per readiness event. et: EPOLLET, "
                 + "accept and read until EAGAIN. Both write what the socket takes and arm EPOLLOUT only while "
-                + "echo waits. --io-threads and --max-messages-per-read are fixed by the recipes: not listed here, "
-                + "and refused.",
+                + "echo waits. --threads N runs N such loops, each with its own epoll set and connections, and "
+                + "--accept says how they share the listener. --io-threads and --max-messages-per-read are fixed "
+                + "by the recipes: not listed here, and refused.",
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class RawCommand extends EchoServerCommand {
@@ -32,9 +33,22 @@ public final class RawCommand extends EchoServerCommand {
                     + "(default: ${DEFAULT-VALUE}).")
     private Mode mode = Mode.et;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event-loop threads, each with its own epoll set; a connection stays on one for life "
+                    + "(default: ${DEFAULT-VALUE}, the exercise's server; 1 to 1024).")
+    private int threads = 1;
+
+    @Option(names = "--accept", paramLabel = "herd|exclusive|reuseport|acceptor",
+            description = "How the loops share new connections. herd: the listener in every loop's epoll set "
+                    + "(every loop wakes for each connection). exclusive: the same with EPOLLEXCLUSIVE (one loop "
+                    + "wakes). reuseport: a listener per loop on one port (SO_REUSEPORT; the kernel picks by a hash). "
+                    + "acceptor: one more thread accepts and hands connections to the loops in turn "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private AcceptStrategy accept = AcceptStrategy.exclusive;
+
     /** What the recipes fix, and why: a value the server would silently ignore is refused instead. */
     private static final Map<String, String> FIXED_BY_THE_RECIPES = Map.of(
-            "--io-threads", "raw-server runs one thread, as the exercise's servers do",
+            "--io-threads", "raw-server's threads are --threads, each a loop of its own",
             "--max-messages-per-read", "the mode fixes the reads per event: one in lt, until EAGAIN in et");
 
     @Override
@@ -49,12 +63,17 @@ public final class RawCommand extends EchoServerCommand {
                     + "edge-triggered must accept until EAGAIN (0): no later event would report the connections "
                     + "a smaller batch leaves queued");
         }
+        ServerOptions.requireRange(spec.commandLine(), "--threads", threads, 1, 1024);
+        if (accept == AcceptStrategy.reuseport && options.listeners() > 1 && options.listeners() != threads) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--listeners': "
+                    + "--accept reuseport opens one listener per thread (--threads " + threads + ")");
+        }
         refuseIfGiven(FIXED_BY_THE_RECIPES);
     }
 
     @Override
     protected LabServer newServer(ServerOptions options) {
-        return new RawEchoServer(options, mode);
+        return new RawEchoServer(options, mode, threads, accept);
     }
 
     public static void main(String[] args) {

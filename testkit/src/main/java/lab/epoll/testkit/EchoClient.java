@@ -80,6 +80,15 @@ public final class EchoClient implements AutoCloseable {
         }
     }
 
+    /** Bytes that have arrived and can be read without blocking. */
+    public int available() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Sends {@code data} and reads back as many bytes. */
     public byte[] roundTrip(byte[] data) {
         send(data);

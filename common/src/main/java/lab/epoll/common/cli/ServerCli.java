@@ -34,6 +34,8 @@ public final class ServerCli {
     public static int execute(Object command, PrintWriter stdout, PrintWriter stderr, String... args) {
         CommandLine cli = new CommandLine(command)
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                // The last of a repeated option wins, so a benchmark can override a variant's fixed flags.
+                .setOverwrittenOptionsAllowed(true)
                 .setUsageHelpAutoWidth(true);
         if (stdout != null) {
             cli.setOut(stdout);
