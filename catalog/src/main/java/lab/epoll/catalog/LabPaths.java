@@ -19,6 +19,8 @@ public final class LabPaths {
     public static final String CURVE_RESULTS = "curve.json";
     /** The newcomer sweep's results, beside results.json. */
     public static final String NEWCOMER_RESULTS = "newcomers.json";
+    /** The churn sweep's results ({@code --churn}): how several threads share new connections. */
+    public static final String CHURN_RESULTS = "churn.json";
 
     private LabPaths() {
     }

@@ -80,7 +80,18 @@ public enum Metric {
     /** Waits for readiness or completions per second: how often the server's loops wake up. */
     WAITS_PER_S("sys.waits/s", "calls/s", "waits/s"),
     /** {@code accept}/{@code accept4} calls per wait: how many connections a wake-up tries to take. */
-    ACCEPTS_PER_WAIT("sys.accept/wait", "calls/wait", "accepts/wait");
+    ACCEPTS_PER_WAIT("sys.accept/wait", "calls/wait", "accepts/wait"),
+    /**
+     * Churn scenario, from perf per thread: {@code accept4} calls that found the queue empty ({@code EAGAIN}) per
+     * connection served: threads woken for a connection another took, or the last call of a drain.
+     */
+    ACCEPT_EMPTY_PER_OP("sys.accept.eagain/op", "calls/op", "EAGAIN accepts/conn"),
+    /** Churn scenario: the busiest serving thread's share of the connections (each closed by the one that served it). */
+    LOOP_SHARE_MAX("loops.share.max.%", "%", "busiest loop %"),
+    /** Churn scenario: the idlest serving thread's share of the connections; 0 when a loop served none. */
+    LOOP_SHARE_MIN("loops.share.min.%", "%", "idlest loop %"),
+    /** Churn scenario: Jain's index over the connections each serving thread closed: 1 even, 1/N all on one. */
+    LOOP_JAIN("loops.fairness.jain", "index", "loops Jain");
 
     /** The syscall kinds perf counts, in the order an echo meets them: wait, then read, write, re-arm. */
     public static final List<Metric> SYSCALL_KINDS = List.of(EPOLL_WAIT, POLL, IO_URING_ENTER, READ, WRITE, EPOLL_CTL);

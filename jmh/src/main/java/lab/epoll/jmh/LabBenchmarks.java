@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import lab.epoll.jmh.bench.BulkStreamBenchmark;
+import lab.epoll.jmh.bench.ChurnBenchmark;
 import lab.epoll.jmh.bench.EchoBenchmark;
 import lab.epoll.jmh.bench.ExerciseBenchmark;
 import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
@@ -79,6 +80,15 @@ public final class LabBenchmarks {
     /** The newcomer sweep: from a lightly loaded server to ten thousand busy connections, 200 new ones a second. */
     static final String[] NEWCOMER_BUSY = {"50", "2000", "10000"};
     static final String[] NEWCOMER_RATES = {"200"};
+    /**
+     * The churn sweep: raw-server's four accept strategies, the kernel ONESHOT engine's one shared epoll set and
+     * Netty's event loops (one listener on one loop, handing connections round), on 1, 2, 4 and 8 threads, with new
+     * connections arriving one at a time and in bursts of 100, 1,000 a second.
+     */
+    static final List<ServerVariant> CHURN_VARIANTS = List.of(ServerVariant.RAW_HERD, ServerVariant.RAW_EXCLUSIVE,
+            ServerVariant.RAW_REUSEPORT, ServerVariant.RAW_ACCEPTOR, ServerVariant.ONESHOT_KERNEL, ServerVariant.ET);
+    static final String[] CHURN_THREADS = {"1", "2", "4", "8"};
+    static final String[] CHURN_BURSTS = {"1", "100"};
 
     private LabBenchmarks() {
     }
@@ -100,6 +110,7 @@ public final class LabBenchmarks {
         boolean exercise = jmhArgs.remove("--exercise");
         boolean curve = jmhArgs.remove("--curve");
         boolean newcomers = jmhArgs.remove("--newcomers");
+        boolean churn = jmhArgs.remove("--churn");
         jmhArgs.remove("--quick");
         boolean jmhLog = jmhArgs.remove("--jmh-log");
         if (jmhArgs.remove("--no-perf")) {
@@ -197,6 +208,12 @@ public final class LabBenchmarks {
                 defaultParam(options, user, "busy", "2000");
                 defaultParam(options, user, "rate", NEWCOMER_RATES);
                 defaultIterations(options, user, 1, 5, 2, 5);
+            } else if (churn) {
+                if (user.getIncludes().isEmpty()) {
+                    options.include(ChurnBenchmark.class.getSimpleName() + "\\.");
+                }
+                defaultParam(options, user, "threads", "4");
+                defaultIterations(options, user, 1, 2, 2, 3);
             } else {
                 if (user.getIncludes().isEmpty()) {
                     options.include(EchoBenchmark.class.getSimpleName() + "\\.");
@@ -245,7 +262,8 @@ public final class LabBenchmarks {
                 : transports ? "jmh/target/transports.json"
                 : exercise ? "jmh/target/" + LabPaths.EXERCISE_RESULTS
                 : curve ? "jmh/target/" + LabPaths.CURVE_RESULTS
-                : newcomers ? "jmh/target/" + LabPaths.NEWCOMER_RESULTS : "jmh/target/results.json");
+                : newcomers ? "jmh/target/" + LabPaths.NEWCOMER_RESULTS
+                : churn ? "jmh/target/" + LabPaths.CHURN_RESULTS : "jmh/target/results.json");
         Files.createDirectories(results.getParent());
         ChainedOptionsBuilder options = baseOptions(user, layout);
         if (tuning) {
@@ -283,6 +301,13 @@ public final class LabBenchmarks {
             defaultParam(options, user, TrialParam.VARIANT.field(), runnable(ServerVariant.all()));
             defaultParam(options, user, "busy", NEWCOMER_BUSY);
             defaultParam(options, user, "rate", NEWCOMER_RATES);
+        } else if (churn) {
+            if (user.getIncludes().isEmpty()) {
+                options.include(ChurnBenchmark.class.getSimpleName());
+            }
+            defaultParam(options, user, TrialParam.VARIANT.field(), runnable(CHURN_VARIANTS));
+            defaultParam(options, user, "threads", CHURN_THREADS);
+            defaultParam(options, user, "burst", CHURN_BURSTS);
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
                     .include(IdleConnectionsBenchmark.class.getSimpleName());
@@ -291,7 +316,7 @@ public final class LabBenchmarks {
                 options.include(BulkStreamBenchmark.class.getSimpleName());
             }
         }
-        if (!tuning && !transports && !exercise && !curve && !newcomers) {
+        if (!tuning && !transports && !exercise && !curve && !newcomers && !churn) {
             defaultParam(options, user, TrialParam.VARIANT.field(), runnable(ServerVariant.all()));
             if (full) {
                 defaultParam(options, user, "clients", "1", "50", "1000");
@@ -311,6 +336,9 @@ public final class LabBenchmarks {
         } else if (newcomers) {
             // Waits of seconds need windows of seconds; the warmup lets the server take in its busy connections.
             defaultIterations(options, user, 1, 5, 3, 5);
+        } else if (churn) {
+            // Counts and shares settle within seconds; three windows give JMH's interval something to go on.
+            defaultIterations(options, user, 1, 2, 3, 3);
         } else if (exercise) {
             // Each iteration is one burst of 100,000 requests (single shot): one to warm up, five measured.
             defaultIterations(options, user, 1, 1, 5, 1);
@@ -327,7 +355,7 @@ public final class LabBenchmarks {
         }
 
         boolean chosen = !user.getIncludes().isEmpty() || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
-        String run = tuning ? "tuning run" : transports ? "transport sweep" : exercise ? "exercise's benchmark" : curve ? "latency-vs-load sweep" : newcomers ? "newcomer sweep" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
+        String run = tuning ? "tuning run" : transports ? "transport sweep" : exercise ? "exercise's benchmark" : curve ? "latency-vs-load sweep" : newcomers ? "newcomer sweep" : churn ? "churn sweep" : full ? "full run" : chosen ? "run of the chosen benchmarks" : "quick run";
         System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
                 + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1]) + "; server JVMs: see the serverJvm"
                 + " parameter; " + perfLine);
@@ -369,6 +397,11 @@ public final class LabBenchmarks {
             + "  --newcomers  who gets served when the server is busy: 50, 2,000 and 10,000 busy connections\n"
             + "            (closed loop, 64 B) while 200 new ones a second each send one request; every variant, into\n"
             + "            newcomers.json; with --compare, the scenario of the paired trials (2,000 busy)\n"
+            + "  --churn   how threads share new connections: raw-server's accept strategies (raw-herd,\n"
+            + "            raw-exclusive, raw-reuseport, raw-acceptor), oneshot-kernel (one shared epoll set) and et\n"
+            + "            (Netty) on 1, 2, 4 and 8 threads (-p threads=N), 1,000 new connections a second, one at a time\n"
+            + "            and in bursts of 100 (-p burst=N), into churn.json; -p reuseport=true gives Netty a listener\n"
+            + "            per event loop; with --compare, the scenario of the paired trials (4 threads)\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"
             + "            with a 95% interval; one scenario (default EchoBenchmark, 50 clients, 512 B). A,B are two\n"
             + "            variants, or two values of one parameter with one variant: idleTimeout=0,60s -p variant=et\n"

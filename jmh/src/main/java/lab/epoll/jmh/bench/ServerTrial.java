@@ -95,6 +95,19 @@ public abstract class ServerTrial {
         return echo;
     }
 
+    /**
+     * Server options this scenario sets for the variant, before {@code serverArgs} (whose values win: the last of
+     * a repeated option counts). None by default.
+     */
+    protected String scenarioServerArgs(ServerVariant variant) {
+        return "";
+    }
+
+    /** The threads expected to serve connections, when the scenario asks how work spreads over them; 0: not asked. */
+    protected int servingThreads() {
+        return 0;
+    }
+
     @Setup(Level.Trial)
     public void startServer() throws InterruptedException {
         CpuSet serverSet = CpuSet.parse(serverCpus);
@@ -108,7 +121,7 @@ public abstract class ServerTrial {
         if (target.isBlank()) {
             ServerVariant named = ServerVariant.named(variant);
             server = BenchmarkServer.start(named, BenchmarkServer.runtime(named, java), serverJvm, idleTimeout,
-                    serverArgs, serverSet);
+                    (scenarioServerArgs(named) + " " + serverArgs).trim(), serverSet);
             address = server.address();
         } else {
             address = External.address(target);
@@ -121,7 +134,7 @@ public abstract class ServerTrial {
             }
             throw e;
         }
-        MeasuredTrial.begin(server == null ? MeasuredTrial.NO_SERVER : server.pid(), load);
+        MeasuredTrial.begin(server == null ? MeasuredTrial.NO_SERVER : server.pid(), load, servingThreads());
     }
 
     @Setup(Level.Iteration)

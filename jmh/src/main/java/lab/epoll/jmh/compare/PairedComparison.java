@@ -40,7 +40,8 @@ public final class PairedComparison {
             Metric.EPOLL_WAIT, Metric.IO_URING_ENTER, Metric.READ, Metric.WRITE, Metric.EPOLL_CTL,
             Metric.CONTEXT_SWITCHES, Metric.SQES_PER_ENTER, Metric.IO_WQ_PER_OP, Metric.P50, Metric.P99, Metric.CLIENT_CPU_PER_OP,
             Metric.NEWCOMER_P50, Metric.NEWCOMER_P99, Metric.NEWCOMER_MAX, Metric.NEWCOMERS_UNANSWERED,
-            Metric.BUSY_JAIN, Metric.LISTEN_BACKLOG, Metric.WAITS_PER_S, Metric.ACCEPTS_PER_WAIT, Metric.RSS_PEAK,
+            Metric.BUSY_JAIN, Metric.LISTEN_BACKLOG, Metric.WAITS_PER_S, Metric.ACCEPTS_PER_WAIT,
+            Metric.ACCEPT_EMPTY_PER_OP, Metric.LOOP_SHARE_MAX, Metric.LOOP_SHARE_MIN, Metric.LOOP_JAIN, Metric.RSS_PEAK,
             Metric.THREADS);
 
     private PairedComparison() {

@@ -37,6 +37,10 @@ import org.HdrHistogram.Recorder;
  * connections were served (Jain's index over their echoes, and the share that got none). Every byte that comes
  * back is checked against what was sent.
  *
+ * <p>With no busy connections ({@link #arrivals}) it is a churn of new connections alone, arriving at rate R in
+ * bursts of {@code burst} at once (R/burst bursts a second), for servers whose question is how they take new
+ * connections rather than whom they serve first.
+ *
  * <p>A client on its own CPU cannot outrun a server on its own CPU over loopback ({@link CpuHog} says why), so
  * by default a {@link CpuHog} shares the server's CPU: the offered load is then more than the server can serve,
  * in every run. Plain JDK sockets, as in {@link OpenLoopLoad}: newcomers must open when they are due.
@@ -58,6 +62,7 @@ public final class NewcomerLoad implements ClientLoad {
     private final int busy;
     private final int depth;
     private final double rate;
+    private final int burst;
     private final long patienceNanos;
     private final byte[] payload;
     /** The payload {@code depth + 1} times over: any run of up to {@code depth} requests from any offset. */
@@ -67,6 +72,7 @@ public final class NewcomerLoad implements ClientLoad {
     private final Thread busyThread;
     private final Thread newcomerThread;
     private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong answered = new AtomicLong();
     private final Recorder roundTrips = new Recorder(MAX_WAIT_NANOS, 3);
     private final List<Conn> busyConns = new ArrayList<>();
     /** Newcomers not answered yet, in the order they were due. */
@@ -97,13 +103,30 @@ public final class NewcomerLoad implements ClientLoad {
      */
     public NewcomerLoad(int busy, int depth, double rate, long patience, TimeUnit unit, int payloadLength,
                         CpuSet hogCpus) {
-        if (busy < 1 || depth < 1 || !(rate > 0) || patience <= 0 || payloadLength < 1) {
-            throw new IllegalArgumentException("busy " + busy + ", depth " + depth + ", rate " + rate
-                    + ", patience " + patience + ", payload " + payloadLength + ": each must be positive");
+        this(busy, depth, rate, 1, patience, unit, payloadLength, hogCpus);
+        if (busy < 1) {
+            throw new IllegalArgumentException("busy " + busy + " must be positive (arrivals() has none)");
+        }
+    }
+
+    /**
+     * New connections alone, no busy ones and no hog: {@code rate} a second on average, in bursts of
+     * {@code burst} opened at once.
+     */
+    public static NewcomerLoad arrivals(double rate, int burst, long patience, TimeUnit unit, int payloadLength) {
+        return new NewcomerLoad(0, 1, rate, burst, patience, unit, payloadLength, null);
+    }
+
+    private NewcomerLoad(int busy, int depth, double rate, int burst, long patience, TimeUnit unit,
+                         int payloadLength, CpuSet hogCpus) {
+        if (busy < 0 || depth < 1 || !(rate > 0) || burst < 1 || patience <= 0 || payloadLength < 1) {
+            throw new IllegalArgumentException("busy " + busy + ", depth " + depth + ", rate " + rate + ", burst "
+                    + burst + ", patience " + patience + ", payload " + payloadLength + ": each must be positive");
         }
         this.busy = busy;
         this.depth = depth;
         this.rate = rate;
+        this.burst = burst;
         this.patienceNanos = unit.toNanos(patience);
         this.hogCpus = hogCpus;
         this.payload = new byte[payloadLength];
@@ -198,10 +221,10 @@ public final class NewcomerLoad implements ClientLoad {
         return a;
     }
 
-    /** Busy connections' echoes completed so far (newcomers' not included). */
+    /** Busy connections' echoes completed so far (newcomers' not included); with no busy ones, newcomers answered. */
     @Override
     public long completed() {
-        return completed.get();
+        return busy > 0 ? completed.get() : answered.get();
     }
 
     @Override
@@ -296,6 +319,9 @@ public final class NewcomerLoad implements ClientLoad {
 
     /** Jain's index over the busy connections' echoes since the window opened, and the share that got none. */
     private double[] fairness() {
+        if (busyConns.isEmpty()) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
         double sum = 0;
         double squares = 0;
         int none = 0;
@@ -393,11 +419,13 @@ public final class NewcomerLoad implements ClientLoad {
             return TimeUnit.NANOSECONDS.toMillis(dueAt(launched) - System.nanoTime());
         }
 
+        /** Newcomers come {@code burst} at a time, every {@code burst} intervals. */
         private long dueAt(long index) {
-            return start + (long) (index * intervalNanos);
+            return start + (long) (index / burst * burst * intervalNanos);
         }
 
         void answered(Conn newcomer, long now) {
+            answered.incrementAndGet();
             waits.recordValue(Math.min(MAX_WAIT_NANOS, now - newcomer.due));
         }
 

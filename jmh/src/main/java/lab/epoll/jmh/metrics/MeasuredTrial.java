@@ -22,14 +22,20 @@ public final class MeasuredTrial {
     private final ClientLoad load;
     /** The trial's one perf, attached to the server's threads; null when there is no server or perf here. */
     private final PerfStat perf;
+    /** A second perf counting per thread, for scenarios that ask ({@link #begin(long, ClientLoad, int)}); or null. */
+    private final PerfStat perThread;
+    /** The threads expected to serve connections, for the per-thread counts; 0 when not counted. */
+    private final int servingThreads;
     /** The Java feature release the server runs on, -1 when unknown: one per trial, read when it begins. */
     private final int serverJava;
     private ServerMeter meter;
 
-    private MeasuredTrial(long serverPid, ClientLoad load, PerfStat perf) {
+    private MeasuredTrial(long serverPid, ClientLoad load, PerfStat perf, PerfStat perThread, int servingThreads) {
+        this.servingThreads = servingThreads;
         this.serverPid = serverPid;
         this.load = load;
         this.perf = perf;
+        this.perThread = perThread;
         this.serverJava = serverPid == NO_SERVER ? -1
                 : ProcFs.javaRuntime(serverPid).map(JavaRuntime::feature).orElse(-1);
     }
@@ -39,7 +45,17 @@ public final class MeasuredTrial {
      * serve them exists: perf counts the threads there are when it attaches).
      */
     public static void begin(long serverPid, ClientLoad load) {
-        current = new MeasuredTrial(serverPid, load, serverPid == NO_SERVER ? null : attachPerf(serverPid));
+        begin(serverPid, load, 0);
+    }
+
+    /**
+     * As {@link #begin(long, ClientLoad)}; with {@code servingThreads > 0}, also how connections spread over that
+     * many serving threads (perf per thread).
+     */
+    public static void begin(long serverPid, ClientLoad load, int servingThreads) {
+        PerfStat perf = serverPid == NO_SERVER ? null : attachPerf(serverPid);
+        current = new MeasuredTrial(serverPid, load, perf,
+                perf != null && servingThreads > 0 ? PerfStat.attachPerThread(serverPid) : null, servingThreads);
     }
 
     private static PerfStat attachPerf(long serverPid) {
@@ -87,6 +103,9 @@ public final class MeasuredTrial {
                 if (trial.perf != null) {
                     trial.perf.close();
                 }
+                if (trial.perThread != null) {
+                    trial.perThread.close();
+                }
             }
         }
     }
@@ -106,7 +125,8 @@ public final class MeasuredTrial {
     private synchronized void startMeter(boolean countSyscalls) {
         stopMeter();
         finished = null;
-        meter = new ServerMeter(serverPid, serverJava, load, countSyscalls ? perf : null);
+        meter = new ServerMeter(serverPid, serverJava, load, countSyscalls ? perf : null,
+                countSyscalls ? perThread : null, servingThreads);
     }
 
     private synchronized void stopMeter() {

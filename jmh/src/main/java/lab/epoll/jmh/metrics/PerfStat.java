@@ -25,6 +25,9 @@ import lab.epoll.testkit.ProcThreads;
  * whole interval printed after it was switched off (counting is off in every later one). perf runs on the
  * client's CPUs, whose affinity it inherits.
  *
+ * <p>{@link #attachPerThread} counts a few events per thread instead ({@code --per-thread}): who accepted and who
+ * closed connections, and who was woken, for the scenarios where the question is how work spreads over threads.
+ *
  * <p>perf needs root or {@code kernel.perf_event_paranoid <= -1} and tracefs; {@link #availability()} says
  * whether this machine has them, and if not, the harness reports no syscall counts rather than estimates.
  */
@@ -42,10 +45,16 @@ public final class PerfStat implements AutoCloseable {
     private final RandomAccessFile control;
     private final RandomAccessFile ack;
     private final List<String> eventOrder;
+    /** Lines perf prints per event per interval: one per counted thread with {@code --per-thread}, else one. */
+    private final int linesPerEvent;
+    private final boolean perThread;
     /** The last interval printed before the window was switched on: the window counts the ones after it. */
     private double countedAfter = Double.NEGATIVE_INFINITY;
 
-    private PerfStat(Process perf, Path dir, RandomAccessFile control, RandomAccessFile ack, List<String> eventOrder) {
+    private PerfStat(Process perf, Path dir, RandomAccessFile control, RandomAccessFile ack, List<String> eventOrder,
+                     int linesPerEvent, boolean perThread) {
+        this.linesPerEvent = linesPerEvent;
+        this.perThread = perThread;
         this.perf = perf;
         this.dir = dir;
         this.control = control;
@@ -155,6 +164,22 @@ public final class PerfStat implements AutoCloseable {
      * otherwise be counted as the server reading sockets.
      */
     public static PerfStat attach(long pid) {
+        List<String> order = new ArrayList<>();
+        List<String> events = eventArguments(order);
+        return attach(pid, events, order, false);
+    }
+
+    /**
+     * Attaches to the server's own threads as {@link #attach} does, counting per thread the events of
+     * {@link ThreadCounts#EVENTS}; {@link #stopPerThread()} ends each window.
+     */
+    public static PerfStat attachPerThread(long pid) {
+        List<String> order = new ArrayList<>();
+        List<String> events = ThreadCounts.eventArguments(order);
+        return attach(pid, events, order, true);
+    }
+
+    private static PerfStat attach(long pid, List<String> events, List<String> order, boolean perThread) {
         try {
             Path dir = Files.createTempDirectory("lab-perf");
             Path ctl = dir.resolve("ctl");
@@ -165,18 +190,20 @@ public final class PerfStat implements AutoCloseable {
                     throw new IOException("mkfifo " + fifo + " failed");
                 }
             }
-            List<String> order = new ArrayList<>();
+            List<Long> threads = ProcThreads.applicationThreadIds(pid);
             List<String> command = new ArrayList<>(List.of(System.getProperty(PROPERTY, "perf"), "stat", "-x,",
                     "--delay=-1", "--control", "fifo:" + ctl + "," + ack, "-I", Integer.toString(INTERVAL_MILLIS),
                     "-o", dir.resolve("out.csv").toString(),
-                    "-t", ProcThreads.applicationThreadIds(pid).stream().map(String::valueOf)
-                            .collect(java.util.stream.Collectors.joining(","))));
-            command.addAll(eventArguments(order));
+                    "-t", threads.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))));
+            if (perThread) {
+                command.add("--per-thread");
+            }
+            command.addAll(events);
             Process perf = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("perf.log").toFile()).start();
             // Opening a FIFO read-write never blocks, whether or not perf has opened its end yet.
             return new PerfStat(perf, dir, new RandomAccessFile(ctl.toFile(), "rw"),
-                    new RandomAccessFile(ack.toFile(), "rw"), order);
+                    new RandomAccessFile(ack.toFile(), "rw"), order, perThread ? threads.size() : 1, perThread);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start perf", e);
         } catch (InterruptedException e) {
@@ -198,12 +225,28 @@ public final class PerfStat implements AutoCloseable {
      * that every one of them is printed.
      */
     public SyscallCounts stop() {
+        if (perThread) {
+            throw new IllegalStateException("a per-thread perf ends its windows with stopPerThread()");
+        }
+        return counts(sum(stopWindow()), eventOrder);
+    }
+
+    /** As {@link #stop()}, for a perf attached with {@link #attachPerThread}: each thread's counts. */
+    public ThreadCounts stopPerThread() {
+        if (!perThread) {
+            throw new IllegalStateException("perf was not attached per thread");
+        }
+        List<Interval> window = stopWindow();
+        return ThreadCounts.of(sum(window), window.get(0).threads(), eventOrder);
+    }
+
+    private List<Interval> stopWindow() {
         command("disable");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_END_TIMEOUT_MILLIS);
         for (;;) {
             List<Interval> window = window(intervals(readOutput()), countedAfter);
             if (window != null) {
-                return counts(sum(window), eventOrder);
+                return window;
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("perf printed no closed window in " + WINDOW_END_TIMEOUT_MILLIS
@@ -229,11 +272,14 @@ public final class PerfStat implements AutoCloseable {
      * One interval perf printed: its end, in seconds since perf started; one count per event, in event order; and
      * whether any event counted in it at all (a count, even 0, rather than {@code <not counted>}).
      */
-    record Interval(double seconds, List<Long> values, boolean counted) {
+    record Interval(double seconds, List<Long> values, boolean counted, List<String> threads) {
+        Interval(double seconds, List<Long> values, boolean counted) {
+            this(seconds, values, counted, List.of());
+        }
     }
 
     private List<Interval> intervals(List<String> lines) {
-        return intervals(lines, eventOrder.size());
+        return perThread ? intervals(lines, eventOrder.size(), linesPerEvent) : intervals(lines, eventOrder.size());
     }
 
     /**
@@ -263,6 +309,44 @@ public final class PerfStat implements AutoCloseable {
             values.add(notCounted ? 0L : Long.parseLong(fields[1]));
             if (values.size() == events) {
                 intervals.add(new Interval(Double.parseDouble(time.trim()), values, counted));
+            }
+        }
+        return intervals;
+    }
+
+    /**
+     * perf's {@code -I -x, --per-thread} output: one {@code time,comm-tid,value,unit,event,...} line per event and
+     * thread, all threads of the first event, then of the next. Each interval's values are event-major
+     * ({@code values[event * threads + thread]}); its threads are perf's names for them, in its order.
+     */
+    static List<Interval> intervals(List<String> lines, int events, int threads) {
+        List<Interval> intervals = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        boolean counted = false;
+        String time = null;
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split(",", 4);
+            if (fields.length < 4) {
+                continue; // a line perf is still writing
+            }
+            if (!fields[0].equals(time)) {
+                values = new ArrayList<>();
+                names = new ArrayList<>();
+                counted = false;
+                time = fields[0];
+            }
+            if (names.size() < threads) {
+                names.add(fields[1]);
+            }
+            boolean notCounted = fields[2].startsWith("<");
+            counted |= !notCounted;
+            values.add(notCounted ? 0L : Long.parseLong(fields[2]));
+            if (values.size() == events * threads) {
+                intervals.add(new Interval(Double.parseDouble(time.trim()), values, counted, names));
             }
         }
         return intervals;

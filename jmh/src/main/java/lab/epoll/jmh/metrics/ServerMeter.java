@@ -24,6 +24,8 @@ final class ServerMeter {
     private final int serverJava;
     private final ClientLoad load;
     private final PerfStat perf;
+    private final PerfStat perThread;
+    private final int servingThreads;
     private final long startNanos;
     private final long startServerTicks;
     private final long startClientCpuNanos;
@@ -35,8 +37,8 @@ final class ServerMeter {
      */
     record Measurement(double seconds, long echoes, double serverCpuSeconds, double clientCpuSeconds,
                        long serverPeakRssBytes, long serverThreads, int serverJava, Histogram latencies,
-                       SyscallCounts syscalls, int payloadLength, OpenLoopLoad.Pacing pacing,
-                       NewcomerLoad.Admission admission) {
+                       SyscallCounts syscalls, ThreadCounts threadCounts, int servingThreads, int payloadLength,
+                       OpenLoopLoad.Pacing pacing, NewcomerLoad.Admission admission) {
         boolean hasServer() {
             return !Double.isNaN(serverCpuSeconds);
         }
@@ -46,13 +48,18 @@ final class ServerMeter {
      * {@code perf}: the trial's, to count this iteration's syscalls with; null counts none (a warmup, no perf).
      * {@code serverJava}: the trial's Java release, recorded with each iteration.
      */
-    ServerMeter(long pid, int serverJava, ClientLoad load, PerfStat perf) {
+    ServerMeter(long pid, int serverJava, ClientLoad load, PerfStat perf, PerfStat perThread, int servingThreads) {
+        this.servingThreads = servingThreads;
         this.pid = pid;
         this.serverJava = serverJava;
         this.load = load;
         this.perf = perf;
+        this.perThread = perThread;
         if (perf != null) {
             perf.start();
+        }
+        if (perThread != null) {
+            perThread.start();
         }
         load.takeLatencies(); // forget round trips from before this iteration
         load.takePacing();
@@ -75,8 +82,9 @@ final class ServerMeter {
         long peakRss = server ? ProcFs.statusBytes(pid, "VmHWM") : -1;
         long threads = server ? ProcFs.statusNumber(pid, "Threads") : -1;
         SyscallCounts syscalls = perf == null ? null : perf.stop();
+        ThreadCounts threadCounts = perThread == null ? null : perThread.stopPerThread();
         return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, threads, serverJava, load.takeLatencies(),
-                syscalls,
+                syscalls, threadCounts, servingThreads,
                 load.payloadLength(), load.takePacing(), load.takeAdmission());
     }
 }

@@ -107,6 +107,17 @@ public final class ServerMetricsProfiler implements InternalProfiler {
                 results.add(result(Metric.LISTEN_OVERFLOWS, admission.listenOverflows()));
             }
         }
+        ThreadCounts threads = m.threadCounts();
+        if (threads != null) {
+            results.add(result(Metric.ACCEPT_EMPTY_PER_OP, threads.acceptsFoundEmpty() / (double) ops));
+            long[] closes = threads.closesPerLoop(m.servingThreads());
+            long served = java.util.Arrays.stream(closes).sum();
+            if (served > 0) {
+                results.add(result(Metric.LOOP_SHARE_MAX, 100.0 * closes[0] / served));
+                results.add(result(Metric.LOOP_SHARE_MIN, 100.0 * closes[closes.length - 1] / served));
+                results.add(result(Metric.LOOP_JAIN, ThreadCounts.jain(closes)));
+            }
+        }
         SyscallCounts syscalls = m.syscalls();
         if (syscalls != null) {
             results.add(result(Metric.WAITS_PER_S, syscalls.waits() / m.seconds()));

@@ -50,6 +50,25 @@ class NewcomerLoadTest {
         }
     }
 
+    /** Arrivals alone (the churn scenario): every window's connections are answered, and they are its count. */
+    @Test
+    void arrivalsAloneAreAnsweredWindowAfterWindowAndAreWhatItCompletes() throws Exception {
+        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
+             NewcomerLoad load = NewcomerLoad.arrivals(400, 20, 5, TimeUnit.SECONDS, 64)) {
+            load.connect(server.address());
+            long answered = 0;
+            for (int i = 0; i < 2; i++) {
+                NewcomerLoad.Admission window = window(load, 500);
+                assertThat(window.arrived()).as("window %d: bursts of 20 due in 500 ms at 400/s", i)
+                        .isBetween(180L, 220L).isEqualTo(window.arrived() / 20 * 20);
+                assertThat(window.unanswered()).as("window %d: unanswered", i).isZero();
+                answered += window.arrived();
+            }
+            assertThat(load.completed()).as("completed: the connections answered").isEqualTo(answered);
+            server.stop();
+        }
+    }
+
     private static NewcomerLoad.Admission window(NewcomerLoad load, long millis) throws InterruptedException {
         load.resume();
         Thread.sleep(millis);

@@ -110,6 +110,40 @@ class PerfStatTest {
         assertThat(PerfStat.sum(PerfStat.window(PerfStat.intervals(csv, 2), 0.600))).containsExactly(3L, 4L);
     }
 
+    /**
+     * perf's --per-thread lines carry the thread before the count, every thread of one event before the next
+     * event; a thread that did not run in an interval prints "<not counted>", which is a 0.
+     */
+    @Test
+    void perThreadCountsKeepEachThreadApartAndPickTheServingLoops() {
+        List<String> order = new ArrayList<>();
+        ThreadCounts.eventArguments(order);
+        List<String> threads = List.of("raw-epoll-0-101", "raw-epoll-1-102", "raw-accept-103");
+        long[][] counted = { // per event in ThreadCounts.Event order: closes, accepted, accept EAGAIN, switches
+            {30, 10, 0}, {0, 0, 40}, {0, 0, 7}, {31, 12, 45}};
+        List<String> csv = new ArrayList<>(List.of("# started on Mon Dec  7 20:10:00 2026", ""));
+        for (String time : List.of("0.100", "0.200")) {
+            for (int e = 0; e < order.size(); e++) {
+                for (int t = 0; t < threads.size(); t++) {
+                    String value = time.equals("0.200") ? "<not counted>" : Long.toString(counted[e][t]);
+                    csv.add("     " + time + "," + threads.get(t) + "," + value + ",,event" + e + ",100,100.00,,");
+                }
+            }
+        }
+        List<PerfStat.Interval> window = PerfStat.window(PerfStat.intervals(csv, order.size(), threads.size()),
+                Double.NEGATIVE_INFINITY);
+        ThreadCounts counts = ThreadCounts.of(PerfStat.sum(window), window.get(0).threads(), order);
+
+        assertThat(counts.accepted()).isEqualTo(40);
+        assertThat(counts.acceptsFoundEmpty()).isEqualTo(7);
+        assertThat(counts.contextSwitches()).isEqualTo(88);
+        assertThat(counts.closesPerLoop(2)).as("the two loops, not the acceptor").containsExactly(30, 10);
+        assertThat(counts.closesPerLoop(3)).as("a loop that served none counts").containsExactly(30, 10, 0);
+        assertThat(counts.closesPerLoop(0)).as("without a count: those that served any").containsExactly(30, 10);
+        assertThat(ThreadCounts.jain(new long[] {30, 10})).isEqualTo(0.8);
+        assertThat(ThreadCounts.jain(new long[] {40, 0})).isEqualTo(0.5);
+    }
+
     @Test
     void refusesOutputThatDoesNotMatchWhatWasAsked() {
         List<String> order = List.of("enter:read", "enter:write");
