@@ -93,6 +93,11 @@ public enum Metric {
     /** Churn scenario: Jain's index over the connections each serving thread closed: 1 even, 1/N all on one. */
     LOOP_JAIN("loops.fairness.jain", "index", "loops Jain");
 
+    /** Churn scenario: the label of the share of connections of the serving thread ranked {@code rank} (1: busiest). */
+    public static String loopShareLabel(int rank) {
+        return "loops.share.rank" + rank + ".%";
+    }
+
     /** The syscall kinds perf counts, in the order an echo meets them: wait, then read, write, re-arm. */
     public static final List<Metric> SYSCALL_KINDS = List.of(EPOLL_WAIT, POLL, IO_URING_ENTER, READ, WRITE, EPOLL_CTL);
 

@@ -83,6 +83,14 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
      * open loop, the achieved against the offered rate, the p99 and the pacing error instead.
      */
     public String oneLine() {
+        if (value(Metric.LOOP_JAIN) != null) {
+            return withError(Metric.ECHOES) + " connections/s, " + rounded(Metric.NEWCOMERS_UNANSWERED) + " of "
+                    + rounded(Metric.NEWCOMERS) + " unanswered, wait p99 " + rounded(Metric.NEWCOMER_P99)
+                    + " ms; per connection " + rounded(Metric.CONTEXT_SWITCHES) + " switches, "
+                    + rounded(Metric.ACCEPT_EMPTY_PER_OP) + " empty accepts, " + rounded(Metric.SERVER_CPU_PER_OP)
+                    + " us; loops: busiest " + rounded(Metric.LOOP_SHARE_MAX) + "%, idlest "
+                    + rounded(Metric.LOOP_SHARE_MIN) + "%, Jain " + rounded(Metric.LOOP_JAIN);
+        }
         if (value(Metric.NEWCOMERS) != null) {
             return "newcomers: " + rounded(Metric.NEWCOMERS_UNANSWERED) + " of " + rounded(Metric.NEWCOMERS)
                     + " unanswered, wait p50 " + rounded(Metric.NEWCOMER_P50) + " ms, p99 "

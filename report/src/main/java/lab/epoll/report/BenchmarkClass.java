@@ -13,7 +13,8 @@ public enum BenchmarkClass {
     BULK("BulkStreamBenchmark"),
     EXERCISE("ExerciseBenchmark"),
     OPEN_LOOP("OpenLoopBenchmark"),
-    NEWCOMER("NewcomerBenchmark");
+    NEWCOMER("NewcomerBenchmark"),
+    CHURN("ChurnBenchmark");
 
     private final String simpleName;
 

@@ -158,6 +158,21 @@ public final class PerformanceReport {
             }
             comparisons.put(Newcomers.BLOCK, block.append(Newcomers.markdown(newcomers)).toString());
         }
+        // The churn scenario (--churn): every churn*.json beside the results, one table and chart.
+        List<Trial> churn = Churn.read(json);
+        if (!churn.isEmpty()) {
+            report.add("read " + churn.size() + " churn trials from " + json.resolveSibling(Churn.FILE_PREFIX + "*.json"));
+            StringBuilder block = new StringBuilder();
+            Optional<org.knowm.xchart.CategoryChart> chart = Churn.chart(churn);
+            if (chart.isPresent()) {
+                Path file = root.resolve(CHART_DIR).resolve(Churn.CHART);
+                ChartStyle.save(chart.get(), file);
+                report.add("chart: " + root.relativize(file));
+                block.append("![Each serving thread's share of new connections](").append(CHART_DIR)
+                        .append('/').append(Churn.CHART).append(")\n\n");
+            }
+            comparisons.put(Churn.BLOCK, block.append(Churn.markdown(churn)).toString());
+        }
         // The flame graphs' summary (--profile), published beside the graphs, fills its block as written.
         Path flames = root.resolve(FLAMES_SUMMARY);
         if (Files.exists(flames)) {

@@ -96,6 +96,11 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
         return Optional.ofNullable(secondary.get(metric.label())).filter(m -> Double.isFinite(m.score()));
     }
 
+    /** A secondary result by its label, for the families of labels {@link Metric} builds (e.g. per-thread shares). */
+    public Optional<Double> secondaryScore(String label) {
+        return Optional.ofNullable(secondary.get(label)).map(Score::score).filter(Double::isFinite);
+    }
+
     /** The scenario parameters (everything but the server's), e.g. clients and payload, in name order. */
     public Map<String, String> scenario() {
         Map<String, String> scenario = new LinkedHashMap<>();

@@ -66,6 +66,23 @@ public final class ProcThreads {
         return ids;
     }
 
+    /**
+     * How many times the thread gave up its CPU to wait ({@code voluntary_ctxt_switches} in
+     * {@code /proc/PID/task/TID/status}): one per sleep, so the count moves each time it is woken and sleeps again.
+     * -1 when the thread has ended.
+     */
+    public static long voluntarySwitches(long pid, long tid) {
+        Path status = Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "status");
+        try {
+            return Files.readAllLines(status).stream().filter(l -> l.startsWith("voluntary_ctxt_switches:"))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElse(-1);
+        } catch (NoSuchFileException exited) {
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Ticks of every thread but HotSpot's own ({@link #JVM_INTERNAL}): the application's threads. */
     public static long applicationCpuTicks(long pid) {
         return cpuTicksByName(pid).entrySet().stream()

@@ -116,6 +116,10 @@ public final class ServerMetricsProfiler implements InternalProfiler {
                 results.add(result(Metric.LOOP_SHARE_MAX, 100.0 * closes[0] / served));
                 results.add(result(Metric.LOOP_SHARE_MIN, 100.0 * closes[closes.length - 1] / served));
                 results.add(result(Metric.LOOP_JAIN, ThreadCounts.jain(closes)));
+                for (int rank = 1; rank <= closes.length; rank++) {
+                    results.add(new ScalarResult(Metric.loopShareLabel(rank), 100.0 * closes[rank - 1] / served, "%",
+                            AggregationPolicy.AVG));
+                }
             }
         }
         SyscallCounts syscalls = m.syscalls();
