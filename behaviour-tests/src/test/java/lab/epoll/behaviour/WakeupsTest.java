@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and {@code EPOLLEXCLUSIVE} at 2 and 8 too. A listener registered
  * in every loop's epoll set wakes them all, every time (the thundering herd), though only one can accept it;
  * with {@code EPOLLEXCLUSIVE}, or one listener per loop ({@code SO_REUSEPORT}), one thread wakes; an acceptor
- * thread and the loop it hands to make two; Netty's accepting loop, and the loop it hands the connection to
- * when that is another one, between one and two.
+ * thread and the loop it hands to make two; Netty's accepting loop (4.1 and 4.2 alike), and the loop it hands
+ * the connection to when that is another one, between one and two.
  *
  * <p>The threads that lose the race mostly never return from {@code epoll_wait}: the kernel finds the listener
  * empty when it collects their events and puts them back to sleep inside the call. So the herd does not show in
@@ -57,7 +57,8 @@ class WakeupsTest {
                 Arguments.of(ServerVariant.RAW_REUSEPORT, 4, 1.0, 1.0, 2, 4),
                 Arguments.of(ServerVariant.RAW_ACCEPTOR, 4, 2.0, 2.0, 5, 5),
                 // Round-robin: the accepting loop keeps one connection in four, hands the others over.
-                Arguments.of(ServerVariant.ET, 4, 1.5, 2.0, 4, 4));
+                Arguments.of(ServerVariant.ET, 4, 1.5, 2.0, 4, 4),
+                Arguments.of(ServerVariant.EPOLL_4_2, 4, 1.5, 2.0, 4, 4));
     }
 
     @ParameterizedTest(name = "{0} on {1} loops")

@@ -68,9 +68,16 @@ public final class ServerProcess implements AutoCloseable {
     private boolean stoppedChecked;
     private ServerCounters summary;
 
+    /** Stops the server when the JVM exits without {@link #close()}. */
+    private final Thread orphanGuard;
+
     private ServerProcess(ServerVariant variant, Process process) {
         this.variant = variant;
         this.process = process;
+        this.orphanGuard = new Thread(process::destroyForcibly, "stop-server-" + process.pid());
+        // A JVM that exits without closing us (a JMH fork ends with System.exit when a trial fails) must not
+        // leave a server running: it would hold its port, its CPU and its memory until someone kills it.
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
         pump(process.getInputStream(), stdout, "stdout");
         pump(process.getErrorStream(), stderr, "stderr");
     }
@@ -440,6 +447,11 @@ public final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(orphanGuard);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: it stops the server.
+        }
         if (process.isAlive()) {
             process.destroyForcibly();
             try {
