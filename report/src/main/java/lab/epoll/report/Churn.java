@@ -33,25 +33,13 @@ final class Churn {
 
     /** Every churn trial in {@code churn*.json} beside {@code json}; empty when there is none. */
     static List<Trial> read(Path json) throws IOException {
-        Path dir = json.toAbsolutePath().getParent();
-        List<Trial> trials = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files.filter(Churn::isChurnFile).sorted()::iterator) {
-                ResultsReader.read(file).trials().stream()
-                        .filter(t -> t.benchmarkClass().equals(BenchmarkClass.CHURN.simpleName()))
-                        .forEach(trials::add);
-            }
-        }
+        List<Trial> trials = ResultsReader.readAll(json, FILE_PREFIX, BenchmarkClass.CHURN);
         trials.sort(Comparator.comparingInt((Trial t) -> Integer.parseInt(t.param("burst")))
                 .thenComparingInt(t -> Integer.parseInt(t.param("threads")))
                 .thenComparing(Trial::variant, Variants.order()).thenComparing(t -> t.param("reuseport")));
         return trials;
     }
 
-    private static boolean isChurnFile(Path file) {
-        String name = file.getFileName().toString();
-        return name.startsWith(FILE_PREFIX) && name.endsWith(".json");
-    }
 
     /** The variant, and for Netty with a listener per event loop, that. */
     static String label(Trial trial) {

@@ -31,25 +31,13 @@ final class Newcomers {
 
     /** Every newcomer trial in {@code newcomers*.json} beside {@code json}; empty when there is none. */
     static List<Trial> read(Path json) throws IOException {
-        Path dir = json.toAbsolutePath().getParent();
-        List<Trial> trials = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files.filter(Newcomers::isNewcomerFile).sorted()::iterator) {
-                ResultsReader.read(file).trials().stream()
-                        .filter(t -> t.benchmarkClass().equals(BenchmarkClass.NEWCOMER.simpleName()))
-                        .forEach(trials::add);
-            }
-        }
+        List<Trial> trials = ResultsReader.readAll(json, FILE_PREFIX, BenchmarkClass.NEWCOMER);
         trials.sort(Comparator.comparingInt((Trial t) -> Integer.parseInt(t.param("busy")))
                 .thenComparingDouble(Newcomers::rate)
                 .thenComparing(Trial::variant, Variants.order()).thenComparing(Trial::serverArgs));
         return trials;
     }
 
-    private static boolean isNewcomerFile(Path file) {
-        String name = file.getFileName().toString();
-        return name.startsWith(FILE_PREFIX) && name.endsWith(".json");
-    }
 
     /** The table, and what its columns mean. */
     static String markdown(List<Trial> trials) {

@@ -142,36 +142,21 @@ public final class PerformanceReport {
             report.add("read " + bursts.trials().size() + " exercise trials from " + exercise);
             comparisons.put(EXERCISE_BLOCK, MarkdownTables.exercise(bursts));
         }
-        // The newcomer scenario (--newcomers): every newcomers*.json beside the results, one table and chart.
+        // The newcomer and churn scenarios (--newcomers, --churn): every NAME*.json beside the results, one table
+        // and one chart each.
         List<Trial> newcomers = Newcomers.read(json);
         if (!newcomers.isEmpty()) {
             report.add("read " + newcomers.size() + " newcomer trials from " + json.resolveSibling(
                     Newcomers.FILE_PREFIX + "*.json"));
-            StringBuilder block = new StringBuilder();
-            Optional<org.knowm.xchart.CategoryChart> chart = Newcomers.chart(newcomers);
-            if (chart.isPresent()) {
-                Path file = root.resolve(CHART_DIR).resolve(Newcomers.CHART);
-                ChartStyle.save(chart.get(), file);
-                report.add("chart: " + root.relativize(file));
-                block.append("![New connections' wait while the server is saturated](").append(CHART_DIR)
-                        .append('/').append(Newcomers.CHART).append(")\n\n");
-            }
-            comparisons.put(Newcomers.BLOCK, block.append(Newcomers.markdown(newcomers)).toString());
+            comparisons.put(Newcomers.BLOCK, chartAbove(Newcomers.chart(newcomers), Newcomers.CHART,
+                    "New connections' wait while the server is saturated", root, report)
+                    + Newcomers.markdown(newcomers));
         }
-        // The churn scenario (--churn): every churn*.json beside the results, one table and chart.
         List<Trial> churn = Churn.read(json);
         if (!churn.isEmpty()) {
             report.add("read " + churn.size() + " churn trials from " + json.resolveSibling(Churn.FILE_PREFIX + "*.json"));
-            StringBuilder block = new StringBuilder();
-            Optional<org.knowm.xchart.CategoryChart> chart = Churn.chart(churn);
-            if (chart.isPresent()) {
-                Path file = root.resolve(CHART_DIR).resolve(Churn.CHART);
-                ChartStyle.save(chart.get(), file);
-                report.add("chart: " + root.relativize(file));
-                block.append("![Each serving thread's share of new connections](").append(CHART_DIR)
-                        .append('/').append(Churn.CHART).append(")\n\n");
-            }
-            comparisons.put(Churn.BLOCK, block.append(Churn.markdown(churn)).toString());
+            comparisons.put(Churn.BLOCK, chartAbove(Churn.chart(churn), Churn.CHART,
+                    "Each serving thread's share of new connections", root, report) + Churn.markdown(churn));
         }
         // The flame graphs' summary (--profile), published beside the graphs, fills its block as written.
         Path flames = root.resolve(FLAMES_SUMMARY);
@@ -190,6 +175,18 @@ public final class PerformanceReport {
             report.addAll(writeContents(root.resolve(README)));
         }
         return report;
+    }
+
+    /** Saves the chart, if there is one, and returns the Markdown that shows it above a block's table. */
+    private static String chartAbove(Optional<org.knowm.xchart.CategoryChart> chart, String name, String alt,
+                                     Path root, List<String> report) throws IOException {
+        if (chart.isEmpty()) {
+            return "";
+        }
+        Path file = root.resolve(CHART_DIR).resolve(name);
+        ChartStyle.save(chart.get(), file);
+        report.add("chart: " + root.relativize(file));
+        return "![" + alt + "](" + CHART_DIR + "/" + name + ")\n\n";
     }
 
     /**

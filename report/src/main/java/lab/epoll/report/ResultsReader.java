@@ -32,6 +32,23 @@ public final class ResultsReader {
         }
     }
 
+    /**
+     * The trials of {@code benchmark} in every {@code PREFIX*.json} in the folder of {@code json}, the files in
+     * name order: one sweep's results and the runs added to it (Netty's stock accept, a second Netty line, ...).
+     */
+    static java.util.List<Trial> readAll(Path json, String prefix, BenchmarkClass benchmark) throws IOException {
+        Path dir = json.toAbsolutePath().getParent();
+        java.util.List<Trial> trials = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".json")).sorted()::iterator) {
+                read(file).trials().stream().filter(t -> t.benchmarkClass().equals(benchmark.simpleName()))
+                        .forEach(trials::add);
+            }
+        }
+        return trials;
+    }
+
     public static Results read(InputStream json) throws IOException {
         Entry[] entries = MAPPER.readValue(json, Entry[].class);
         return new Results(Arrays.stream(entries).map(Entry::toTrial).toList());

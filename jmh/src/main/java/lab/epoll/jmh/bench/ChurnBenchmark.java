@@ -83,14 +83,8 @@ public class ChurnBenchmark extends ServerTrial {
     @Override
     protected ClientLoad newLoad(InetSocketAddress server) {
         prime(server);
-        NewcomerLoad load = NewcomerLoad.arrivals(rate, burst, patience, TimeUnit.SECONDS, payload);
-        try {
-            load.connect(server);
-        } catch (IOException e) {
-            load.close();
-            throw new UncheckedIOException("cannot start the arrivals to " + server, e);
-        }
-        return load;
+        return connected(NewcomerLoad.arrivals(rate, burst, patience, TimeUnit.SECONDS, payload),
+                l -> l.connect(server), "start the arrivals to " + server);
     }
 
     /**

@@ -1,7 +1,5 @@
 package lab.epoll.jmh.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.CpuSet;
@@ -75,13 +73,7 @@ public class NewcomerBenchmark extends ServerTrial {
     protected ClientLoad newLoad(InetSocketAddress server) {
         NewcomerLoad load = new NewcomerLoad(busy, depth, rate, patience, TimeUnit.SECONDS, payload,
                 hog.equals(Saturation.NO_HOG) ? null : CpuSet.parse(hog.equals(SERVER_CPUS) ? serverCpus : hog));
-        try {
-            load.connect(server);
-        } catch (IOException e) {
-            load.close();
-            throw new UncheckedIOException("cannot open " + busy + " busy connections to " + server, e);
-        }
-        return load;
+        return connected(load, l -> l.connect(server), "open " + busy + " busy connections to " + server);
     }
 
     @Benchmark

@@ -1,7 +1,5 @@
 package lab.epoll.jmh.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.jmh.load.ClientLoad;
@@ -47,14 +45,7 @@ public class OpenLoopBenchmark extends ServerTrial {
 
     @Override
     protected ClientLoad newLoad(InetSocketAddress server) {
-        OpenLoopLoad open = new OpenLoopLoad(rate, payload);
-        try {
-            open.connect(server, clients);
-        } catch (IOException e) {
-            open.close();
-            throw new UncheckedIOException("cannot connect to " + server, e);
-        }
-        return open;
+        return connected(new OpenLoopLoad(rate, payload), l -> l.connect(server, clients), "connect to " + server);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package lab.epoll.jmh.bench;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.ServerVariant;
@@ -106,6 +107,22 @@ public abstract class ServerTrial {
     /** The threads expected to serve connections, when the scenario asks how work spreads over them; 0: not asked. */
     protected int servingThreads() {
         return 0;
+    }
+
+    /** How a scenario's client opens its connections. */
+    protected interface Connecting<L> {
+        void connect(L load) throws IOException;
+    }
+
+    /** The load, connected; if connecting fails, closed, and the failure says what could not be opened. */
+    protected static <L extends ClientLoad> L connected(L load, Connecting<L> connecting, String what) {
+        try {
+            connecting.connect(load);
+        } catch (IOException e) {
+            load.close();
+            throw new java.io.UncheckedIOException("cannot " + what, e);
+        }
+        return load;
     }
 
     @Setup(Level.Trial)
