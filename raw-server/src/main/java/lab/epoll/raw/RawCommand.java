@@ -43,8 +43,9 @@ public final class RawCommand extends EchoServerCommand {
                     + "(every loop wakes for each connection). exclusive: the same with EPOLLEXCLUSIVE (one loop "
                     + "wakes). reuseport: a listener per loop on one port (SO_REUSEPORT; the kernel picks by a hash). "
                     + "acceptor: one more thread accepts and hands connections to the loops in turn "
-                    + "(default: ${DEFAULT-VALUE}).")
-    private AcceptStrategy accept = AcceptStrategy.exclusive;
+                    + "(default: ${DEFAULT-VALUE}: exclusive wakes one loop but, while loops are idle, always the "
+                    + "first, so one loop would serve nearly every connection).")
+    private AcceptStrategy accept = AcceptStrategy.reuseport;
 
     /** What the recipes fix, and why: a value the server would silently ignore is refused instead. */
     private static final Map<String, String> FIXED_BY_THE_RECIPES = Map.of(
@@ -64,7 +65,8 @@ public final class RawCommand extends EchoServerCommand {
                     + "a smaller batch leaves queued");
         }
         ServerOptions.requireRange(spec.commandLine(), "--threads", threads, 1, 1024);
-        if (accept == AcceptStrategy.reuseport && options.listeners() > 1 && options.listeners() != threads) {
+        if (accept == AcceptStrategy.reuseport && threads > 1 && options.listeners() > 1
+                && options.listeners() != threads) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--listeners': "
                     + "--accept reuseport opens one listener per thread (--threads " + threads + ")");
         }

@@ -57,7 +57,7 @@ public final class RawEchoServer implements LabServer {
     private RawLoop acceptor;
 
     public RawEchoServer(ServerOptions options, Mode mode) {
-        this(options, mode, 1, AcceptStrategy.herd);
+        this(options, mode, 1, AcceptStrategy.reuseport);
     }
 
     public RawEchoServer(ServerOptions options, Mode mode, int threads, AcceptStrategy strategy) {
@@ -91,12 +91,17 @@ public final class RawEchoServer implements LabServer {
     }
 
     private int listenerCount() {
-        return strategy.listenerPerLoop() ? threads : options.listeners();
+        return listenerPerLoop() ? threads : options.listeners();
+    }
+
+    /** A listener of its own for each loop: with one loop, {@code --listeners} stays what it always was. */
+    private boolean listenerPerLoop() {
+        return strategy.listenerPerLoop() && threads > 1;
     }
 
     /** The mode's flags, and the strategy's where several sets watch one listener (not the exercise's one). */
     private int listenerFlags() {
-        boolean shared = threads > 1 && !strategy.listenerPerLoop() && !strategy.handsOff();
+        boolean shared = threads > 1 && !listenerPerLoop() && !strategy.handsOff();
         return EPOLLIN | mode.triggerFlag() | (shared ? strategy.listenerFlag() : 0);
     }
 
@@ -112,7 +117,7 @@ public final class RawEchoServer implements LabServer {
             }
             listeners.addAll(Listener.openAll(options, listenerCount()));
             for (int i = 0; i < threads; i++) {
-                if (strategy.listenerPerLoop()) {
+                if (listenerPerLoop()) {
                     loops.get(i).watch(List.of(listeners.get(i)), listenerFlags());
                 } else if (!strategy.handsOff()) {
                     loops.get(i).watch(listeners, listenerFlags());
