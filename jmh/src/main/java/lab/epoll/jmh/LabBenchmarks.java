@@ -212,7 +212,7 @@ public final class LabBenchmarks {
                 if (user.getIncludes().isEmpty()) {
                     options.include(ChurnBenchmark.class.getSimpleName() + "\\.");
                 }
-                defaultParam(options, user, "threads", "4");
+                defaultParam(options, user, "servingThreads", "4");
                 defaultIterations(options, user, 1, 2, 2, 3);
             } else {
                 if (user.getIncludes().isEmpty()) {
@@ -306,7 +306,7 @@ public final class LabBenchmarks {
                 options.include(ChurnBenchmark.class.getSimpleName());
             }
             defaultParam(options, user, TrialParam.VARIANT.field(), runnable(CHURN_VARIANTS));
-            defaultParam(options, user, "threads", CHURN_THREADS);
+            defaultParam(options, user, "servingThreads", CHURN_THREADS);
             defaultParam(options, user, "burst", CHURN_BURSTS);
         } else if (user.getIncludes().isEmpty()) {
             options.include(EchoBenchmark.class.getSimpleName())
@@ -399,7 +399,7 @@ public final class LabBenchmarks {
             + "            newcomers.json; with --compare, the scenario of the paired trials (2,000 busy)\n"
             + "  --churn   how threads share new connections: raw-server's accept strategies (raw-herd,\n"
             + "            raw-exclusive, raw-reuseport, raw-acceptor), oneshot-kernel (one shared epoll set) and et\n"
-            + "            (Netty) on 1, 2, 4 and 8 threads (-p threads=N), 1,000 new connections a second, one at a time\n"
+            + "            (Netty) on 1, 2, 4 and 8 threads (-p servingThreads=N), 1,000 new connections a second, one at a time\n"
             + "            and in bursts of 100 (-p burst=N), into churn.json; -p reuseport=true gives Netty a listener\n"
             + "            per event loop; with --compare, the scenario of the paired trials (4 threads)\n"
             + "  --compare A,B  paired trials A B, B A, ... (each a fresh server) and the ratio B/A of each metric\n"

@@ -35,7 +35,7 @@ final class Churn {
     static List<Trial> read(Path json) throws IOException {
         List<Trial> trials = ResultsReader.readAll(json, FILE_PREFIX, BenchmarkClass.CHURN);
         trials.sort(Comparator.comparingInt((Trial t) -> Integer.parseInt(t.param("burst")))
-                .thenComparingInt(t -> Integer.parseInt(t.param("threads")))
+                .thenComparingInt(t -> Integer.parseInt(t.param("servingThreads")))
                 .thenComparing(Trial::variant, Variants.order()).thenComparing(t -> t.param("reuseport")));
         return trials;
     }
@@ -51,11 +51,11 @@ final class Churn {
         if (trials.isEmpty()) {
             return "_No churn trials._";
         }
-        MarkdownTable table = new MarkdownTable(3, "burst", "threads", "variant", "conn/s", "switches/conn",
+        MarkdownTable table = new MarkdownTable(3, "burst", "serving threads", "variant", "conn/s", "switches/conn",
                 "epoll_wait/conn", "empty accepts/conn", "busiest %", "idlest %", "Jain", "wait p99 ms", "wait max ms",
                 "unanswered", "srv CPU µs/conn");
         for (Trial t : trials) {
-            table.row(t.param("burst"), t.param("threads"), label(t), Score.text(t.throughput()),
+            table.row(t.param("burst"), t.param("servingThreads"), label(t), Score.text(t.throughput()),
                     value(t, Metric.CONTEXT_SWITCHES), value(t, Metric.EPOLL_WAIT), value(t, Metric.ACCEPT_EMPTY_PER_OP),
                     value(t, Metric.LOOP_SHARE_MAX), value(t, Metric.LOOP_SHARE_MIN), value(t, Metric.LOOP_JAIN),
                     value(t, Metric.NEWCOMER_P99), value(t, Metric.NEWCOMER_MAX), value(t, Metric.NEWCOMERS_UNANSWERED),
@@ -65,7 +65,7 @@ final class Churn {
         return table.render() + "\nNew connections arrive at " + Numbers.count(first.param("rate"))
                 + " a second, one at a time (burst 1) or that many at once, each sending one "
                 + Numbers.bytes(first.param("payload")) + " request and closing once answered; nothing else runs."
-                + " Threads: the variant's serving threads (raw-server's loops, the kernel ONESHOT engine's workers,"
+                + " Serving threads: the variant's (raw-server's loops, the kernel ONESHOT engine's workers,"
                 + " Netty's event loops). Per connection, from perf on the server's threads: switches, each a thread"
                 + " put to sleep and woken (or preempted); epoll_wait calls; accept4 calls that found the queue empty"
                 + " (EAGAIN). Busiest, idlest: the share of the connections closed by the serving thread that closed"
@@ -84,7 +84,7 @@ final class Churn {
      * variant and burst, the busiest thread first; empty without such trials.
      */
     static Optional<CategoryChart> chart(List<Trial> all) {
-        List<Trial> trials = all.stream().filter(t -> t.param("threads").equals(CHART_THREADS)).toList();
+        List<Trial> trials = all.stream().filter(t -> t.param("servingThreads").equals(CHART_THREADS)).toList();
         if (trials.isEmpty()) {
             return Optional.empty();
         }

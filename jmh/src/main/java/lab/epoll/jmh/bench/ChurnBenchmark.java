@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * (g) How several threads share new connections: connections arrive at {@code rate} a second, {@code burst} at a
  * time, each sending one request and closing once answered ({@link NewcomerLoad#arrivals}), and nothing else,
- * against a server with {@code threads} serving threads (its {@link ServerVariant#servingThreadsOption()}).
+ * against a server with {@code servingThreads} serving threads (its {@link ServerVariant#servingThreadsOption()}).
  *
  * <p>The score is connections answered per second. Per connection the profiler adds the server's context
  * switches (each a thread put to sleep and woken again: a thread woken for a connection another thread takes
@@ -42,7 +42,7 @@ public class ChurnBenchmark extends ServerTrial {
 
     /** Threads that serve connections, set through the variant's own option. */
     @Param({"2"})
-    public int threads;
+    public int servingThreads;
 
     /**
      * Netty's event loops only: a listener per loop on one port ({@code --listeners N}, {@code SO_REUSEPORT})
@@ -72,12 +72,12 @@ public class ChurnBenchmark extends ServerTrial {
             throw new IllegalArgumentException("reuseport=true is for Netty's event loops; raw-server's is the "
                     + ServerVariant.RAW_REUSEPORT + " variant");
         }
-        return option + " " + threads + (reuseport ? " --listeners " + threads : "");
+        return option + " " + servingThreads + (reuseport ? " --listeners " + servingThreads : "");
     }
 
     @Override
     protected int servingThreads() {
-        return threads;
+        return servingThreads;
     }
 
     @Override
@@ -92,7 +92,7 @@ public class ChurnBenchmark extends ServerTrial {
      * that exist then, and Netty starts an event loop's thread only when a first connection is handed to it.
      */
     private void prime(InetSocketAddress server) {
-        for (int i = 0; i < 2 * threads + 2; i++) {
+        for (int i = 0; i < 2 * servingThreads + 2; i++) {
             try (Socket socket = new Socket()) {
                 socket.connect(server, 5_000);
                 socket.setSoTimeout(5_000);
