@@ -39,6 +39,9 @@ final class RawConnection {
     private final PendingBudget budget;
     private final MinProgress progress;
 
+    /** Every loop's connections' unsent echo together, for the stats line; this one's share, as last added. */
+    private final java.util.concurrent.atomic.LongAdder unsentTotal;
+    private int unsentCounted;
     private boolean inputClosed;
     private int registered;
     private long lastActivityNanos = System.nanoTime();
@@ -46,7 +49,9 @@ final class RawConnection {
     private long bytesOut;
 
     RawConnection(Socket socket, String name, Mode mode, ReadSizer readSizer, UnsentEcho unsent,
-                  PendingBudget budget, MinProgress progress, ByteBufAllocator allocator, ConnectionStats stats) {
+                  PendingBudget budget, MinProgress progress, ByteBufAllocator allocator, ConnectionStats stats,
+                  java.util.concurrent.atomic.LongAdder unsentTotal) {
+        this.unsentTotal = unsentTotal;
         this.budget = budget;
         this.progress = progress;
         this.socket = socket;
@@ -76,8 +81,13 @@ final class RawConnection {
         return bytesOut;
     }
 
-    int unsentBytes() {
-        return unsent.bytes();
+    /** Brings {@code unsentTotal} up to date with this connection's unsent echo, after an event or the close. */
+    void countUnsent() {
+        int now = unsent.bytes();
+        if (now != unsentCounted) {
+            unsentTotal.add(now - unsentCounted);
+            unsentCounted = now;
+        }
     }
 
     /** The events it is registered for; the loop sets this after each {@code epoll_ctl}. */

@@ -48,6 +48,8 @@ public final class RawEchoServer implements LabServer {
     final PendingBudget budget;
     final OpenConnections open = new OpenConnections();
     final ConnectionEnds ends;
+    /** The unsent echo of every loop's connections, each connection adding its changes (the stats line's). */
+    final java.util.concurrent.atomic.LongAdder unsentTotal = new java.util.concurrent.atomic.LongAdder();
 
     private final int threads;
     private final AcceptStrategy strategy;
@@ -143,11 +145,6 @@ public final class RawEchoServer implements LabServer {
             acceptor.start();
         }
         return listeners.get(0).localAddress();
-    }
-
-    /** The unsent echo of all loops, as each last counted it: for the stats line. */
-    long unsentBytes() {
-        return loops.stream().mapToLong(RawLoop::unsentBytes).sum();
     }
 
     /**

@@ -65,7 +65,6 @@ final class RawLoop {
     // Shared with other threads.
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean budgetChanged;
-    private volatile long unsentBytes;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -163,6 +162,7 @@ final class RawLoop {
         boolean open;
         try {
             open = connection.onEvent(events);
+            connection.countUnsent();
         } catch (IOException e) {
             // A reset or broken pipe: the peer's doing, one line, no stack trace.
             server.stats.error();
@@ -277,7 +277,8 @@ final class RawLoop {
             SocketOptions.tuneAccepted(socket, server.options);
             connection = new RawConnection(socket, name, server.mode, new ReadSizer(server.options.recvAllocator()),
                     new UnsentEcho(server.options.writeBufferLow(), server.options.writeBufferHigh(), server.budget),
-                    server.budget, new MinProgress(server.options.minProgress()), server.allocator, server.stats);
+                    server.budget, new MinProgress(server.options.minProgress()), server.allocator, server.stats,
+                    server.unsentTotal);
             epoll.add(connection.fd, connection.registered());
         } catch (IOException | RuntimeException e) {
             // One connection's failure, whatever it is: that connection is refused, the loop keeps accepting.
@@ -297,6 +298,7 @@ final class RawLoop {
     private void close(RawConnection connection, Reason reason) {
         connections.remove(connection.fd);
         connection.close();
+        connection.countUnsent();
         server.ends.ended(connection.name(), connection.bytesIn(), connection.bytesOut(), reason);
     }
 
@@ -318,14 +320,9 @@ final class RawLoop {
                 close(connection, Reason.IDLE);
             }
         }
-        long unsent = 0;
-        for (RawConnection connection : connections.values()) {
-            unsent += connection.unsentBytes();
-        }
-        unsentBytes = unsent;
         if (printsStats && server.statsNanos > 0 && now - nextStatsNanos >= 0) {
             nextStatsNanos = now + server.statsNanos;
-            log.info(StatsLine.of(server.stats, server.unsentBytes(), server.allocator, server.budget));
+            log.info(StatsLine.of(server.stats, server.unsentTotal.sum(), server.allocator, server.budget));
         }
         restingUntil.entrySet().removeIf(rest -> {
             if (now - rest.getValue() < 0) {
@@ -347,11 +344,6 @@ final class RawLoop {
 
     private long timerDelayNanos() {
         return server.timerPeriodNanos > 0 ? server.timerPeriodNanos : Listener.BACKOFF_NANOS;
-    }
-
-    /** The unsent echo of this loop's connections at its last timer tick. */
-    long unsentBytes() {
-        return unsentBytes;
     }
 
     // ---------------------------------------------------------------------------------------------------------
