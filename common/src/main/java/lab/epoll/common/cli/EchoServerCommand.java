@@ -1,11 +1,15 @@
 package lab.epoll.common.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import lab.epoll.common.metrics.ServerMetrics;
+import lab.epoll.common.server.ErrorText;
+import lab.epoll.common.server.HostPort;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.server.ServerStartException;
@@ -67,15 +71,31 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         LabServer server = newServer(options);
         ShutdownSignals signals = ShutdownSignals.install();
         InetSocketAddress bound = server.start();
+        ServerMetrics metrics = null;
+        if (options.metricsPort().isPresent()) {
+            try {
+                metrics = ServerMetrics.serve(server, bound.getAddress().getHostAddress(),
+                        options.metricsPort().getAsInt());
+            } catch (IOException e) {
+                server.stop(Duration.ZERO);
+                throw new ServerStartException("cannot serve metrics on port " + options.metricsPort().getAsInt()
+                        + ": " + ErrorText.of(e), e);
+            }
+        }
 
         PrintWriter out = spec.commandLine().getOut();
-        ListeningLine.print(out, bound, settings(server));
+        ListeningLine.print(out, bound, settings(server)
+                + (metrics == null ? "" : ", metrics=" + HostPort.format(new InetSocketAddress(bound.getAddress(),
+                        metrics.port())) + "/metrics"));
 
         String signal = signals.awaitFirst();
         Duration grace = options.shutdownGrace();
         log.info("{} received: refusing new connections, draining for up to {}", signal,
                 DurationConverter.format(grace));
         server.stop(grace);
+        if (metrics != null) {
+            metrics.close();
+        }
         PeerFailureLog.flush();
         out.println("stopped: " + server.stats());
         out.flush();

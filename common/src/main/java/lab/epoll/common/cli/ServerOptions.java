@@ -59,6 +59,12 @@ public final class ServerOptions {
                     + "they are closed (default: ${DEFAULT-VALUE}).")
     private Duration shutdownGrace;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve the server's metrics in the Prometheus text format at http://HOST:PORT/metrics "
+                    + "(process CPU seconds, memory, threads, open fds, connections, bytes); 0 = a free port, "
+                    + "printed on the listening line (default: off).")
+    private Integer metricsPort;
+
     @Option(names = "--backlog", paramLabel = "N", defaultValue = "4096",
             description = "listen(2) backlog, SO_BACKLOG; the kernel caps it at net.core.somaxconn "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -196,6 +202,9 @@ public final class ServerOptions {
      */
     public void validate() {
         requireRange("--port", port, 0, 65535);
+        if (metricsPort != null) {
+            requireRange("--metrics-port", metricsPort, 0, 65535);
+        }
         // Each event loop is a thread with its own epoll instance, eventfd, timerfd and buffer pool: 4,096 of them
         // idled at ~480 MB and 12,000 fds; more loops than a few per core only add wake-ups.
         requireRange("--io-threads", ioThreads, 1, MAX_IO_THREADS);
@@ -317,6 +326,10 @@ public final class ServerOptions {
     }
 
     public String host() { return host; }
+    /** The metrics endpoint's port, 0 for a free one; empty when it is off. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsPort);
+    }
     public int port() { return port; }
     public int ioThreads() { return ioThreads; }
     public Duration idleTimeout() { return idleTimeout; }
