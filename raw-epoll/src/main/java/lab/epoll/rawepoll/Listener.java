@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.HostPort;
@@ -39,7 +40,7 @@ public final class Listener {
      * When a failed accept was last logged, by any listener of this process: out of fds, every listener fails
      * (one per thread with SO_REUSEPORT), and one line a second says it.
      */
-    private static final java.util.concurrent.atomic.AtomicLong lastLoggedNanos = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong lastLoggedNanos = new AtomicLong();
 
     private final LinuxSocket socket;
     private final int fd;
@@ -136,14 +137,14 @@ public final class Listener {
      * {@code accept(2)} failed (EMFILE...): the connection stays queued, so the listener stays readable whether or
      * not {@code accept} can succeed, and arming it again at once would spin. Logs the failure (the same line as
      * the Netty variants' AcceptFailureHandler, so logs read alike) and starts a rest of {@link #BACKOFF_NANOS};
-     * the caller leaves the listener disarmed until {@link #restOver} says so. False, and no line, when a rest
-     * another thread started is still on.
+     * the caller leaves the listener disarmed until {@link #restOver} (or {@link #restEndsNanos}) says so. Nothing,
+     * when a rest another thread started is still on.
      */
-    public synchronized boolean acceptFailed(IOException cause) {
+    public synchronized void acceptFailed(IOException cause) {
         long now = System.nanoTime();
         long until = backoffUntilNanos;
         if (until != 0 && now - until < 0) {
-            return false; // another thread's accept failed first: its rest (and its log line) covers this one
+            return; // another thread's accept failed first: its rest (and its log line) covers this one
         }
         long logged = lastLoggedNanos.get();
         if ((logged == 0 || now - logged >= BACKOFF_NANOS) && lastLoggedNanos.compareAndSet(logged, now)) {
@@ -151,7 +152,6 @@ public final class Listener {
                     ErrorText.of(cause), TimeUnit.NANOSECONDS.toSeconds(BACKOFF_NANOS));
         }
         backoffUntilNanos = now + BACKOFF_NANOS;
-        return true;
     }
 
     /**

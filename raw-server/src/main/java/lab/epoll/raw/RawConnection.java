@@ -9,6 +9,7 @@ import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
 import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
@@ -40,7 +41,7 @@ final class RawConnection {
     private final MinProgress progress;
 
     /** Every loop's connections' unsent echo together, for the stats line; this one's share, as last added. */
-    private final java.util.concurrent.atomic.LongAdder unsentTotal;
+    private final LongAdder unsentTotal;
     private int unsentCounted;
     private boolean inputClosed;
     private int registered;
@@ -50,7 +51,7 @@ final class RawConnection {
 
     RawConnection(Socket socket, String name, Mode mode, ReadSizer readSizer, UnsentEcho unsent,
                   PendingBudget budget, MinProgress progress, ByteBufAllocator allocator, ConnectionStats stats,
-                  java.util.concurrent.atomic.LongAdder unsentTotal) {
+                  LongAdder unsentTotal) {
         this.unsentTotal = unsentTotal;
         this.budget = budget;
         this.progress = progress;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.AcceptBatch;
@@ -49,7 +50,7 @@ public final class RawEchoServer implements LabServer {
     final OpenConnections open = new OpenConnections();
     final ConnectionEnds ends;
     /** The unsent echo of every loop's connections, each connection adding its changes (the stats line's). */
-    final java.util.concurrent.atomic.LongAdder unsentTotal = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder unsentTotal = new LongAdder();
 
     private final int threads;
     private final AcceptStrategy strategy;
@@ -157,19 +158,16 @@ public final class RawEchoServer implements LabServer {
         listeners.forEach(Listener::requestClose);
         open.startDraining();
         open.drain(grace, () -> loops.forEach(loop -> loop.onLoop(() -> loop.closeAll(Reason.SHUTDOWN))));
+        closeResources();
+    }
+
+    /** Ends the loops (and closes what they still hold), then the listeners; also after a failed start. */
+    private void closeResources() {
         if (acceptor != null) {
             acceptor.stop(); // first, so that nothing is handed to a loop that has ended
         }
         loops.forEach(RawLoop::stop);
         listeners.forEach(Listener::close);
-    }
-
-    private void closeResources() {
-        listeners.forEach(Listener::close);
-        loops.forEach(RawLoop::stop);
-        if (acceptor != null) {
-            acceptor.stop();
-        }
     }
 
     @Override

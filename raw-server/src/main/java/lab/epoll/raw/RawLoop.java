@@ -1,15 +1,19 @@
 package lab.epoll.raw;
 
+import static lab.epoll.catalog.EpollFlags.EPOLLIN;
+
 import io.netty.channel.epoll.EpollEventArray;
 import io.netty.channel.epoll.LabEpollAccess;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.common.server.AcceptBatch;
@@ -55,9 +59,10 @@ final class RawLoop {
 
     // Loop thread only.
     private final Map<Integer, RawConnection> connections = new HashMap<>();
-    /** The listeners in this set and their flags; those resting after a failed accept are out of the set. */
+    /** The listeners this loop watches, by fd; those resting after a failed accept are out of the set meanwhile. */
     private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
-    private final Map<Listener, Long> restingUntil = new HashMap<>();
+    /** The listeners this loop took out of its set after a failed accept, until their rest ends. */
+    private final Set<Listener> resting = new HashSet<>();
     private int listenerFlags;
     private boolean armTimer;
     private long nextStatsNanos;
@@ -73,7 +78,7 @@ final class RawLoop {
         this.name = name;
         this.printsStats = printsStats;
         // The timer is read when it fires, so level-triggered is right for it in both modes.
-        this.epoll = EpollSet.open(lab.epoll.catalog.EpollFlags.EPOLLIN);
+        this.epoll = EpollSet.open(EPOLLIN);
     }
 
     /** Before {@link #start()}: watch these listeners with these flags. */
@@ -261,7 +266,7 @@ final class RawLoop {
         } catch (IOException removeFailed) {
             log.error("pausing the listener failed: {}", ErrorText.of(removeFailed));
         }
-        restingUntil.put(listener, listener.restEndsNanos());
+        resting.add(listener);
         armTimer = true;
     }
 
@@ -324,11 +329,10 @@ final class RawLoop {
             nextStatsNanos = now + server.statsNanos;
             log.info(StatsLine.of(server.stats, server.unsentTotal.sum(), server.allocator, server.budget));
         }
-        restingUntil.entrySet().removeIf(rest -> {
-            if (now - rest.getValue() < 0) {
+        resting.removeIf(listener -> {
+            if (now - listener.restEndsNanos() < 0) {
                 return false;
             }
-            Listener listener = rest.getKey();
             if (!listener.closeRequested()) {
                 try {
                     epoll.add(listener.fd(), listenerFlags);
@@ -339,7 +343,7 @@ final class RawLoop {
             }
             return true;
         });
-        armTimer = server.timerPeriodNanos > 0 || !restingUntil.isEmpty();
+        armTimer = server.timerPeriodNanos > 0 || !resting.isEmpty();
     }
 
     private long timerDelayNanos() {
