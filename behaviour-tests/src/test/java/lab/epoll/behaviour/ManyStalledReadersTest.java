@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.testkit.MetricsScrape;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ServerCounters;
@@ -56,7 +57,7 @@ class ManyStalledReadersTest {
         long budget = variant.ioModel().threadPerConnection() ? Math.min(BUDGET, READERS * 4 * KIB) : BUDGET;
         ServerProcess server = servers.start(variant, "--max-pending-bytes", Long.toString(budget),
                 "--write-buffer-high", Long.toString(HIGH_WATER), "--write-buffer-low", Long.toString(HIGH_WATER / 2),
-                "--idle-timeout", "0", "--max-connections", "0");
+                "--idle-timeout", "0", "--max-connections", "0", "--metrics-port", "0");
         int mark = server.logMark();
 
         try (StalledUploaders stalled = StalledUploaders.start(server.address(), READERS, BYTES_EACH)) {
@@ -68,6 +69,13 @@ class ManyStalledReadersTest {
             assertThat(plateau.budgetPauses()).as("times the budget paused every reader").isPositive();
             assertThat(plateau.pendingOut()).as("unsent echo while paused: the budget, not the water marks")
                     .isGreaterThan(budget / 2).isLessThanOrEqualTo(budget + OVERSHOOT);
+            // The metrics endpoint says the same: the budget's own count of held echo, and its pauses.
+            MetricsScrape paused = server.scrapeMetrics();
+            assertThat(paused.value("echo_pending_bytes")).as("echo held unsent, from the metrics endpoint")
+                    .isGreaterThan(budget / 2.0).isLessThanOrEqualTo(budget + OVERSHOOT);
+            assertThat(paused.value("echo_pending_budget_bytes")).isEqualTo(budget);
+            assertThat(paused.value("echo_pending_budget_exhausted_total")).as("pauses, from the metrics endpoint")
+                    .isEqualTo(plateau.budgetPauses());
 
             // 2. While the budget is exhausted, a fresh connection is not read either: that is the trade-off.
             byte[] message = new Payload(7).bytes(0, 1000);
@@ -102,6 +110,7 @@ class ManyStalledReadersTest {
             assertThat(end.budgetPeak()).as("the most unsent echo the budget ever counted")
                     .isLessThanOrEqualTo(budget + OVERSHOOT);
             assertThat(end.errors()).as("errors").isZero();
+            assertThat(server.scrapeMetrics().value("echo_pending_bytes")).as("echo held unsent at the end").isZero();
         }
     }
 

@@ -3,18 +3,12 @@ package lab.epoll.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.testkit.EchoClient;
+import lab.epoll.testkit.MetricsScrape;
 import lab.epoll.testkit.Payload;
 import lab.epoll.testkit.ProcFs;
 import lab.epoll.testkit.ServerProcess;
@@ -27,12 +21,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * {@code --metrics-port}: the server's own figures in the Prometheus text format agree with the kernel's and with
  * what the client did. After 20 echoes of 100 bytes on one connection, the endpoint counts one connection
  * accepted and open and 2,000 bytes each way; its process CPU seconds lie between the kernel's counts
- * ({@code /proc/PID/stat}) just before and just after the scrape, to a clock tick, and its resident memory is
- * {@code /proc}'s to within 10%.
+ * ({@code /proc/PID/stat}) just before and just after the scrape, to a clock tick, and its resident memory (now and peak) is
+ * {@code /proc}'s to within 10%; no echo is held unsent, against the default budget.
  */
 class MetricsEndpointTest {
-    private static final Pattern URL = Pattern.compile("metrics=(\\S+?/metrics)");
-    private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)(?:\\{[^}]*\\})? (\\S+)$");
     private static final int ECHOES = 20;
     private static final int SIZE = 100;
     /** /proc's CPU times are in ticks of 10 ms. */
@@ -46,9 +38,7 @@ class MetricsEndpointTest {
     void theEndpointCountsWhatHappenedAndAgreesWithTheKernel(ServerVariant variant) throws Exception {
         Assumptions.assumeTrue(variant.has(Feature.COUNTERS), () -> variant + " keeps no counters to serve");
         ServerProcess server = servers.start(variant, "--metrics-port", "0");
-        Matcher url = URL.matcher(server.output());
-        assertThat(url.find()).as("metrics=... on the listening line: %s", server.tail()).isTrue();
-        URI endpoint = URI.create("http://" + url.group(1));
+        URI endpoint = server.metricsEndpoint();
         try (EchoClient client = server.connect()) {
             for (int i = 0; i < ECHOES; i++) {
                 byte[] message = new Payload(i).bytes(0, SIZE);
@@ -62,6 +52,7 @@ class MetricsEndpointTest {
             Map<String, Double> metrics = scrape(endpoint);
             double cpuAfter = ProcFs.cpuTicks(server.pid()) / 100.0;
             long procRss = ProcFs.statusBytes(server.pid(), "VmRSS");
+            long procPeakRss = ProcFs.statusBytes(server.pid(), "VmHWM");
             assertThat(metrics.get("echo_received_bytes_total")).isEqualTo(ECHOES * SIZE);
             assertThat(metrics.get("echo_sent_bytes_total")).isEqualTo(ECHOES * SIZE);
             assertThat(metrics.get("echo_connections_accepted_total")).isEqualTo(1.0);
@@ -71,28 +62,17 @@ class MetricsEndpointTest {
                     .isBetween(cpuBefore - TICK, cpuAfter + TICK);
             assertThat(metrics.get("process_resident_memory_bytes")).as("RSS, /proc says %d", procRss)
                     .isCloseTo((double) procRss, within(0.1 * procRss));
-            assertThat(metrics).containsKeys("process_open_fds", "jvm_threads_current");
+            assertThat(metrics.get("echo_process_resident_memory_peak_bytes")).as("peak RSS, /proc says %d", procPeakRss)
+                    .isCloseTo((double) procPeakRss, within(0.1 * procPeakRss));
+            assertThat(metrics.get("echo_pending_bytes")).as("echo held unsent once every echo was read").isZero();
+            assertThat(metrics.get("echo_pending_budget_bytes")).as("the default budget, 64m")
+                    .isEqualTo(64.0 * 1024 * 1024);
+            assertThat(metrics).containsKeys("process_open_fds", "jvm_threads_current",
+                    "echo_pending_budget_exhausted_total");
         }
     }
 
-    /** One GET of the endpoint: each sample's name (labels dropped, the last of a name kept) and value. */
     private static Map<String, Double> scrape(URI endpoint) {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Map<String, Double> samples = new HashMap<>();
-            response.body().lines().filter(l -> !l.startsWith("#")).forEach(line -> {
-                Matcher m = SAMPLE.matcher(line);
-                if (m.matches()) {
-                    samples.put(m.group(1), Double.parseDouble(m.group(2)));
-                }
-            });
-            return samples;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return MetricsScrape.of(endpoint).samples();
     }
 }

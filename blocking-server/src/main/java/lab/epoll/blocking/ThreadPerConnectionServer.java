@@ -258,4 +258,9 @@ final class ThreadPerConnectionServer implements LabServer {
     public ConnectionStats.Snapshot stats() {
         return stats.snapshot();
     }
+
+    @Override
+    public PendingBudget budget() {
+        return budget;
+    }
 }

@@ -174,4 +174,9 @@ public final class RawEchoServer implements LabServer {
     public ConnectionStats.Snapshot stats() {
         return stats.snapshot();
     }
+
+    @Override
+    public PendingBudget budget() {
+        return budget;
+    }
 }

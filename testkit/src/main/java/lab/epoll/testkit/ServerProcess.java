@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import lab.epoll.catalog.ServerVariant.Feature;
  * {@link #close()} instead kills the process, for when a test has already failed.
  */
 public final class ServerProcess implements AutoCloseable {
+    private static final Pattern METRICS_URL = Pattern.compile("metrics=(\\S+?/metrics)");
     private static final Pattern LISTENING = Pattern.compile("^listening on (\\S+):(\\d+)\\b.*");
     /** Every server JVM the lab starts for tests runs Netty's leak detector at its strictest. */
     public static final List<String> TEST_JVM_ARGS = List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid");
@@ -286,6 +288,20 @@ public final class ServerProcess implements AutoCloseable {
     /** Both streams, for failure messages. */
     public String output() {
         return "--- stdout\n" + String.join("\n", stdout) + "\n--- stderr\n" + String.join("\n", stderr);
+    }
+
+    /** The {@code metrics=HOST:PORT/metrics} endpoint the listening line names (started with --metrics-port). */
+    public URI metricsEndpoint() {
+        Matcher m = METRICS_URL.matcher(String.join("\n", stdout));
+        if (!m.find()) {
+            throw new IllegalStateException("no metrics= on the listening line (was --metrics-port given?)\n" + tail());
+        }
+        return MetricsScrape.endpoint(m.group(1));
+    }
+
+    /** One scrape of {@link #metricsEndpoint()}. */
+    public MetricsScrape scrapeMetrics() {
+        return MetricsScrape.of(metricsEndpoint());
     }
 
     /** Lines in which Netty's leak detector reported a buffer that was never released. */

@@ -61,7 +61,8 @@ public final class ServerOptions {
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve the server's metrics in the Prometheus text format at http://HOST:PORT/metrics "
-                    + "(process CPU seconds, memory, threads, open fds, connections, bytes); 0 = a free port, "
+                    + "(process CPU seconds, memory and its peak, threads, open fds, connections, bytes, echo held unsent "
+                    + "against --max-pending-bytes); 0 = a free port, "
                     + "printed on the listening line (default: off).")
     private Integer metricsPort;
 

@@ -7,9 +7,11 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import lab.epoll.common.server.LabServer;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
 
 /**
@@ -43,8 +45,18 @@ public final class ServerMetrics implements AutoCloseable {
                 ConnectionStats.Snapshot::bytesIn);
         counter(registry, "echo_sent_bytes", "Bytes echoed back to clients", Unit.BYTES, stats,
                 ConnectionStats.Snapshot::bytesOut);
-        GaugeWithCallback.builder().name("echo_connections_open").help("Connections open now")
-                .callback(cb -> cb.call(stats.get().active())).register(registry);
+        gauge(registry, "echo_connections_open", "Connections open now", null, () -> stats.get().active());
+        PendingBudget budget = server.budget();
+        gauge(registry, "echo_pending", "Echo held unsent now, buffer overhead included (0 while the budget is off)",
+                Unit.BYTES, budget::pending);
+        gauge(registry, "echo_pending_budget", "The budget for echo held unsent (--max-pending-bytes; 0: off)",
+                Unit.BYTES, budget::max);
+        CounterWithCallback.builder().name("echo_pending_budget_exhausted")
+                .help("Times the budget ran out and every connection stopped reading")
+                .callback(cb -> cb.call(budget.pauses())).register(registry);
+        // The peak the lab reports as a server's RSS (VmHWM); the client library gives the current RSS only.
+        gauge(registry, "echo_process_resident_memory_peak", "Peak resident set size (VmHWM)", Unit.BYTES,
+                ProcessStatus::peakResidentBytes);
         HTTPServer http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
         return new ServerMetrics(http);
     }
@@ -53,6 +65,15 @@ public final class ServerMetrics implements AutoCloseable {
                                 Supplier<ConnectionStats.Snapshot> stats, ToLongFunction<ConnectionStats.Snapshot> value) {
         CounterWithCallback.Builder builder = CounterWithCallback.builder().name(name).help(help)
                 .callback(cb -> cb.call(value.applyAsLong(stats.get())));
+        if (unit != null) {
+            builder.unit(unit);
+        }
+        builder.register(registry);
+    }
+
+    private static void gauge(PrometheusRegistry registry, String name, String help, Unit unit, LongSupplier value) {
+        GaugeWithCallback.Builder builder = GaugeWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(value.getAsLong()));
         if (unit != null) {
             builder.unit(unit);
         }

@@ -150,6 +150,11 @@ public final class EchoServer implements LabServer {
         return stats.snapshot();
     }
 
+    @Override
+    public PendingBudget budget() {
+        return budget;
+    }
+
     private void logStats() {
         log.info(StatsLine.of(stats, pendingOutboundBytes(), allocator, budget));
     }

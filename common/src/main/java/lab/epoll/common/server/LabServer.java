@@ -24,4 +24,7 @@ public interface LabServer {
     void stop(Duration grace);
 
     ConnectionStats.Snapshot stats();
+
+    /** The server's budget for echo it holds unsent ({@code --max-pending-bytes}). */
+    PendingBudget budget();
 }

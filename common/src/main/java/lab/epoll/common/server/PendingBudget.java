@@ -140,6 +140,11 @@ public final class PendingBudget {
         return max == 0;
     }
 
+    /** The budget, in bytes ({@code --max-pending-bytes}); 0 when it is off. */
+    public long max() {
+        return max;
+    }
+
     /** How much more echo fits before the budget is exhausted; 0 or less once it is. */
     public long room() {
         return max - pending.get();

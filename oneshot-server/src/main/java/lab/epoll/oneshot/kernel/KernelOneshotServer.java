@@ -505,6 +505,11 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         return stats.snapshot();
     }
 
+    @Override
+    public PendingBudget budget() {
+        return budget;
+    }
+
     /** Events handled and violations of one-thread-per-connection. */
     public InFlightMonitor inFlight() {
         return monitor;
