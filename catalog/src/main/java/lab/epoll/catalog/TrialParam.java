@@ -18,6 +18,8 @@ public enum TrialParam {
     CLIENT_CPUS("clientCpus", null),
     /** {@code HOST:PORT} of a server the harness did not start; empty for the lab's own. */
     TARGET("target", ""),
+    /** {@code HOST:PORT} of that server's metrics endpoint, where its CPU and RSS come from; empty for none. */
+    TARGET_METRICS("targetMetrics", null),
     /** The Java release the server ran on when a run chose one ({@code -p java=25}); empty for the variant's own. */
     JAVA("java", "");
 

@@ -57,6 +57,9 @@ public final class ServerMetrics implements AutoCloseable {
         // The peak the lab reports as a server's RSS (VmHWM); the client library gives the current RSS only.
         gauge(registry, "echo_process_resident_memory_peak", "Peak resident set size (VmHWM)", Unit.BYTES,
                 ProcessStatus::peakResidentBytes);
+        // The JVM's thread count leaves out its GC and JIT threads; the lab counts every thread, as /proc does.
+        gauge(registry, "echo_process_threads", "Threads of the process, the JVM's own included", null,
+                ProcessStatus::threads);
         HTTPServer http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
         return new ServerMetrics(http);
     }

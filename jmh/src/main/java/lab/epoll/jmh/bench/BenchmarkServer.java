@@ -1,6 +1,7 @@
 package lab.epoll.jmh.bench;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,6 +92,11 @@ public final class BenchmarkServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return process.address();
+    }
+
+    /** Its metrics endpoint, for a server started with {@code --metrics-port}. */
+    public URI metricsEndpoint() {
+        return process.metricsEndpoint();
     }
 
     /** SIGTERM, then the graceful shutdown must end with exit code 0; a server that died already fails too. */

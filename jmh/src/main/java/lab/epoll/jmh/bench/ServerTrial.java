@@ -2,11 +2,13 @@ package lab.epoll.jmh.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.jmh.load.EchoLoad;
 import lab.epoll.jmh.metrics.MeasuredTrial;
+import lab.epoll.testkit.MetricsScrape;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -56,11 +58,20 @@ public abstract class ServerTrial {
     public String clientCpus;
 
     /**
-     * {@code HOST:PORT} of a server the harness did not start, e.g. on another machine: only client-side metrics
-     * are measured, and {@code variant} is only a label. Empty: start {@code variant}'s jar.
+     * {@code HOST:PORT} of a server the harness did not start, e.g. on another machine: client-side metrics, and
+     * the server's own with {@link #targetMetrics}; {@code variant} is only a label. Empty: start {@code variant}'s
+     * jar.
      */
     @Param({""})
     public String target;
+
+    /**
+     * {@code HOST:PORT} of {@code target}'s metrics endpoint (the server started with {@code --metrics-port}): the
+     * server's CPU per echo, cores, RSS and threads are then read from it at each iteration boundary, as they are
+     * from {@code /proc} for a server the harness starts. Empty: client-side metrics only.
+     */
+    @Param({""})
+    public String targetMetrics;
 
     /**
      * The Java feature release the server runs on, e.g. {@code 25}, to measure one variant on two JDKs: empty for
@@ -134,6 +145,10 @@ public abstract class ServerTrial {
                     + " overlap: the client would compete with the server it measures");
         }
         ClientPinning.pinThisJvm(clientSet);
+        if (target.isBlank() && !targetMetrics.isBlank()) {
+            throw new IllegalArgumentException("targetMetrics=" + targetMetrics + " needs target=HOST:PORT (a server "
+                    + "the harness starts is read from /proc)");
+        }
         InetSocketAddress address;
         if (target.isBlank()) {
             ServerVariant named = ServerVariant.named(variant);
@@ -141,7 +156,7 @@ public abstract class ServerTrial {
                     (scenarioServerArgs(named) + " " + serverArgs).trim(), serverSet);
             address = server.address();
         } else {
-            address = External.address(target);
+            address = External.address(target, "target");
         }
         try {
             load = newLoad(address);
@@ -151,7 +166,19 @@ public abstract class ServerTrial {
             }
             throw e;
         }
-        MeasuredTrial.begin(server == null ? MeasuredTrial.NO_SERVER : server.pid(), load, servingThreads());
+        if (server != null) {
+            MeasuredTrial.begin(server.pid(), load, servingThreads());
+        } else if (targetMetrics.isBlank()) {
+            System.err.println("[lab] target " + target + ": client-side metrics only; start the server with "
+                    + "--metrics-port PORT and add -p targetMetrics=HOST:PORT for its CPU, RSS and threads");
+            MeasuredTrial.begin(MeasuredTrial.NO_SERVER, load, servingThreads());
+        } else {
+            InetSocketAddress metrics = External.address(targetMetrics, "targetMetrics");
+            URI endpoint = MetricsScrape.endpoint(metrics.getHostString() + ":" + metrics.getPort());
+            System.err.println("[lab] target " + target + ": server CPU, RSS and threads from " + endpoint
+                    + "; syscall counts need perf on the server's host (perf stat -e 'syscalls:sys_enter_*' -p PID)");
+            MeasuredTrial.beginRemote(endpoint, load);
+        }
     }
 
     @Setup(Level.Iteration)
@@ -188,7 +215,7 @@ public abstract class ServerTrial {
         private External() {
         }
 
-        static InetSocketAddress address(String target) {
+        static InetSocketAddress address(String target, String param) {
             int colon = target.lastIndexOf(':');
             try {
                 if (colon <= 0) {
@@ -201,7 +228,7 @@ public abstract class ServerTrial {
                 }
                 return new InetSocketAddress(host, port);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("target '" + target + "' is not HOST:PORT");
+                throw new IllegalArgumentException(param + " '" + target + "' is not HOST:PORT");
             }
         }
     }

@@ -1,5 +1,6 @@
 package lab.epoll.jmh.metrics;
 
+import java.net.URI;
 import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.testkit.ProcFs;
@@ -18,7 +19,8 @@ public final class MeasuredTrial {
     /** The last finished iteration's measurement, until the profiler takes it. */
     private static volatile ServerMeter.Measurement finished;
 
-    private final long serverPid;
+    /** The server's CPU, RSS and threads: from /proc, from its metrics endpoint, or null for neither. */
+    private final ServerReadings server;
     private final ClientLoad load;
     /** The trial's one perf, attached to the server's threads; null when there is no server or perf here. */
     private final PerfStat perf;
@@ -30,14 +32,14 @@ public final class MeasuredTrial {
     private final int serverJava;
     private ServerMeter meter;
 
-    private MeasuredTrial(long serverPid, ClientLoad load, PerfStat perf, PerfStat perThread, int servingThreads) {
+    private MeasuredTrial(ServerReadings server, int serverJava, ClientLoad load, PerfStat perf, PerfStat perThread,
+                          int servingThreads) {
         this.servingThreads = servingThreads;
-        this.serverPid = serverPid;
+        this.server = server;
+        this.serverJava = serverJava;
         this.load = load;
         this.perf = perf;
         this.perThread = perThread;
-        this.serverJava = serverPid == NO_SERVER ? -1
-                : ProcFs.javaRuntime(serverPid).map(JavaRuntime::feature).orElse(-1);
     }
 
     /**
@@ -53,9 +55,24 @@ public final class MeasuredTrial {
      * many serving threads (perf per thread).
      */
     public static void begin(long serverPid, ClientLoad load, int servingThreads) {
-        PerfStat perf = serverPid == NO_SERVER ? null : attachPerf(serverPid);
-        current = new MeasuredTrial(serverPid, load, perf,
+        if (serverPid == NO_SERVER) {
+            current = new MeasuredTrial(null, -1, load, null, null, 0);
+            return;
+        }
+        PerfStat perf = attachPerf(serverPid);
+        current = new MeasuredTrial(ServerReadings.proc(serverPid),
+                ProcFs.javaRuntime(serverPid).map(JavaRuntime::feature).orElse(-1), load, perf,
                 perf != null && servingThreads > 0 ? PerfStat.attachPerThread(serverPid) : null, servingThreads);
+    }
+
+    /**
+     * A server elsewhere that serves its metrics ({@code --metrics-port}): its CPU, RSS and threads are read from
+     * {@code endpoint} at each iteration boundary; syscalls cannot be counted from here.
+     */
+    public static void beginRemote(URI endpoint, ClientLoad load) {
+        ServerReadings server = ServerReadings.endpoint(endpoint);
+        server.read(); // fails here, once, if the endpoint cannot be read, rather than in every iteration
+        current = new MeasuredTrial(server, -1, load, null, null, 0);
     }
 
     private static PerfStat attachPerf(long serverPid) {
@@ -125,7 +142,7 @@ public final class MeasuredTrial {
     private synchronized void startMeter(boolean countSyscalls) {
         stopMeter();
         finished = null;
-        meter = new ServerMeter(serverPid, serverJava, load, countSyscalls ? perf : null,
+        meter = new ServerMeter(server, serverJava, load, countSyscalls ? perf : null,
                 countSyscalls ? perThread : null, servingThreads);
     }
 

@@ -14,7 +14,10 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** {@code -p target=HOST:PORT}: the harness measures a server it did not start, from the client side only. */
+/**
+ * {@code -p target=HOST:PORT}: the harness measures a server it did not start, from the client side only; with
+ * {@code -p targetMetrics=HOST:PORT}, from the server's metrics endpoint too.
+ */
 class ExternalTargetTest {
     @Test
     void measuresAServerItDidNotStartWithClientSideMetricsOnly() throws Exception {
@@ -36,6 +39,34 @@ class ExternalTargetTest {
             assertThat(run.getSecondaryResults()).containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label())
                     .doesNotContainKeys(Metric.SERVER_CPU_PER_OP.label(), Metric.RSS_PEAK.label());
             server.stop(); // the server served the whole trial and still stops cleanly
+        }
+    }
+
+    @Test
+    void readsTheServersCpuRssAndThreadsFromItsMetricsEndpoint() throws Exception {
+        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS,
+                "--metrics-port 0")) {
+            String target = server.address().getHostString() + ":" + server.address().getPort();
+            String metrics = server.metricsEndpoint().getHost() + ":" + server.metricsEndpoint().getPort();
+            Collection<RunResult> results = new Runner(new OptionsBuilder()
+                    .include(EchoBenchmark.class.getName() + "\\.")
+                    .param(TrialParam.TARGET.field(), target)
+                    .param(TrialParam.TARGET_METRICS.field(), metrics)
+                    .param(TrialParam.VARIANT.field(), "external")
+                    .param("clients", "2").param("payload", "64")
+                    .param(TrialParam.SERVER_CPUS.field(), CpuSet.ALL)
+                    .param(TrialParam.CLIENT_CPUS.field(), CpuSet.ALL)
+                    .forks(0).threads(1).shouldFailOnError(true)
+                    .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1))
+                    .addProfiler(ServerMetricsProfiler.class).build()).run();
+
+            RunResult run = results.iterator().next();
+            assertThat(run.getSecondaryResults()).containsKeys(Metric.SERVER_CPU_PER_OP.label(),
+                            Metric.SERVER_CORES.label(), Metric.RSS_PEAK.label(), Metric.THREADS.label())
+                    .doesNotContainKeys(Metric.EPOLL_WAIT.label(), Metric.SYSCALLS_TOTAL.label());
+            assertThat(run.getSecondaryResults().get(Metric.SERVER_CPU_PER_OP.label()).getScore()).isPositive();
+            assertThat(run.getSecondaryResults().get(Metric.RSS_PEAK.label()).getScore()).isGreaterThan(10);
+            server.stop();
         }
     }
 }
