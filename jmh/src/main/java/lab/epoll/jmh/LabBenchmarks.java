@@ -3,6 +3,7 @@ package lab.epoll.jmh;
 import lab.epoll.catalog.TrialParam;
 import java.io.File;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -22,6 +23,8 @@ import lab.epoll.jmh.bench.NewcomerBenchmark;
 import lab.epoll.jmh.bench.OpenLoopBenchmark;
 import lab.epoll.jmh.compare.PairedComparison;
 import lab.epoll.jmh.profile.FlameGraphs;
+import lab.epoll.jmh.metrics.LatencyLog;
+import lab.epoll.jmh.metrics.LatencyMerge;
 import lab.epoll.jmh.metrics.PerfStat;
 import lab.epoll.jmh.metrics.ServerMetricsProfiler;
 import lab.epoll.catalog.CpuSet;
@@ -103,6 +106,17 @@ public final class LabBenchmarks {
             System.exit(2);
             return;
         }
+        int merge = Arrays.asList(args).indexOf("--merge-latencies");
+        if (merge >= 0) {
+            // Reads logs of finished runs, from this host or others; starts nothing.
+            List<Path> logs = Arrays.stream(args, merge + 1, args.length).map(Path::of).toList();
+            try {
+                System.out.print(LatencyMerge.table(logs));
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                usageError(e.getMessage());
+            }
+            return;
+        }
         List<String> jmhArgs = new ArrayList<>(Arrays.asList(args));
         boolean full = jmhArgs.remove("--full");
         boolean tuning = jmhArgs.remove("--tuning");
@@ -121,6 +135,11 @@ public final class LabBenchmarks {
         String profile;
         int pairs;
         try {
+            String latencyLog = takeValue(jmhArgs, "--latency-log");
+            if (latencyLog != null) {
+                // Passed on to every fork below, as an absolute path: a fork's working directory may differ.
+                System.setProperty(LatencyLog.PROPERTY, Path.of(latencyLog).toAbsolutePath().toString());
+            }
             compare = takeValue(jmhArgs, "--compare");
             profile = takeValue(jmhArgs, "--profile");
             String pairsText = takeValue(jmhArgs, "--pairs");
@@ -414,6 +433,12 @@ public final class LabBenchmarks {
             + "            jmh/target/jmh.log)\n"
             + "Server and client run on disjoint CPUs: -p serverCpus=LIST -p clientCpus=LIST (taskset syntax, or\n"
             + "'all' for no pinning; default on this machine: the upper half for the server, the rest for the client).\n"
+            + "  --latency-log DIR  each trial's round trips per measured iteration into DIR/HOST-PID-TRIAL.hlog\n"
+            + "            (HdrHistogram's interval log), to merge the loads of several processes or hosts\n"
+            + "  --merge-latencies FILE...  one line per log and their merge: every round trip of every load in\n"
+            + "            one histogram (the only correct way to combine percentiles); runs nothing\n"
+            + "-p clientLoops=N drives the connections from N client event loops (default 1), their histograms\n"
+            + "merged per iteration: for a server one client loop cannot saturate, on a host with the cores.\n"
             + "-p target=HOST:PORT measures a server the harness did not start (client-side metrics only);\n"
             + "-p targetMetrics=HOST:PORT adds its CPU per echo, cores, RSS and threads from its --metrics-port.\n"
             + "-p idleTimeout=60s runs the servers with an idle timeout (default 0: none, as some scenarios hold\n"
@@ -435,6 +460,9 @@ public final class LabBenchmarks {
         List<String> forkArgs = new ArrayList<>(List.of("-Dlab.root=" + LabPaths.root(),
                 "-D" + PerfStat.PROPERTY + "=" + System.getProperty(PerfStat.PROPERTY, "perf"), "-Xms1g", "-Xmx1g",
                 "-Dio.netty.leakDetection.level=disabled"));
+        if (System.getProperty(LatencyLog.PROPERTY) != null) {
+            forkArgs.add("-D" + LatencyLog.PROPERTY + "=" + System.getProperty(LatencyLog.PROPERTY));
+        }
         // JMH lets these replace the user's -jvmArgsAppend instead of adding to it; the user's come last and win.
         if (user.getJvmArgsAppend().hasValue()) {
             forkArgs.addAll(user.getJvmArgsAppend().get());

@@ -81,6 +81,13 @@ public abstract class ServerTrial {
     @Param({""})
     public String java;
 
+    /**
+     * The closed-loop client's event loops, each driving its share of the connections with its own histogram,
+     * merged per iteration: for a server one client loop cannot saturate (on a machine with the cores for it).
+     */
+    @Param({"1"})
+    public int clientLoops;
+
     private BenchmarkServer server;
     protected ClientLoad load;
 
@@ -97,7 +104,7 @@ public abstract class ServerTrial {
 
     /** The client of this scenario, connected: by default the closed loop, with {@link #connect}'s connections. */
     protected ClientLoad newLoad(InetSocketAddress server) throws InterruptedException {
-        EchoLoad echo = new EchoLoad(payloadLength());
+        EchoLoad echo = new EchoLoad(payloadLength(), clientLoops);
         try {
             connect(echo, server);
         } catch (RuntimeException | InterruptedException e) {

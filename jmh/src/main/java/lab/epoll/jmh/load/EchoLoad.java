@@ -15,9 +15,12 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,14 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * A closed-loop echo client: each of C connections sends one payload, waits for all of it to come back, records
- * the round trip and sends again. One Netty epoll event loop drives every connection, so even a thousand
- * connections cost the client one thread, and nothing else is in the request path: the loop counts completed
- * echoes itself ({@link #completed()}) and the benchmark thread only reads the count now and then, so no
- * thread is woken per echo.
+ * the round trip and sends again. One Netty epoll event loop drives every connection by default, so even a
+ * thousand connections cost the client one thread, and nothing else is in the request path: the loop counts
+ * completed echoes itself ({@link #completed()}) and the benchmark thread only reads the count now and then, so
+ * no thread is woken per echo. For a server one loop cannot saturate, several loops share the connections
+ * (round robin), each with its own count and histogram ({@link LoopLatencies}), merged when read.
  *
  * <p>Between iterations the load is {@link #pause() paused}: connections finish what is in flight and park.
  */
@@ -48,17 +51,28 @@ public final class EchoLoad implements ClientLoad {
     /** The same bytes as the connections see them: writes cannot release them while the load runs. */
     private final ByteBuf payload;
     private final int payloadLength;
-    /** Echoes completed since the load was created; written by the client's one event loop thread only. */
-    private final AtomicLong completed = new AtomicLong();
-    // Round trips from 1 us to 60 s at 3 significant digits.
-    private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    /** Each loop's echoes completed since the load was created, written by that loop's thread only. */
+    private final List<AtomicLong> completed = new ArrayList<>();
+    private final LoopLatencies latencies;
+    /** Which loop of {@link #group} is which, for its count and its histogram. */
+    private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
     private final List<Channel> active = new ArrayList<>();
     private final List<Channel> idle = new ArrayList<>();
     private volatile boolean running;
     private final StallWatch stallWatch = new StallWatch(this::completed, () -> running);
 
     public EchoLoad(int payloadLength) {
-        this.group = new EpollEventLoopGroup(1, new DefaultThreadFactory("echo-load", true));
+        this(payloadLength, 1);
+    }
+
+    /** A load of {@code loops} event loops, each driving its share of the connections. */
+    public EchoLoad(int payloadLength, int loops) {
+        this.group = new EpollEventLoopGroup(loops, new DefaultThreadFactory("echo-load", true));
+        this.latencies = new LoopLatencies(loops);
+        for (EventExecutor loop : group) {
+            loopIndex.put(loop, loopIndex.size());
+            completed.add(new AtomicLong());
+        }
         this.payloadLength = payloadLength;
         byte[] bytes = new byte[payloadLength];
         for (int i = 0; i < bytes.length; i++) {
@@ -178,7 +192,11 @@ public final class EchoLoad implements ClientLoad {
     /** Echoes completed so far, in full. */
     @Override
     public long completed() {
-        return completed.get();
+        long sum = 0;
+        for (AtomicLong loop : completed) {
+            sum += loop.get();
+        }
+        return sum;
     }
 
     /**
@@ -190,10 +208,10 @@ public final class EchoLoad implements ClientLoad {
         return stallWatch.sleepAndCount(millis);
     }
 
-    /** Round trips recorded since the last call, in nanoseconds. */
+    /** Round trips recorded since the last call by every loop, merged, in nanoseconds. */
     @Override
     public Histogram takeLatencies() {
-        return latencies.getIntervalHistogram();
+        return latencies.takeMerged();
     }
 
     @Override
@@ -230,6 +248,9 @@ public final class EchoLoad implements ClientLoad {
          */
         private final ByteBuf view = payload.duplicate();
         private ChannelHandlerContext ctx;
+        /** This connection's loop: where its echoes are counted and its round trips recorded. */
+        private int loop;
+        private AtomicLong loopCompleted;
         private long sentAt;
         private int received;
         private boolean inFlight;
@@ -253,6 +274,8 @@ public final class EchoLoad implements ClientLoad {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             this.ctx = ctx;
+            this.loop = loopIndex.get(ctx.channel().eventLoop());
+            this.loopCompleted = completed.get(loop);
         }
 
         @Override
@@ -300,9 +323,9 @@ public final class EchoLoad implements ClientLoad {
             received += buf.readableBytes();
             buf.release();
             if (received >= payloadLength) {
-                latencies.recordValue(Math.min(System.nanoTime() - sentAt, TimeUnit.SECONDS.toNanos(60)));
+                latencies.record(loop, System.nanoTime() - sentAt);
                 inFlight = false;
-                completed.lazySet(completed.get() + 1); // one writer: the loop's own thread
+                loopCompleted.lazySet(loopCompleted.get() + 1); // one writer: the loop's own thread
                 if (firstEcho != null) {
                     firstEcho.countDown();
                     firstEcho = null;

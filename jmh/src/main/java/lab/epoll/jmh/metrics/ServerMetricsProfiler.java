@@ -1,5 +1,6 @@
 package lab.epoll.jmh.metrics;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
 import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
@@ -70,6 +72,11 @@ public final class ServerMetricsProfiler implements InternalProfiler {
             }
         }
         Histogram latencies = m.latencies();
+        Path latencyLog = LatencyLog.folder();
+        if (latencyLog != null && benchmarkParams != null && iterationParams != null
+                && iterationParams.getType() == IterationType.MEASUREMENT && latencies.getTotalCount() > 0) {
+            LatencyLog.append(latencyLog, benchmarkParams, latencies);
+        }
         if (latencies.getTotalCount() > 0) {
             results.add(result(Metric.P50, latencies.getValueAtPercentile(50) / 1e3));
             results.add(result(Metric.P99, latencies.getValueAtPercentile(99) / 1e3));
