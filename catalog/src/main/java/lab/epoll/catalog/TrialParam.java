@@ -20,6 +20,8 @@ public enum TrialParam {
     TARGET("target", ""),
     /** {@code HOST:PORT} of that server's metrics endpoint, where its CPU and RSS come from; empty for none. */
     TARGET_METRICS("targetMetrics", null),
+    /** {@code NAME@ADDRESS}: the server ran in that network namespace, reached over a veth pair; empty: loopback. */
+    SERVER_NETNS("serverNetns", ""),
     /** The client's event loops; more than one only for a server one client loop cannot saturate. */
     CLIENT_LOOPS("clientLoops", "1"),
     /** The Java release the server ran on when a run chose one ({@code -p java=25}); empty for the variant's own. */

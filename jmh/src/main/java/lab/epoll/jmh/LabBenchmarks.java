@@ -439,6 +439,8 @@ public final class LabBenchmarks {
             + "            one histogram (the only correct way to combine percentiles); runs nothing\n"
             + "-p clientLoops=N drives the connections from N client event loops (default 1), their histograms\n"
             + "merged per iteration: for a server one client loop cannot saturate, on a host with the cores.\n"
+            + "-p serverNetns=NAME@ADDR starts each server in network namespace NAME on ADDR; run the harness in\n"
+            + "the other namespace (ip netns exec ...) to measure over a veth pair (tools/two-namespaces/netns.sh).\n"
             + "-p target=HOST:PORT measures a server the harness did not start (client-side metrics only);\n"
             + "-p targetMetrics=HOST:PORT adds its CPU per echo, cores, RSS and threads from its --metrics-port.\n"
             + "-p idleTimeout=60s runs the servers with an idle timeout (default 0: none, as some scenarios hold\n"

@@ -69,7 +69,14 @@ public final class BenchmarkServer implements AutoCloseable {
      */
     public static BenchmarkServer start(ServerVariant variant, JavaRuntime runtime, String jvmFlags,
                                         String idleTimeout, String serverArgs, CpuSet cpus) {
+        return start(variant, runtime, jvmFlags, idleTimeout, serverArgs, cpus, ServerNamespace.HERE);
+    }
+
+    /** As {@link #start(ServerVariant, JavaRuntime, String, String, String, CpuSet)}, in a network namespace. */
+    static BenchmarkServer start(ServerVariant variant, JavaRuntime runtime, String jvmFlags, String idleTimeout,
+                                 String serverArgs, CpuSet cpus, ServerNamespace namespace) {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
+        args.addAll(namespace.serverArgs());
         if (variant.has(ServerVariant.Feature.IDLE_TIMEOUT)) {
             args.addAll(List.of("--idle-timeout", idleTimeout));
         }
@@ -77,7 +84,10 @@ public final class BenchmarkServer implements AutoCloseable {
             args.addAll(List.of("--shutdown-grace", "5s"));
         }
         args.addAll(split(serverArgs));
-        List<String> prefix = cpus.pinned() ? List.of("taskset", "-c", cpus.text()) : List.of();
+        List<String> prefix = new ArrayList<>(namespace.commandPrefix());
+        if (cpus.pinned()) {
+            prefix.addAll(List.of("taskset", "-c", cpus.text()));
+        }
         return new BenchmarkServer(ServerProcess.startWrapped(prefix, variant, runtime, split(jvmFlags),
                 args.toArray(String[]::new)));
     }

@@ -74,6 +74,13 @@ public abstract class ServerTrial {
     public String targetMetrics;
 
     /**
+     * {@code NAME@ADDRESS}: start the server in network namespace NAME, listening on ADDRESS, for a client run in
+     * another namespace to reach over a veth pair ({@code tools/two-namespaces/netns.sh}). Empty: here, loopback.
+     */
+    @Param({""})
+    public String serverNetns;
+
+    /**
      * The Java feature release the server runs on, e.g. {@code 25}, to measure one variant on two JDKs: empty for
      * the variant's own (the JVM running the harness, or a Java 21+ it finds for virtual threads: see
      * {@code JavaRuntime}). Every trial records the release that ran as its {@code server.java} metric.
@@ -160,7 +167,8 @@ public abstract class ServerTrial {
         if (target.isBlank()) {
             ServerVariant named = ServerVariant.named(variant);
             server = BenchmarkServer.start(named, BenchmarkServer.runtime(named, java), serverJvm, idleTimeout,
-                    (scenarioServerArgs(named) + " " + serverArgs).trim(), serverSet);
+                    (scenarioServerArgs(named) + " " + serverArgs).trim(), serverSet,
+                    ServerNamespace.parse(serverNetns));
             address = server.address();
         } else {
             address = External.address(target, "target");
