@@ -146,7 +146,7 @@ final class MarkdownTables {
 
     /**
      * The exercise's own benchmark ({@code --exercise}): 10,000 connections × 10 requests per variant, under the
-     * figures the exercise expects for its LT and ET servers. Latencies in ms and CPU in % of one core, as the
+     * figures the exercise expects for its LT and ET servers ({@link ExerciseExpectations}). Latencies in ms and CPU in % of one core, as the
      * exercise gives them; syscalls per request.
      */
     static String exercise(Results results) {
@@ -157,9 +157,11 @@ final class MarkdownTables {
         MarkdownTable table = new MarkdownTable(1, "server", "req/s", "bound", "mean ms", "p50 ms", "p99 ms",
                 "server CPU %", "srv CPU µs/req", "peak RSS MiB", "epoll_wait/req", "read/req", "epoll_ctl/req");
         String none = Numbers.MISSING;
-        table.row("_exercise, LT (expected)_", "~50,000", none, "2", none, none, "15", none, none, "~1", none, none);
-        table.row("_exercise, ET (expected)_", "~80,000", none, "1.2", none, none, "10", none, none, "~0.5", none,
-                none);
+        for (ExerciseExpectations.Row expected : ExerciseExpectations.read().rows()) {
+            table.row("_exercise, " + expected.server() + " (expected)_", expected.requestsPerSecond(), none,
+                    expected.latencyMs(), none, none, expected.cpuPercent(), none, none, expected.waitsPerRequest(),
+                    none, none);
+        }
         for (Trial t : trials) {
             table.row(t.variant(), Score.text(t.throughput()), t.saturation().map(Saturation::cell).orElse(none),
                     millis(t, Metric.MEAN), millis(t, Metric.P50), millis(t, Metric.P99),
@@ -171,8 +173,8 @@ final class MarkdownTables {
         return table.render() + "\n" + Numbers.count(first.param("connections")) + " connections × "
                 + first.param("requests") + " requests of " + Numbers.bytes(first.param("payload"))
                 + ", each burst timed from the first connect to the last close; one trial per variant, the mean of its"
-                + " measured bursts (± JMH's 99.9% margin on req/s). The exercise's expected rows are its own figures"
-                + " (its epoll_wait counts, ~100,000 and ~50,000 over 100,000 requests, divided here per request).\n";
+                + " measured bursts (± JMH's 99.9% margin on req/s). The exercise's expected rows are its own figures,"
+                + " as [docs/exercise.md](docs/exercise.md#expected-figures) gives them.\n";
     }
 
     private static String millis(Trial trial, Metric microseconds) {
