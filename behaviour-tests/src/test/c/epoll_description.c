@@ -1,5 +1,5 @@
 /*
- * Two ways an epoll registration outlives what its fd number says, for EpollDescriptionTest to read back from
+ * Two ways an epoll registration outlives what its fd number says, for EpollDescriptionIT to read back from
  * /proc/PID/fdinfo/EPFD while this program is paused.
  *
  *   epoll_description dup-close   register a socket, dup it, close the original: the registration stays

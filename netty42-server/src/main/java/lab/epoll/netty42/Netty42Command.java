@@ -49,7 +49,7 @@ public final class Netty42Command extends EchoServerCommand {
     public static void main(String[] args) {
         // Off unless asked for, before Netty reads it: on 4.2.18 a multishot accept that fails with EMFILE keeps
         // failing at once instead of pausing for the acceptor's 1 s back-off, a loop of ~300,000 failures a second
-        // at full CPU (FdExhaustionTest). Single-shot accepts back off as on every other transport.
+        // at full CPU (FdExhaustionIT). Single-shot accepts back off as on every other transport.
         if (System.getProperty(MULTISHOT_ACCEPT) == null) {
             System.setProperty(MULTISHOT_ACCEPT, "false");
         }

@@ -62,7 +62,7 @@ public final class IoUringTransport implements Transport {
      * One read per completion. When a read fills its buffer, the incubator submits the next read and holds
      * channelReadComplete back until that read completes; a request that exactly fills the buffer (1 KiB once the
      * adaptive allocator has shrunk to it) then waits for the peer's next request, which never comes because its
-     * echo is never flushed (StalledReaderTest's other clients hung on their 3rd echo). On epoll the extra read
+     * echo is never flushed (StalledReaderIT's other clients hung on their 3rd echo). On epoll the extra read
      * returns EAGAIN at once; Netty 4.2 asks the kernel whether more data is queued.
      */
     @Override

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * <p>Its cases run side by side: each has a server of its own on a port of its own, and none measures time or
  * the machine.
  */
-class ProcessLifecycleTest {
+class ProcessLifecycleIT {
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
     @RegisterExtension

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * event loop or worker may die of it; once the readers are gone the same server accepts and echoes a new client,
  * and it stops on SIGTERM with exit 0 (the checked stop every test ends with).
  */
-class DirectMemoryExhaustionTest {
+class DirectMemoryExhaustionIT {
     static final String DIRECT_LIMIT = "2m";
     static final int READERS = 8;
     /** More than the kernel's socket buffers take, so each reader ends up holding a water mark in the server. */

@@ -14,7 +14,7 @@ import lab.epoll.catalog.ServerVariant;
  * make the comparison of the two lines a comparison of a mixture. Netty's own record of what is on the class
  * path, {@code META-INF/io.netty.versions.properties}, lists every Netty artifact shaded into the jar.
  */
-class NettyLineTest {
+class NettyLineIT {
 
     @EveryVariant
     void everyNettyArtifactInTheJarIsOfTheVariantsLine(ServerVariant variant) throws IOException {

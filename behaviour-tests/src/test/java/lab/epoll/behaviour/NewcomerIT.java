@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * accept request in flight whatever the batch, so what this checks does not apply to them (4.2's answered every
  * newcomer here, but at p99 1.3 s, its ring slowed by the suite's paranoid leak detection).
  */
-class NewcomerTest {
+class NewcomerIT {
     static final int BUSY = Integer.getInteger("lab.newcomers.busy", 500);
     static final int RATE = Integer.getInteger("lab.newcomers.rate", 200);
     static final int SECONDS = Integer.getInteger("lab.newcomers.seconds", 2);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a channel that is never closed after the peer's FIN, shows up here ten thousand times over as fds that do not
  * come back. The client is non-blocking NIO on one selector thread ({@link NioEchoSwarm}), which fits 2 cores.
  */
-class ScaleTest {
+class ScaleIT {
     static final int CONNECTIONS = Integer.getInteger("lab.scale.connections", 10_000);
     static final int MESSAGE_BYTES = 64;
     /** Connections between "connect started" and "echo checked" at once; below the server's backlog of 4096. */

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * never send anything, half go quiet after one echo, so both "idle since accept" and "idle since the last
  * traffic" are measured.
  */
-class IdleTimeoutTest {
+class IdleTimeoutIT {
     static final Duration TIMEOUT = Duration.ofSeconds(1);
     static final Duration TOLERANCE = Duration.ofMillis(Long.getLong("lab.idle.toleranceMillis", 2000));
     static final int SILENT = 3;

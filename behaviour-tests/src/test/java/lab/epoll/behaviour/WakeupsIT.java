@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * empty when it collects their events and puts them back to sleep inside the call. So the herd does not show in
  * {@code epoll_wait} or {@code accept4} counts, only in wake-ups, which is what this reads.
  */
-class WakeupsTest {
+class WakeupsIT {
     static final int CONNECTIONS = 20;
 
     /** No stats timer and no idle sweep: nothing but the connections wakes the loops. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * register its sockets level-triggered; {@code /proc/PID/fdinfo/EPOLL_FD} lists every registered fd with the
  * event mask the kernel holds, so we find the accepted socket for our client there and read its bits.
  */
-class EpollModeTest {
+class EpollModeIT {
 
     /** Each test's server ends with the checked stop: leak probe, SIGTERM, exit 0, no leak report. */
     @RegisterExtension

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * server's fds return to where they were; and the checked stop (exit 0, no leak report). The printed line is the
  * row the README's soak table takes: the load held, the faults survived, the bytes lost, the server's peak RSS.
  */
-class SoakTest {
+class SoakIT {
     static final int SECONDS = Integer.getInteger("lab.soak.seconds", 1);
     static final int CLIENTS = Integer.getInteger("lab.soak.clients", 16);
     static final long FAULT_EVERY_MILLIS = Long.getLong("lab.soak.faultEveryMillis", 50);

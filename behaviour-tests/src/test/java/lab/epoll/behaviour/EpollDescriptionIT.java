@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  *       {@code /dev/null}.</li>
  * </ul>
  */
-class EpollDescriptionTest {
+class EpollDescriptionIT {
     private static final Path SOURCE = Path.of("src/test/c/epoll_description.c");
     private static final Path PROGRAM = Path.of("target/epoll-description/epoll_description");
 

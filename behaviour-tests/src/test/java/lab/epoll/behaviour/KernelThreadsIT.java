@@ -19,7 +19,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * event loop, whose connections share the threads the server started with. The two expectations guard each
  * other: each fails on the other kind of server.
  */
-class KernelThreadsTest {
+class KernelThreadsIT {
     static final int CONNECTIONS = 200;
 
     @RegisterExtension

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * free port and compares the settings on the line: the same names in the same order, and the same values but
  * for those that depend on the machine or the moment (the pid, the cores, the open-file limit, the JDK).
  */
-class ReadmeListeningLinesTest {
+class ReadmeListeningLinesIT {
     private static final Pattern COMMAND = Pattern.compile("^\\$ \\S*java -jar (\\S+\\.jar)(.*)$");
     private static final Pattern SETTING = Pattern.compile("(?:\\(|, )([a-z-]+)=([^,]*?)(?=, [a-z-]+=|\\)$)");
     /** Settings whose values differ from machine to machine or run to run. */

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * {@code EPOLLRDHUP}) and finally close what is left. Accepting one more connection after the listener "closed",
  * dropping queued echo at exit, or hanging on a connection that never ends are the failures this catches.
  */
-class GracefulShutdownTest {
+class GracefulShutdownIT {
     static final int STREAMERS = 50;
     static final Duration GRACE = Duration.ofSeconds(2);
     static final Duration TOLERANCE = Duration.ofMillis(Long.getLong("lab.shutdown.toleranceMillis", 3000));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * ({@code /proc/PID/stat}) just before and just after the scrape, to a clock tick, and its resident memory (now and peak) is
  * {@code /proc}'s to within 10%; no echo is held unsent, against the default budget.
  */
-class MetricsEndpointTest {
+class MetricsEndpointIT {
     private static final int ECHOES = 20;
     private static final int SIZE = 100;
     /** /proc's CPU times are in ticks of 10 ms. */

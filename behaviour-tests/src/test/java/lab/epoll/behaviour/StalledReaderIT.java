@@ -36,7 +36,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * 128 MiB or more the growth of the server's peak RSS ({@code VmHWM}) must stay under half the upload. Each run
  * prints the measured values.
  */
-class StalledReaderTest {
+class StalledReaderIT {
     static final long KIB = 1024;
     static final long MIB = 1024 * KIB;
     /** Upload size; 256 MiB by default (about 10 s per variant here), -Dlab.stalled.bytes to change it. */

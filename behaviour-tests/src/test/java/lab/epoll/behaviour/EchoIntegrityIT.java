@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Echoing needs no feature, so every variant runs this; the water-mark path needs
  * {@link Feature#BACKPRESSURE}, and a variant with {@link Feature#COUNTERS} must also count exactly the bytes sent.
  */
-class EchoIntegrityTest {
+class EchoIntegrityIT {
     static final int KIB = 1024;
     static final int MIB = 1024 * KIB;
     static final int[] SIZES = {1, 2, 1023, 1024, 1025, 4095, 4096, 4097, 64 * KIB - 1, 64 * KIB, 64 * KIB + 1,

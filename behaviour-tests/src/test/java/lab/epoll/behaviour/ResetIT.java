@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and release the buffers queued for it. A path that forgets one of them leaks an fd or direct memory per reset;
  * one that keeps the fd registered after an error spins or logs on every {@code epoll_wait}.
  */
-class ResetTest {
+class ResetIT {
     static final int PER_KIND = Integer.getInteger("lab.resets.perKind", 50);
     /** Clients that reset while the server holds their echo: each keeps several MiB in kernel buffers. */
     static final int PAUSED = Integer.getInteger("lab.resets.paused", 20);
@@ -152,7 +152,7 @@ class ResetTest {
                 .noneMatch(line -> line.startsWith("\tat ") || line.trim().startsWith("at ")
                         || line.contains("Exception in"));
         // ...and no connection got two: lines name the peer, e.g. "fd=16 (127.0.0.1:38402) failed: ...".
-        List<String> peers = resetLog.stream().map(ResetTest::peer).filter(p -> !p.isEmpty()).toList();
+        List<String> peers = resetLog.stream().map(ResetIT::peer).filter(p -> !p.isEmpty()).toList();
         assertThat(peers).as("connections named in the log").doesNotHaveDuplicates();
         assertThat(after.errors()).as("errors counted").isLessThanOrEqualTo(expected);
 

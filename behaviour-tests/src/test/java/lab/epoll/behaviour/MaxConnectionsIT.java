@@ -26,7 +26,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * accept queue while it refuses (an edge-triggered listener that stops after one accept strands the rest of the
  * burst in the queue, where it would neither be served nor refused).
  */
-class MaxConnectionsTest {
+class MaxConnectionsIT {
     static final int MAX = 5;
     static final int BURST = 20;
 

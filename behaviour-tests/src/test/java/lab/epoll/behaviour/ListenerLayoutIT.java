@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code EPOLLEXCLUSIVE}, a listener per loop, one acceptor's set); Netty with several event loops registers its
  * listener in one loop's set only, so it has no herd to begin with, and with {@code --listeners N} one per set.
  */
-class ListenerLayoutTest {
+class ListenerLayoutIT {
     private static final int LOOPS = ServerVariant.RAW_STRATEGY_THREADS;
 
     @RegisterExtension

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * gets another event for it; one that never closes after flushing leaks the fd. N = 0 (FIN with no data),
  * 1 B, 64 KiB + 1 (just past the high water mark) and 4 MiB (many pause/resume cycles before the FIN is read).
  */
-class HalfCloseTest {
+class HalfCloseIT {
     static final long[] SIZES = {0, 1, 64 * 1024 + 1, 4 * 1024 * 1024};
 
     @RegisterExtension

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * echo backs up. With {@code -Dlab.budget.readers=2000 -Dlab.budget.high=65536 -Dlab.budget.max=67108864} it
  * is the 2,000-reader attack against the default budget and water marks (the README's reliability section).
  */
-class ManyStalledReadersTest {
+class ManyStalledReadersIT {
     static final long KIB = 1024;
     static final long MIB = 1024 * KIB;
     static final int READERS = Integer.getInteger("lab.budget.readers", 8);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code /proc} on the server's side) within 5%; the load's latencies come back as a log and merge.
  * Needs root, iproute2 and curl; skipped with one line elsewhere.
  */
-class TwoNamespacesTest {
+class TwoNamespacesIT {
     private static final Pattern CPU_AGREEMENT = Pattern.compile("endpoint/proc (\\d+\\.\\d+)");
     private static final Pattern MERGED = Pattern.compile("\\| \\*\\*merged\\*\\* \\| ([\\d,]+) \\|");
     /** This test's own namespaces, named after the test JVM so that runs side by side do not meet. */

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * an accept error it stops reading from the listener for one second, then re-arms it; so about one accept attempt
  * a second while exhausted, which the lab's {@code AcceptFailureHandler} logs as one line and counts as an error.)
  */
-class FdExhaustionTest {
+class FdExhaustionIT {
     static final int LIMIT = 64;
     /** Connections queued beyond what the server can accept. */
     static final int QUEUED = 10;

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * flags choose what a running server uses, not what it accepts; they, and the real {@code main} with its
  * {@code System.exit}, are proven by {@link #refusedByItsOwnJvm} launching every variant as its own process.
  */
-class BadOptionsTest {
+class BadOptionsIT {
     /**
      * The launched servers never serve, so they run without the optimising compiler and the parallel GC's
      * threads: they then cost about a fifth less CPU, and the option parsing is the same.
