@@ -2,6 +2,7 @@ package lab.epoll.jmh;
 
 import lab.epoll.catalog.TrialParam;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -395,8 +396,15 @@ public final class LabBenchmarks {
             return;
         }
         System.out.println();
-        System.out.println(ResultsTable.markdown(runResults));
-        System.out.println("[lab] JMH results: " + (user.getResult().hasValue() ? user.getResult().get() : results));
+        System.out.println(ResultsTable.console(runResults));
+        Path json = Path.of(user.getResult().hasValue() ? user.getResult().get() : results.toString());
+        Path table = json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", "") + ".md");
+        try {
+            Files.writeString(table, ResultsTable.full(runResults));
+        } catch (IOException e) {
+            System.err.println("[lab] cannot write " + table + ": " + e.getMessage());
+        }
+        System.out.println("[lab] JMH results: " + json + "; every metric, as a table: " + table);
     }
 
     static final String USAGE = "usage: mvn -pl jmh exec:java -Dexec.args=\"[--quick|--full|--tuning] [JMH options]\"\n"
