@@ -23,6 +23,7 @@ import lab.epoll.jmh.bench.IdleConnectionsBenchmark;
 import lab.epoll.jmh.bench.NewcomerBenchmark;
 import lab.epoll.jmh.bench.OpenLoopBenchmark;
 import lab.epoll.jmh.compare.PairedComparison;
+import lab.epoll.jmh.compare.Precision;
 import lab.epoll.jmh.profile.FlameGraphs;
 import lab.epoll.jmh.metrics.LatencyLog;
 import lab.epoll.jmh.metrics.LatencyMerge;
@@ -135,6 +136,7 @@ public final class LabBenchmarks {
         String compare;
         String profile;
         int pairs;
+        Precision precision;
         try {
             String latencyLog = takeValue(jmhArgs, "--latency-log");
             if (latencyLog != null) {
@@ -144,7 +146,10 @@ public final class LabBenchmarks {
             compare = takeValue(jmhArgs, "--compare");
             profile = takeValue(jmhArgs, "--profile");
             String pairsText = takeValue(jmhArgs, "--pairs");
-            pairs = pairsText == null ? PairedComparison.DEFAULT_PAIRS : Integer.parseInt(pairsText);
+            String precisionText = takeValue(jmhArgs, "--precision");
+            precision = precisionText == null ? null : Precision.parse(precisionText);
+            pairs = pairsText != null ? Integer.parseInt(pairsText)
+                    : precision != null ? Precision.DEFAULT_PAIR_LIMIT : PairedComparison.DEFAULT_PAIRS;
             if (pairs < 2 || pairs > 100) {
                 throw new IllegalArgumentException("--pairs must be 2..100, not " + pairs);
             }
@@ -243,11 +248,11 @@ public final class LabBenchmarks {
                 defaultIterations(options, user, 1, 3, 3, 2);
             }
             System.out.println("[lab] compare " + (equals < 0 ? "" : param + "=") + variants.get(0) + " and "
-                    + variants.get(1) + ", " + pairs
-                    + " pairs; " + perfLine);
+                    + variants.get(1) + ", " + (precision == null ? pairs + " pairs" : "pairs until "
+                    + precision.asked() + " on echoes/s and server CPU per echo, at most " + pairs) + "; " + perfLine);
             Path out = LabPaths.root().resolve("jmh/target/compare");
             try {
-                PairedComparison.run(options, param, variants.get(0), variants.get(1), pairs, out);
+                PairedComparison.run(options, param, variants.get(0), variants.get(1), pairs, precision, out);
             } catch (IllegalArgumentException e) {
                 usageError(e.getMessage());
                 return;
@@ -434,7 +439,11 @@ public final class LabBenchmarks {
             + "            variants, or two values of one parameter with one variant: idleTimeout=0,60s -p variant=et\n"
             + "  --profile A,B|all  one trial per variant under async-profiler (default EchoBenchmark, 50 clients,\n"
             + "            512 B): a flame graph each and where the CPU went, into jmh/target/flame\n"
-            + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + ")\n"
+            + "  --pairs N pairs for --compare (default " + PairedComparison.DEFAULT_PAIRS + "; with --precision, the limit,\n"
+            + "            default " + Precision.DEFAULT_PAIR_LIMIT + ")\n"
+            + "  --precision P  for --compare: pairs until the 95% intervals of echoes/s and server CPU per echo\n"
+            + "            are within P either side of the ratio (e.g. 3% or 0.03; at least 3 pairs), or says the\n"
+            + "            machine was too noisy\n"
             + "  --no-perf no syscall counts: perf's tracing slows every syscall of the server, so variants that\n"
             + "            make fewer syscalls per echo (io_uring) gain from it; compare CPU and throughput without\n"
             + "  --jmh-log JMH's full output on the console (by default one line per trial; the log goes to\n"

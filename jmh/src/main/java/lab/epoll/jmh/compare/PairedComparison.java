@@ -54,17 +54,19 @@ public final class PairedComparison {
      */
     public static void run(ChainedOptionsBuilder options, String a, String b, int pairs, Path out)
             throws IOException, RunnerException {
-        run(options, TrialParam.VARIANT.field(), a, b, pairs, out);
+        run(options, TrialParam.VARIANT.field(), a, b, pairs, null, out);
     }
 
     /**
      * As {@link #run(ChainedOptionsBuilder, String, String, int, Path)}, with the two sides two values of any
      * parameter, e.g. {@code idleTimeout} 0 and 60s for one variant: what one knob costs, paired.
      */
-    public static void run(ChainedOptionsBuilder options, String param, String a, String b, int pairs, Path out)
-            throws IOException, RunnerException {
+    public static void run(ChainedOptionsBuilder options, String param, String a, String b, int pairs,
+                           Precision precision, Path out) throws IOException, RunnerException {
         Options base = options.build();
-        System.out.println("[lab] " + scenario(base) + "; " + 2 * pairs + " trials, " + eta(base, pairs));
+        System.out.println("[lab] " + scenario(base) + "; " + (precision == null ? 2 * pairs + " trials, "
+                + eta(base, pairs) : "pairs until " + precision.asked() + ", at most " + 2 * pairs + " trials, "
+                + eta(base, pairs) + " at most"));
         boolean variants = param.equals(TrialParam.VARIANT.field());
         Path trialDir = out.resolve(a + "-vs-" + b + ".running");
         Files.createDirectories(trialDir);
@@ -94,6 +96,21 @@ public final class PairedComparison {
                 System.out.println("[lab] pair " + (pair + 1) + "/" + pairs + " " + label(param, variant) + ": "
                         + summary.oneLine());
             }
+            if (precision != null && pair >= 1) {
+                System.out.println("[lab] after " + (pair + 1) + " pairs: "
+                        + precision.progress(trials.get(a), trials.get(b)));
+                if (precision.reached(trials.get(a), trials.get(b))) {
+                    break;
+                }
+            }
+        }
+        int ran = trials.get(a).size();
+        String noisy = "";
+        if (precision != null && !precision.reached(trials.get(a), trials.get(b))) {
+            noisy = "Not as precise as asked: after " + ran + " pairs, " + precision.progress(trials.get(a),
+                    trials.get(b)) + "; the machine was too noisy for " + precision.asked() + " in " + pairs
+                    + " pairs, and these intervals are what it gave.\n";
+            System.out.println("[lab] " + noisy.strip());
         }
         String labelA = label(param, shown.get(0));
         String labelB = label(param, shown.get(1));
@@ -111,9 +128,9 @@ public final class PairedComparison {
         Files.move(trialDir, finalDir);
         trialDir = finalDir;
         String text = "Paired comparison " + (variants ? "" : first.variant() + " ") + labelB + "/" + labelA + ", "
-                + scenario + ", " + pairs + " pairs (A B, B A, ...),"
+                + scenario + ", " + ran + " pairs (A B, B A, ...),"
                 + (counted ? "" : " without perf (no syscall counts, no tracing tax on the servers' syscalls),")
-                + " 95% interval:\n\n" + table;
+                + " 95% interval:\n\n" + table + (noisy.isEmpty() ? "" : "\n" + noisy);
         System.out.println();
         System.out.println(text);
         Path markdown = out.resolve(name + ".md");
