@@ -22,19 +22,7 @@ class ExternalTargetTest {
     @Test
     void measuresAServerItDidNotStartWithClientSideMetricsOnly() throws Exception {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "")) {
-            String target = server.address().getHostString() + ":" + server.address().getPort();
-            Collection<RunResult> results = new Runner(new OptionsBuilder()
-                    .include(EchoBenchmark.class.getName() + "\\.")
-                    .param(TrialParam.TARGET.field(), target)
-                    .param(TrialParam.VARIANT.field(), "external")
-                    .param("clients", "2").param("payload", "64")
-                    .param(TrialParam.SERVER_CPUS.field(), CpuSet.ALL)
-                    .param(TrialParam.CLIENT_CPUS.field(), CpuSet.ALL)
-                    .forks(0).threads(1).shouldFailOnError(true)
-                    .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1))
-                    .addProfiler(ServerMetricsProfiler.class).build()).run();
-
-            RunResult run = results.iterator().next();
+            RunResult run = measure(server, null);
             assertThat(run.getSecondaryResults().get(Metric.ECHOES.label()).getScore()).isPositive();
             assertThat(run.getSecondaryResults()).containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label())
                     .doesNotContainKeys(Metric.SERVER_CPU_PER_OP.label(), Metric.RSS_PEAK.label());
@@ -46,21 +34,8 @@ class ExternalTargetTest {
     void readsTheServersCpuRssAndThreadsFromItsMetricsEndpoint() throws Exception {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS,
                 "--metrics-port 0")) {
-            String target = server.address().getHostString() + ":" + server.address().getPort();
-            String metrics = server.metricsEndpoint().getHost() + ":" + server.metricsEndpoint().getPort();
-            Collection<RunResult> results = new Runner(new OptionsBuilder()
-                    .include(EchoBenchmark.class.getName() + "\\.")
-                    .param(TrialParam.TARGET.field(), target)
-                    .param(TrialParam.TARGET_METRICS.field(), metrics)
-                    .param(TrialParam.VARIANT.field(), "external")
-                    .param("clients", "2").param("payload", "64")
-                    .param(TrialParam.SERVER_CPUS.field(), CpuSet.ALL)
-                    .param(TrialParam.CLIENT_CPUS.field(), CpuSet.ALL)
-                    .forks(0).threads(1).shouldFailOnError(true)
-                    .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1))
-                    .addProfiler(ServerMetricsProfiler.class).build()).run();
-
-            RunResult run = results.iterator().next();
+            RunResult run = measure(server,
+                    server.metricsEndpoint().getHost() + ":" + server.metricsEndpoint().getPort());
             assertThat(run.getSecondaryResults()).containsKeys(Metric.SERVER_CPU_PER_OP.label(),
                             Metric.SERVER_CORES.label(), Metric.RSS_PEAK.label(), Metric.THREADS.label())
                     .doesNotContainKeys(Metric.EPOLL_WAIT.label(), Metric.SYSCALLS_TOTAL.label());
@@ -68,5 +43,24 @@ class ExternalTargetTest {
             assertThat(run.getSecondaryResults().get(Metric.RSS_PEAK.label()).getScore()).isGreaterThan(10);
             server.stop();
         }
+    }
+
+    /** One short trial of the echo benchmark against {@code server} as an external target, with its endpoint or not. */
+    private static RunResult measure(BenchmarkServer server, String metrics) throws Exception {
+        OptionsBuilder options = new OptionsBuilder();
+        options.include(EchoBenchmark.class.getName() + "\\.")
+                .param(TrialParam.TARGET.field(), server.address().getHostString() + ":" + server.address().getPort())
+                .param(TrialParam.VARIANT.field(), "external")
+                .param("clients", "2").param("payload", "64")
+                .param(TrialParam.SERVER_CPUS.field(), CpuSet.ALL)
+                .param(TrialParam.CLIENT_CPUS.field(), CpuSet.ALL)
+                .forks(0).threads(1).shouldFailOnError(true)
+                .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1))
+                .addProfiler(ServerMetricsProfiler.class);
+        if (metrics != null) {
+            options.param(TrialParam.TARGET_METRICS.field(), metrics);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        return results.iterator().next();
     }
 }
