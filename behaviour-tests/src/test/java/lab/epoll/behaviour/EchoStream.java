@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import lab.epoll.testkit.Payload;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ServerProcess;
 
 /**
  * One connection driven the way a pipelining client drives an echo server: a writer thread sends a

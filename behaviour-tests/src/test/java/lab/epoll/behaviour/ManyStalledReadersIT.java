@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
-import lab.epoll.testkit.MetricsScrape;
+import lab.epoll.process.MetricsScrape;
 import lab.epoll.testkit.Payload;
-import lab.epoll.testkit.ProcFs;
-import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ProcFs;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import lab.epoll.testkit.EchoClient;
+import lab.epoll.process.EchoClient;
 import lab.epoll.testkit.Payload;
-import lab.epoll.testkit.ServerCounters;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;

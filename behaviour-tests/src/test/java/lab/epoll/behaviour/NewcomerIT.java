@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.load.NewcomerLoad;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

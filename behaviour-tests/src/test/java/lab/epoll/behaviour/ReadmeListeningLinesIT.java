@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.ServerVariant;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -6,7 +6,7 @@ import java.util.List;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import lab.epoll.catalog.ServerVariant;
-import lab.epoll.testkit.EchoClient;
+import lab.epoll.process.EchoClient;
 import lab.epoll.testkit.Payload;
-import lab.epoll.testkit.ProcFs;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ProcFs;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**

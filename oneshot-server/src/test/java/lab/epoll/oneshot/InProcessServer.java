@@ -14,7 +14,7 @@ import lab.epoll.oneshot.netty.WorkerPoolTransport;
 
 /**
  * One engine running inside the test JVM on a free port, so tests can read its counters and in-flight guard
- * directly. The jar as a separate process is {@link lab.epoll.testkit.ServerProcess}.
+ * directly. The jar as a separate process is {@link lab.epoll.process.ServerProcess}.
  */
 public final class InProcessServer implements AutoCloseable {
     private final LabServer server;

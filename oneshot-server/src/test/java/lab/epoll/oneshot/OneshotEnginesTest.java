@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import lab.epoll.oneshot.OneshotCommand.Engine;
-import lab.epoll.testkit.EchoClient;
+import lab.epoll.process.EchoClient;
 import lab.epoll.testkit.FailOnLeaks;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;

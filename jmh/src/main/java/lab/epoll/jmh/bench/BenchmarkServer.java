@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import lab.epoll.testkit.ServerProcess;
+import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.catalog.ServerVariant;

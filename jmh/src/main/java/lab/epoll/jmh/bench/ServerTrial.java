@@ -8,7 +8,7 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.jmh.load.EchoLoad;
 import lab.epoll.jmh.metrics.MeasuredTrial;
-import lab.epoll.testkit.MetricsScrape;
+import lab.epoll.process.MetricsScrape;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;

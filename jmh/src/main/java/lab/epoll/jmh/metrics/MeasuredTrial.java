@@ -3,7 +3,7 @@ package lab.epoll.jmh.metrics;
 import java.net.URI;
 import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.jmh.load.ClientLoad;
-import lab.epoll.testkit.ProcFs;
+import lab.epoll.process.ProcFs;
 
 /**
  * The trial being measured and its iterations' measurements. JMH runs a benchmark's setup and its profilers in

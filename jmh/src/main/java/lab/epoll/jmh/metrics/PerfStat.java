@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import lab.epoll.testkit.ProcThreads;
+import lab.epoll.process.ProcThreads;
 
 /**
  * Exact syscall counts of a running server from {@code perf stat -e 'syscalls:sys_enter_*' -t TIDS}: kernel

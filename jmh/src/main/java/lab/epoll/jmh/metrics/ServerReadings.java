@@ -1,8 +1,8 @@
 package lab.epoll.jmh.metrics;
 
 import java.net.URI;
-import lab.epoll.testkit.MetricsScrape;
-import lab.epoll.testkit.ProcFs;
+import lab.epoll.process.MetricsScrape;
+import lab.epoll.process.ProcFs;
 
 /**
  * Where the harness reads the server's own figures at each iteration boundary: the kernel's records of a server

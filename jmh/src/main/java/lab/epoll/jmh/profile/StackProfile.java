@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import lab.epoll.testkit.ProcThreads;
+import lab.epoll.process.ProcThreads;
 
 /**
  * One server's CPU samples as async-profiler's collapsed stacks ({@code [thread tid=N];frame;...;leaf COUNT},

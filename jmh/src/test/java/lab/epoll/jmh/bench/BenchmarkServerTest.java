@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import lab.epoll.testkit.EchoClient;
+import lab.epoll.process.EchoClient;
 import lab.epoll.catalog.ServerVariant;
-import lab.epoll.testkit.Signals;
+import lab.epoll.process.Signals;
 import org.junit.jupiter.api.Test;
 
 /** A benchmark's server is a real process that must end with exit 0, or the trial's numbers are refused. */

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.bench.BenchmarkServer;
-import lab.epoll.testkit.Signals;
+import lab.epoll.process.Signals;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 

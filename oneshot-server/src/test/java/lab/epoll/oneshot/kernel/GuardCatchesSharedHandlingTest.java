@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.oneshot.InProcessServer;
-import lab.epoll.testkit.EchoClient;
+import lab.epoll.process.EchoClient;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.EchoServer;
 import lab.epoll.oneshot.InProcessServer;
-import lab.epoll.testkit.EchoClient;
+import lab.epoll.process.EchoClient;
 import lab.epoll.testkit.FailOnLeaks;
-import lab.epoll.testkit.ProcFs;
-import lab.epoll.testkit.ProcFs.EpollRegistration;
+import lab.epoll.process.ProcFs;
+import lab.epoll.process.ProcFs.EpollRegistration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

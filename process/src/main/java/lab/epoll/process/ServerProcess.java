@@ -1,4 +1,4 @@
-package lab.epoll.testkit;
+package lab.epoll.process;
 
 import java.io.BufferedReader;
 import java.io.IOException;

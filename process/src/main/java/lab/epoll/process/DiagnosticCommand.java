@@ -1,4 +1,4 @@
-package lab.epoll.testkit;
+package lab.epoll.process;
 
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;

@@ -1,4 +1,4 @@
-package lab.epoll.testkit;
+package lab.epoll.process;
 
 import java.io.EOFException;
 import java.io.IOException;
