@@ -12,6 +12,7 @@ import java.util.Set;
  * a chart needs to know about a variant is a field, never guessed from its name, jar or flags.
  *
  * @param name         short name used in test and benchmark output, e.g. {@code et}
+ * @param summary      what the variant is, in one line (Markdown), for the README's list of variants
  * @param jar          the runnable jar, relative to the lab's root
  * @param jvmArgs      extra JVM flags for this variant
  * @param serverArgs   extra server flags for this variant
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param nettyVersion the Netty line inside the jar, e.g. {@code 4.1}
  * @param features     which of the lab's server features the variant has
  */
-public record ServerVariant(String name, String jar, List<String> jvmArgs, List<String> serverArgs,
+public record ServerVariant(String name, String summary, String jar, List<String> jvmArgs, List<String> serverArgs,
                             IoModel ioModel, Registration registration, Accepting accepting,
                             String nettyVersion,
                             Set<Feature> features) {
@@ -30,10 +31,14 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     private static final String NETTY_4_1 = "4.1";
     private static final String NETTY_4_2 = "4.2";
 
-    public static final ServerVariant LT = new ServerVariant("lt", "lt-server/target/lt-server.jar",
+    public static final ServerVariant LT = new ServerVariant("lt",
+            "Netty 4.1's native epoll, level-triggered (`EpollMode.LEVEL_TRIGGERED`)",
+            "lt-server/target/lt-server.jar",
             List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH,
             NETTY_4_1, Feature.ALL);
-    public static final ServerVariant ET = new ServerVariant("et", "et-server/target/et-server.jar",
+    public static final ServerVariant ET = new ServerVariant("et",
+            "Netty 4.1's native epoll, edge-triggered (Netty 4.1's default mode)",
+            "et-server/target/et-server.jar",
             List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH,
             NETTY_4_1, Feature.ALL);
     /**
@@ -42,10 +47,12 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      * EPOLLONESHOT.
      */
     public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
+            "Netty's idiom for one thread per connection at a time: `AUTO_READ` off, reads on a worker pool",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "netty"),
             IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
     /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
     public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
+            "The kernel's `EPOLLONESHOT`: worker threads sharing one epoll set, each socket re-armed after use",
             "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"),
             IoModel.LAB_EPOLL, Registration.ONESHOT, Accepting.UNTIL_EMPTY, NETTY_4_1,
             Feature.ALL_BUT_EVENT_LOOPS);
@@ -53,43 +60,59 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      * The exercise's level-triggered server on raw epoll: one thread, one epoll set, one accept or read per
      * readiness event, EPOLLOUT only while echo waits.
      */
-    public static final ServerVariant RAW_LT = new ServerVariant("raw-lt", "raw-server/target/raw-server.jar",
+    public static final ServerVariant RAW_LT = new ServerVariant("raw-lt",
+            "The exercise's level-triggered server on raw epoll: one thread, one accept or read per event",
+            "raw-server/target/raw-server.jar",
             List.of(), List.of("--mode", "lt"), IoModel.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
             Accepting.ONE_PER_EVENT, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
-    public static final ServerVariant RAW_ET = new ServerVariant("raw-et", "raw-server/target/raw-server.jar",
+    public static final ServerVariant RAW_ET = new ServerVariant("raw-et",
+            "The exercise's edge-triggered server on raw epoll: `EPOLLET`, accept and read until `EAGAIN`",
+            "raw-server/target/raw-server.jar",
             List.of(), List.of("--mode", "et"), IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED,
             Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /**
      * raw-et on two loops, the listener in both epoll sets: every loop wakes for each new connection (the
      * thundering herd). The four {@code raw-*} accept strategies differ only in how the loops share new connections.
      */
-    public static final ServerVariant RAW_HERD = rawThreads("herd");
+    public static final ServerVariant RAW_HERD = rawThreads("herd",
+            "raw-et on two loops, the listener in both epoll sets: every loop wakes for each connection");
     /** raw-et on two loops, the listener in both sets with {@code EPOLLEXCLUSIVE}: one loop wakes per connection. */
-    public static final ServerVariant RAW_EXCLUSIVE = rawThreads("exclusive");
+    public static final ServerVariant RAW_EXCLUSIVE = rawThreads("exclusive",
+            "raw-et on two loops, the listener in both sets with `EPOLLEXCLUSIVE`: one loop wakes");
     /** raw-et on two loops, a listener each on one port ({@code SO_REUSEPORT}): the kernel picks one by hash. */
-    public static final ServerVariant RAW_REUSEPORT = rawThreads("reuseport");
+    public static final ServerVariant RAW_REUSEPORT = rawThreads("reuseport",
+            "raw-et on two loops, a listener each (`SO_REUSEPORT`): the kernel picks one by hash");
     /** raw-et on two loops and a third thread that accepts and hands each connection to the next loop. */
-    public static final ServerVariant RAW_ACCEPTOR = rawThreads("acceptor");
+    public static final ServerVariant RAW_ACCEPTOR = rawThreads("acceptor",
+            "raw-et on two loops and an acceptor thread that hands each connection to the next loop");
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
-    public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll", "nio-server/target/nio-server.jar",
+    public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll",
+            "Netty's NIO transport on the JDK's epoll selector (a baseline)",
+            "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
             IoModel.JDK_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
     /** Baseline: Netty's NIO transport on the JDK's poll(2) selector: no epoll instance at all. */
-    public static final ServerVariant NIO_POLL = new ServerVariant("nio-poll", "nio-server/target/nio-server.jar",
+    public static final ServerVariant NIO_POLL = new ServerVariant("nio-poll",
+            "Netty's NIO transport on the JDK's poll(2) selector: no epoll at all (a baseline)",
+            "nio-server/target/nio-server.jar",
             List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"), List.of(),
             IoModel.JDK_POLL, Registration.NONE, Accepting.BATCH, NETTY_4_1, Feature.ALL);
 
     /** Netty 4.1 with the incubator's io_uring transport: no epoll instance; the process holds an io_uring fd. */
-    public static final ServerVariant URING = new ServerVariant("uring", "uring-server/target/uring-server.jar",
+    public static final ServerVariant URING = new ServerVariant("uring",
+            "Netty 4.1 with the incubator's io_uring transport",
+            "uring-server/target/uring-server.jar",
             List.of(), List.of(), IoModel.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION,
             NETTY_4_1, Feature.ALL);
     /** Netty 4.2's epoll transport ({@code EpollIoHandler}): level-triggered only, {@code EpollMode} is gone. */
     public static final ServerVariant EPOLL_4_2 = new ServerVariant("epoll-4.2",
+            "Netty 4.2's epoll `IoHandler`, level-triggered only",
             "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "epoll"),
             IoModel.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_2, Feature.ALL);
     /** Netty 4.2's io_uring transport ({@code IoUringIoHandler}), graduated from the incubator. */
     public static final ServerVariant URING_4_2 = new ServerVariant("uring-4.2",
+            "Netty 4.2's io_uring `IoHandler`",
             "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "io_uring"),
             IoModel.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION, NETTY_4_2, Feature.ALL);
 
@@ -97,7 +120,9 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      * The baseline: Netty's echo example on epoll (ET, Netty 4.1's default), half-close handled, none of the
      * lab's features. What they cost is the difference from it.
      */
-    public static final ServerVariant BARE = new ServerVariant("bare", "bare-server/target/bare-server.jar",
+    public static final ServerVariant BARE = new ServerVariant("bare",
+            "Netty's echo example on epoll with none of the lab's features: the baseline for their cost",
+            "bare-server/target/bare-server.jar",
             List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.NETTY_STOCK,
             NETTY_4_1, Set.of());
 
@@ -106,6 +131,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      * more blocking in {@code accept}; no epoll instance at all. Netty is in the jar for the shared CLI only.
      */
     public static final ServerVariant THREADS = new ServerVariant("threads",
+            "A platform thread per connection on blocking `java.net` sockets",
             "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "platform"),
             IoModel.JDK_THREADS, Registration.NONE, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
@@ -114,6 +140,7 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
      * waits for the socket in its own epoll instance, registered {@code EPOLLIN|EPOLLONESHOT}.
      */
     public static final ServerVariant VIRTUAL = new ServerVariant("virtual",
+            "A virtual thread per connection on blocking `java.net` sockets (Java 21+)",
             "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "virtual"),
             IoModel.JDK_VIRTUAL_THREADS, Registration.ONESHOT, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
@@ -124,8 +151,8 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
     /** The threads the {@code raw-*} accept-strategy variants run: the fewest that share a listener. */
     public static final int RAW_STRATEGY_THREADS = 2;
 
-    private static ServerVariant rawThreads(String strategy) {
-        return new ServerVariant("raw-" + strategy, "raw-server/target/raw-server.jar", List.of(),
+    private static ServerVariant rawThreads(String strategy, String summary) {
+        return new ServerVariant("raw-" + strategy, summary, "raw-server/target/raw-server.jar", List.of(),
                 List.of("--mode", "et", "--threads", Integer.toString(RAW_STRATEGY_THREADS), "--accept", strategy),
                 IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED, Accepting.UNTIL_EMPTY, NETTY_4_1,
                 Feature.NO_EVENT_LOOP_KNOBS);
@@ -208,8 +235,8 @@ public record ServerVariant(String name, String jar, List<String> jvmArgs, List<
 
     /** The same jar and capabilities with other fixed server flags, e.g. none, to see the jar's own defaults. */
     public ServerVariant withServerArgs(List<String> args) {
-        return new ServerVariant(name, jar, jvmArgs, args, ioModel, registration, accepting, nettyVersion,
-                features);
+        return new ServerVariant(name, summary, jar, jvmArgs, args, ioModel, registration, accepting,
+                nettyVersion, features);
     }
 
     /** The command name the jar prints in its messages, e.g. {@code lt-server}. */

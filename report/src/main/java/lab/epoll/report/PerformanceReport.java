@@ -172,6 +172,7 @@ public final class PerformanceReport {
         report.addAll(writeComparisons(comparisons, written.document()));
         report.addAll(writeContents(written.document()));
         if (Files.exists(root.resolve(README))) {
+            report.addAll(writeVariants(root.resolve(README)));
             report.addAll(writeContents(root.resolve(README)));
         }
         return report;
@@ -228,6 +229,21 @@ public final class PerformanceReport {
 
     /** The lab's README, which carries a table of contents made the same way. */
     static final String README = "README.md";
+
+    /** Rewrites the README's list of variants from the catalog. */
+    static List<String> writeVariants(Path readme) throws IOException {
+        String before = Files.readString(readme);
+        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before,
+                Map.of(VariantsTable.BLOCK, VariantsTable.markdown()));
+        if (!rewrite.missing().isEmpty()) {
+            return List.of("warning: " + readme.getFileName() + " has no "
+                    + PerformanceMarkdown.open(VariantsTable.BLOCK) + " block for the list of variants");
+        }
+        if (!rewrite.text().equals(before)) {
+            Files.writeString(readme, rewrite.text());
+        }
+        return List.of("block " + VariantsTable.BLOCK + ": " + (rewrite.changed().isEmpty() ? "unchanged" : "updated"));
+    }
 
     /** Rewrites the document's table of contents from its headings, last, once every block is in place. */
     static List<String> writeContents(Path document) throws IOException {
