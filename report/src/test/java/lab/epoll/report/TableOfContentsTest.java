@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,33 +38,45 @@ class TableOfContentsTest {
         assertThat(block.strip()).isEqualTo(TableOfContents.of(document));
     }
 
-    /** Every link to a heading, within a document or from one to the other, lands on a heading that exists. */
+    /** The documents whose links are checked: the two at the root and the ones under docs/. */
+    private static final List<String> LINKED = List.of("PERFORMANCE.md", PerformanceReport.README,
+            ExerciseExpectations.DOCUMENT, "docs/journal.md");
+
+    /**
+     * Every link from one of {@link #LINKED} to a file of the repository lands on a file that exists, and every
+     * link to a heading, within a document or to another of them, on a heading that exists.
+     */
     @Test
     void everyAnchorLinkLandsOnAHeading() throws IOException {
-        Map<String, Set<String>> anchors = new HashMap<>();
-        Map<String, String> documents = new HashMap<>();
-        for (String name : List.of("PERFORMANCE.md", PerformanceReport.README)) {
-            String document = Files.readString(LabPaths.root().resolve(name));
-            documents.put(name, document);
+        Path root = LabPaths.root();
+        Map<Path, Set<String>> anchors = new HashMap<>();
+        Map<Path, String> documents = new HashMap<>();
+        for (String name : LINKED) {
+            Path path = root.resolve(name).normalize();
+            String document = Files.readString(path);
+            documents.put(path, document);
             Set<String> own = new HashSet<>();
-            Matcher m = Pattern.compile("\\(#([^)\\s]+)\\)")
-                    .matcher(TableOfContents.of(document));
+            Matcher m = Pattern.compile("\\(#([^)\\s]+)\\)").matcher(TableOfContents.of(document));
             while (m.find()) {
                 own.add(m.group(1));
             }
-            anchors.put(name, own);
+            anchors.put(path, own);
         }
         List<String> broken = new ArrayList<>();
-        Pattern link = Pattern.compile("\\]\\(((?:PERFORMANCE|README)\\.md)?#([^)\\s]+)\\)");
-        documents.forEach((name, document) -> {
+        // [text](path.md#anchor), [text](#anchor) or [text](path): not web links.
+        Pattern link = Pattern.compile("\\]\\((?!https?:)([^)#\\s]*)(?:#([^)\\s]+))?\\)");
+        documents.forEach((path, document) -> {
             Matcher m = link.matcher(document);
             while (m.find()) {
-                String target = m.group(1) == null ? name : m.group(1);
-                if (!anchors.get(target).contains(m.group(2))) {
-                    broken.add(name + " -> " + target + "#" + m.group(2));
+                Path target = m.group(1).isEmpty() ? path : path.getParent().resolve(m.group(1)).normalize();
+                String shown = root.relativize(path) + " -> " + m.group(1) + (m.group(2) == null ? "" : "#" + m.group(2));
+                if (!Files.exists(target)) {
+                    broken.add(shown + " (no such file)");
+                } else if (m.group(2) != null && anchors.containsKey(target) && !anchors.get(target).contains(m.group(2))) {
+                    broken.add(shown + " (no such heading)");
                 }
             }
         });
-        assertThat(broken).as("links to headings that do not exist").isEmpty();
+        assertThat(broken).as("links to files or headings that do not exist").isEmpty();
     }
 }
