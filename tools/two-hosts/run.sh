@@ -69,6 +69,9 @@ say "server: $(grep 'listening on' "$OUT/server.log")"
 ticks=$($ON_SERVER getconf CLK_TCK)
 proc_cpu() { $ON_SERVER cat "/proc/$pid/stat" | awk -v hz="$ticks" '{ sub(/.*\) /, ""); print ($12 + $13) / hz }'; }
 endpoint() { ${loads[0]} curl -sf "http://$SERVER_ADDR:$METRICS_PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+# A cold endpoint spends tens of ms of its first scrapes loading and compiling its code, part of it after it has
+# taken its CPU figure: scrape it warm first, as the harness does before a remote trial.
+for _ in $(seq 50); do endpoint process_cpu_seconds_total >/dev/null; done
 proc_before=$(proc_cpu); endpoint_before=$(endpoint process_cpu_seconds_total)
 bytes_before=$(endpoint echo_sent_bytes_total)
 
@@ -91,6 +94,12 @@ for i in "${!jobs_[@]}"; do
     tail -20 "$OUT/load-$i.log" >&2
     failed=1
   fi
+done
+# The load is over, but the server may still be busy a moment (closing connections, its JIT compiling): read
+# once it is idle, so that what falls between the two readings is nothing.
+for _ in $(seq 25); do
+  idle_from=$(proc_cpu); sleep 0.2
+  [ "$(proc_cpu)" = "$idle_from" ] && break
 done
 endpoint_after=$(endpoint process_cpu_seconds_total); proc_after=$(proc_cpu)
 bytes_after=$(endpoint echo_sent_bytes_total)

@@ -72,6 +72,7 @@ public final class MeasuredTrial {
     public static void beginRemote(URI endpoint, ClientLoad load) {
         ServerReadings server = ServerReadings.endpoint(endpoint);
         server.read(); // fails here, once, if the endpoint cannot be read, rather than in every iteration
+        server.warmUp();
         current = new MeasuredTrial(server, -1, load, null, null, 0);
     }
 

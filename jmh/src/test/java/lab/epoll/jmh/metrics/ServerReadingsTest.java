@@ -32,6 +32,7 @@ class ServerReadingsTest {
             ServerReadings proc = ServerReadings.proc(server.pid());
             ServerReadings endpoint = ServerReadings.endpoint(server.metricsEndpoint());
             load.connectActive(server.address(), 4);
+            endpoint.warmUp(); // as the harness does before a remote trial's first iteration
             for (int window = 1; window <= WINDOWS; window++) {
                 // As the harness does at each iteration boundary: the load is paused while the figures are read.
                 ServerReadings.Reading procStart = proc.read();
