@@ -13,6 +13,7 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * {@code -p target=HOST:PORT}: the harness measures a server it did not start, from the client side only; with
@@ -54,7 +55,8 @@ class ExternalTargetTest {
                 .param("clients", "2").param("payload", "64")
                 .param(TrialParam.SERVER_CPUS.field(), CpuSet.ALL)
                 .param(TrialParam.CLIENT_CPUS.field(), CpuSet.ALL)
-                .forks(0).threads(1).shouldFailOnError(true)
+                // In the test's JVM (no fork), without JMH's console: its banner warns against exactly that.
+                .forks(0).threads(1).shouldFailOnError(true).verbosity(VerboseMode.SILENT)
                 .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1))
                 .addProfiler(ServerMetricsProfiler.class);
         if (metrics != null) {
