@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -232,33 +233,31 @@ public final class PerformanceReport {
 
     /** Rewrites the README's list of variants from the catalog. */
     static List<String> writeVariants(Path readme) throws IOException {
-        String before = Files.readString(readme);
-        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before,
-                Map.of(VariantsTable.BLOCK, VariantsTable.markdown()));
-        if (!rewrite.missing().isEmpty()) {
-            return List.of("warning: " + readme.getFileName() + " has no "
-                    + PerformanceMarkdown.open(VariantsTable.BLOCK) + " block for the list of variants");
-        }
-        if (!rewrite.text().equals(before)) {
-            Files.writeString(readme, rewrite.text());
-        }
-        return List.of("block " + VariantsTable.BLOCK + ": " + (rewrite.changed().isEmpty() ? "unchanged" : "updated"));
+        return writeBlock(readme, VariantsTable.BLOCK, before -> VariantsTable.markdown(), "the list of variants");
     }
 
     /** Rewrites the document's table of contents from its headings, last, once every block is in place. */
     static List<String> writeContents(Path document) throws IOException {
+        return writeBlock(document, TableOfContents.BLOCK, TableOfContents::of, "its table of contents");
+    }
+
+    /**
+     * Rewrites one block of {@code document} with what {@code content} makes of the document as it stands; a
+     * document without the block gets a warning line naming {@code what} the block is for.
+     */
+    private static List<String> writeBlock(Path document, String block, UnaryOperator<String> content, String what)
+            throws IOException {
         String before = Files.readString(document);
         PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before,
-                Map.of(TableOfContents.BLOCK, TableOfContents.of(before)));
+                Map.of(block, content.apply(before)));
         if (!rewrite.missing().isEmpty()) {
-            return List.of("warning: " + document.getFileName() + " has no "
-                    + PerformanceMarkdown.open(TableOfContents.BLOCK) + " block for its table of contents");
+            return List.of("warning: " + document.getFileName() + " has no " + PerformanceMarkdown.open(block)
+                    + " block for " + what);
         }
         if (!rewrite.text().equals(before)) {
             Files.writeString(document, rewrite.text());
         }
-        return List.of("block " + TableOfContents.BLOCK + ": "
-                + (rewrite.changed().isEmpty() ? "unchanged" : "updated"));
+        return List.of("block " + block + ": " + (rewrite.changed().isEmpty() ? "unchanged" : "updated"));
     }
 
     /** Where a report was written (PERFORMANCE.md or the draft), and what it did there, by line. */
