@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import lab.epoll.catalog.ServerVariant;
-import lab.epoll.jmh.bench.BenchmarkServer;
 import lab.epoll.jmh.metrics.LatencyLog;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Merging the round trips of several client loops (or processes, or hosts) gives the percentiles of one
  * histogram of all their samples, exactly; averaging each loop's percentiles does not, and the test shows by how
- * much when one loop is slow. Then a real load of several loops against a server: every echo recorded once.
+ * much when one loop is slow. A real load of several loops is {@link LoopLatenciesIT}'s.
  */
 class LatencyMergeTest {
     private static final int LOOPS = 4;
@@ -83,30 +81,6 @@ class LatencyMergeTest {
         for (double p : PERCENTILES) {
             assertThat(merged.getValueAtPercentile(p)).as("p%s merged from the logs", p)
                     .isEqualTo(all.getValueAtPercentile(p));
-        }
-    }
-
-    @Test
-    void aLoadOfSeveralLoopsRecordsEveryEchoOnce() throws Exception {
-        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
-             EchoLoad load = new EchoLoad(128, LOOPS)) {
-            load.connectActive(server.address(), 2 * LOOPS);
-            load.takeLatencies(); // the connections' first echoes
-            long before = load.completed();
-            load.resume();
-            load.sleepAndCount(500);
-            load.pause();
-            // The paused loops finish what is in flight: wait until the count stops moving.
-            long settled;
-            do {
-                settled = load.completed();
-                load.sleepAndCount(50);
-            } while (load.completed() != settled);
-            Histogram merged = load.takeLatencies();
-            assertThat(merged.getTotalCount()).as("round trips recorded by %d loops, merged", LOOPS)
-                    .isEqualTo(settled - before).isPositive();
-            load.close();
-            server.stop();
         }
     }
 }

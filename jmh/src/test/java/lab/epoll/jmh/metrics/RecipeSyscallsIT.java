@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each variant's figure is the other's failure, so the check can tell the recipes apart. Neither server calls
  * {@code epoll_ctl} once a connection is registered: its echo always fits, so {@code EPOLLOUT} is never armed.
  */
-class RecipeSyscallsTest {
+class RecipeSyscallsIT {
     private static final int ECHOES = 3000;
 
     static Stream<Arguments> recipes() {

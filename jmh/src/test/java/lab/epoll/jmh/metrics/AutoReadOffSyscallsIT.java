@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code oneshot-netty} (AUTO_READ off, {@code read()} to re-arm) pays two {@code epoll_ctl} per echo either way;
  * {@code et} with AUTO_READ on is the control that pays none.
  */
-class AutoReadOffSyscallsTest {
+class AutoReadOffSyscallsIT {
     private static final int ECHOES = 2000;
 
     static Stream<Arguments> modes() {

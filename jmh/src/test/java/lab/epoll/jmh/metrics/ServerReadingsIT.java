@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * scrape after its CPU value was taken; with the load paused around the readings, as the harness pauses it
  * between iterations, that is all that differs.
  */
-class ServerReadingsTest {
+class ServerReadingsIT {
     /** The harness's promise for a remote run: CPU per echo from the endpoint within 5% of /proc's. */
     private static final double CPU_TOLERANCE = 0.05;
     /** Peak RSS, endpoint against /proc (see the assertion for why not exact). */

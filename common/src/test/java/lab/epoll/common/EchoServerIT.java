@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * counters balance; {@link FailOnLeaks} fails it if any Netty buffer leaked.
  */
 @ExtendWith(FailOnLeaks.class)
-class EchoServerTest {
+class EchoServerIT {
     private EchoServer server;
     private InetSocketAddress address;
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * not move, only its max shows it); the open loop charges every request that fell due during the stall, from
  * when it was due, so its p99 shows the stall.
  */
-class CoordinatedOmissionTest {
+class CoordinatedOmissionIT {
     private static final int CONNECTIONS = 20;
     private static final long STALL_MILLIS = 300;
 

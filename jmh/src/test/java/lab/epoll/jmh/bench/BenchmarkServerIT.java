@@ -10,7 +10,7 @@ import lab.epoll.process.Signals;
 import org.junit.jupiter.api.Test;
 
 /** A benchmark's server is a real process that must end with exit 0, or the trial's numbers are refused. */
-class BenchmarkServerTest {
+class BenchmarkServerIT {
 
     @Test
     void startsTheVariantAndStopsItGracefully() {

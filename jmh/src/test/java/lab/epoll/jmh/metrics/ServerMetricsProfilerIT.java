@@ -20,7 +20,7 @@ import org.openjdk.jmh.results.Result;
  * The profiler against a real server and a real load, the way a JMH iteration drives it: start the meter, run
  * some echoes, end the iteration, turn the measurement into results.
  */
-class ServerMetricsProfilerTest {
+class ServerMetricsProfilerIT {
     private static final int ECHOES = 2000;
 
     @AfterEach

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * graceful stop behave like the other variants'.
  */
 @ExtendWith(FailOnLeaks.class)
-class OneshotEnginesTest {
+class OneshotEnginesIT {
     private static final Duration RUN = Duration.ofSeconds(4);
     private static final int CLIENTS = 60;
 

@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code -p target=HOST:PORT}: the harness measures a server it did not start, from the client side only; with
  * {@code -p targetMetrics=HOST:PORT}, from the server's metrics endpoint too.
  */
-class ExternalTargetTest {
+class ExternalTargetIT {
     @Test
     void measuresAServerItDidNotStartWithClientSideMetricsOnly() throws Exception {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "")) {
