@@ -1,8 +1,13 @@
 package lab.epoll.catalog;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Finds the lab's root directory, where the server modules' target/ folders are. */
 public final class LabPaths {
@@ -22,7 +27,26 @@ public final class LabPaths {
     /** The churn sweep's results ({@code --churn}): how several threads share new connections. */
     public static final String CHURN_RESULTS = "churn.json";
 
+    /** The dated history of the lab's numbers: it quotes what the code once produced, on purpose. */
+    public static final String JOURNAL = "docs/journal.md";
+
     private LabPaths() {
+    }
+
+    /**
+     * The lab's documents, relative to {@code root}: README.md, PERFORMANCE.md and every Markdown file directly
+     * under docs/ (the generated ones live deeper), so a new document is checked like the others without a list
+     * to extend.
+     */
+    public static List<String> documents(Path root) {
+        List<String> documents = new ArrayList<>(List.of("README.md", "PERFORMANCE.md"));
+        try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+            docs.filter(f -> f.getFileName().toString().endsWith(".md") && Files.isRegularFile(f))
+                    .map(f -> root.relativize(f).toString()).sorted().forEach(documents::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root.resolve("docs"), e);
+        }
+        return documents;
     }
 
     /**

@@ -171,10 +171,18 @@ public final class PerformanceReport {
         Written written = write(results, tuning, root, force);
         report.addAll(written.lines());
         report.addAll(writeComparisons(comparisons, written.document()));
-        report.addAll(writeContents(written.document()));
         if (Files.exists(root.resolve(README))) {
             report.addAll(writeVariants(root.resolve(README)));
-            report.addAll(writeContents(root.resolve(README)));
+        }
+        report.addAll(writeContents(written.document()));
+        if (Files.isDirectory(root.resolve("docs"))) {
+            for (String name : LabPaths.documents(root)) {
+                Path document = root.resolve(name);
+                if (!document.equals(written.document()) && Files.exists(document)
+                        && PerformanceMarkdown.contents(Files.readString(document)).containsKey(TableOfContents.BLOCK)) {
+                    report.addAll(writeContents(document));
+                }
+            }
         }
         return report;
     }

@@ -24,12 +24,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The README's sample {@code listening on} lines are what the servers print. Each sample follows a
+ * The sample {@code listening on} lines in the lab's documents (the journal aside: it is history) are what the
+ * servers print. Each sample follows a
  * {@code $ ... java -jar JAR ARGS} line in a console block; the test starts that jar with those arguments on a
  * free port and compares the settings on the line: the same names in the same order, and the same values but
  * for those that depend on the machine or the moment (the pid, the cores, the open-file limit, the JDK).
  */
-class ReadmeListeningLinesIT {
+class DocumentedListeningLinesIT {
     private static final Pattern COMMAND = Pattern.compile("^\\$ \\S*java -jar (\\S+\\.jar)(.*)$");
     private static final Pattern SETTING = Pattern.compile("(?:\\(|, )([a-z-]+)=([^,]*?)(?=, [a-z-]+=|\\)$)");
     /** Settings whose values differ from machine to machine or run to run. */
@@ -48,9 +49,13 @@ class ReadmeListeningLinesIT {
     }
 
     static List<Sample> samples() {
-        List<String> lines;
+        List<String> lines = new ArrayList<>();
         try {
-            lines = Files.readAllLines(LabPaths.root().resolve("README.md"));
+            for (String name : LabPaths.documents(LabPaths.root())) {
+                if (!name.equals(LabPaths.JOURNAL)) {
+                    lines.addAll(Files.readAllLines(LabPaths.root().resolve(name)));
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,8 +76,8 @@ class ReadmeListeningLinesIT {
     }
 
     @Test
-    void theReadmeHasSamples() {
-        assertThat(samples()).as("sample listening lines in README.md").hasSizeGreaterThanOrEqualTo(5);
+    void theDocumentsHaveSamples() {
+        assertThat(samples()).as("sample listening lines in the documents").hasSizeGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -97,11 +102,11 @@ class ReadmeListeningLinesIT {
         Map<String, String> actual = settings(printed);
         // The suite adds --stats-interval, which no sample shows and no listening line prints.
         Map<String, String> documented = settings(sample.line());
-        assertThat(new ArrayList<>(documented.keySet())).as("settings named on the README's line for %s, against "
+        assertThat(new ArrayList<>(documented.keySet())).as("settings named on the documented line for %s, against "
                 + "what it printed:\n%s", sample, printed).isEqualTo(new ArrayList<>(actual.keySet()));
         documented.forEach((name, value) -> {
             if (!MACHINE_VALUES.contains(name)) {
-                assertThat(actual.get(name)).as("%s on the README's line for %s", name, sample).isEqualTo(value);
+                assertThat(actual.get(name)).as("%s on the documented line for %s", name, sample).isEqualTo(value);
             }
         });
     }
