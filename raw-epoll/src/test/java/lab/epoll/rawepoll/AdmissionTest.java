@@ -115,28 +115,6 @@ class AdmissionTest {
         return in.read() < 0;
     }
 
-    private record TestConnection(Socket socket, String name) implements EpollConnection {
-        @Override
-        public int fd() {
-            return socket.intValue();
-        }
-
-        @Override
-        public long lastActivityNanos() {
-            return 0;
-        }
-
-        @Override
-        public long bytesIn() {
-            return 0;
-        }
-
-        @Override
-        public long bytesOut() {
-            return 0;
-        }
-    }
-
     /** An engine whose set-up or registration fails when asked, the way an errno would. */
     private static final class TestEngine implements Admission.Engine<TestConnection> {
         ConnectionTable<TestConnection> table;
@@ -149,7 +127,7 @@ class AdmissionTest {
             if (failSetUp) {
                 throw new IOException("setsockopt() failed with error(-9): Bad file descriptor");
             }
-            return new TestConnection(socket, name);
+            return new TestConnection(socket.intValue(), name, System.nanoTime());
         }
 
         @Override
@@ -162,7 +140,7 @@ class AdmissionTest {
         @Override
         public void close(TestConnection connection, Reason reason) {
             closedWith.add(reason);
-            Listener.refuse(connection.socket());
+            Listener.refuse(new Socket(connection.fd()));
             table.ended(connection, reason);
         }
     }

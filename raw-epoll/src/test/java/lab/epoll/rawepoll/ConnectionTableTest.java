@@ -21,16 +21,16 @@ class ConnectionTableTest {
 
     @Test
     void theSweepClosesWhatWasIdleForTheTimeoutAndNothingElse() {
-        ConnectionTable<Idle> table = table("--idle-timeout", "1s");
+        ConnectionTable<TestConnection> table = table("--idle-timeout", "1s");
         long now = 100 * SECOND;
-        Idle idleLonger = add(table, new Idle(10, now - 2 * SECOND));
-        Idle idleExactly = add(table, new Idle(11, now - SECOND));
-        add(table, new Idle(12, now - SECOND + 1));
+        TestConnection idleLonger = add(table, lastMoved(10, now - 2 * SECOND));
+        TestConnection idleExactly = add(table, lastMoved(11, now - SECOND));
+        add(table, lastMoved(12, now - SECOND + 1));
 
         // The loop's close ends each one, taking it out of the table the sweep walks.
         table.sweepIdle(now, connection -> table.ended(connection, Reason.IDLE));
 
-        assertThat(table.all()).extracting(Idle::fd).containsExactly(12);
+        assertThat(table.all()).extracting(TestConnection::fd).containsExactly(12);
         assertThat(table.get(idleLonger.fd())).isNull();
         assertThat(table.get(idleExactly.fd())).isNull();
         ConnectionStats.Snapshot counted = stats.snapshot();
@@ -41,9 +41,9 @@ class ConnectionTableTest {
 
     @Test
     void noIdleTimeoutNoSweep() {
-        ConnectionTable<Idle> table = table("--idle-timeout", "0");
-        add(table, new Idle(10, 0));
-        List<Idle> closed = new ArrayList<>();
+        ConnectionTable<TestConnection> table = table("--idle-timeout", "0");
+        add(table, lastMoved(10, 0));
+        List<TestConnection> closed = new ArrayList<>();
 
         table.sweepIdle(1000 * SECOND, closed::add);
 
@@ -52,39 +52,26 @@ class ConnectionTableTest {
 
     @Test
     void anEndLeavesANewerConnectionOnTheSameFdInPlace() {
-        ConnectionTable<Idle> table = table();
-        Idle old = add(table, new Idle(10, 0));
-        Idle newer = add(table, new Idle(10, 1)); // the kernel gave the number again
+        ConnectionTable<TestConnection> table = table();
+        TestConnection old = add(table, lastMoved(10, 0));
+        TestConnection newer = add(table, lastMoved(10, 1)); // the kernel gave the number again
 
         table.ended(old, Reason.PEER);
 
         assertThat(table.get(10)).isSameAs(newer);
     }
 
-    private ConnectionTable<Idle> table(String... args) {
+    private ConnectionTable<TestConnection> table(String... args) {
         return ConnectionTable.shared(ServerOptions.parse(args), new ConnectionEnds(stats, open, true));
     }
 
-    private Idle add(ConnectionTable<Idle> table, Idle connection) {
+    private static TestConnection lastMoved(int fd, long nanos) {
+        return new TestConnection(fd, "fd=" + fd, nanos);
+    }
+
+    private TestConnection add(ConnectionTable<TestConnection> table, TestConnection connection) {
         assertThat(open.tryOpen(0)).isTrue();
         table.add(connection);
         return connection;
-    }
-
-    private record Idle(int fd, long lastActivityNanos) implements EpollConnection {
-        @Override
-        public String name() {
-            return "fd=" + fd;
-        }
-
-        @Override
-        public long bytesIn() {
-            return 0;
-        }
-
-        @Override
-        public long bytesOut() {
-            return 0;
-        }
     }
 }
