@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
+import lab.epoll.rawepoll.EpollConnection;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.UnsentEcho;
 
@@ -26,10 +27,10 @@ import lab.epoll.rawepoll.UnsentEcho;
  * {@link PendingBudget} is exhausted), {@code EPOLLOUT} while bytes wait. The loop changes the registration only when that set changes, so a connection whose echo always fits
  * costs no {@code epoll_ctl} after its {@code ADD}.
  */
-final class RawConnection {
+final class RawConnection implements EpollConnection {
     private static final int INPUT_EVENTS = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
 
-    final int fd;
+    private final int fd;
     private final Socket socket;
     private final String name;
     private final Mode mode;
@@ -66,19 +67,28 @@ final class RawConnection {
         this.registered = interest();
     }
 
-    String name() {
+    @Override
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public String name() {
         return name;
     }
 
-    long lastActivityNanos() {
+    @Override
+    public long lastActivityNanos() {
         return lastActivityNanos;
     }
 
-    long bytesIn() {
+    @Override
+    public long bytesIn() {
         return bytesIn;
     }
 
-    long bytesOut() {
+    @Override
+    public long bytesOut() {
         return bytesOut;
     }
 

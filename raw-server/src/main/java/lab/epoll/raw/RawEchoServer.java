@@ -42,7 +42,6 @@ public final class RawEchoServer implements LabServer {
     final int acceptBatch;
     final int maxEvents;
     final ByteBufAllocator allocator;
-    final long idleNanos;
     final long statsNanos;
     final long timerPeriodNanos;
     final ConnectionStats stats = new ConnectionStats();
@@ -71,7 +70,6 @@ public final class RawEchoServer implements LabServer {
         this.acceptBatch = options.acceptBatch(mode.acceptBatch());
         this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
         this.allocator = options.allocator().instance();
-        this.idleNanos = options.idleTimeout().toNanos();
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
         this.budget = new PendingBudget(options.maxPendingBytes());

@@ -7,7 +7,6 @@ import io.netty.channel.epoll.LabEpollAccess;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +22,11 @@ import lab.epoll.common.server.MinProgress;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.server.StatsLine;
+import lab.epoll.rawepoll.Admission;
+import lab.epoll.rawepoll.ConnectionTable;
 import lab.epoll.rawepoll.EpollSet;
 import lab.epoll.rawepoll.Listener;
 import lab.epoll.rawepoll.ReadSizer;
-import lab.epoll.rawepoll.SocketOptions;
 import lab.epoll.rawepoll.UnsentEcho;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  *       the loop alone touches its sockets, so nothing here needs a lock.</li>
  * </ul>
  */
-final class RawLoop {
+final class RawLoop implements Admission.Engine<RawConnection> {
     private static final Logger log = LoggerFactory.getLogger(RawLoop.class);
 
     /** Where a connection this loop accepted goes: its own table, or another loop (the acceptor's hand-off). */
-    interface Admission {
+    interface Destination {
         void admit(Socket socket, String name);
     }
 
@@ -55,10 +55,11 @@ final class RawLoop {
     private final String name;
     private final EpollSet epoll;
     private final boolean printsStats;
-    private Admission admission = this::admit;
+    private Destination destination = this::admit;
 
     // Loop thread only.
-    private final Map<Integer, RawConnection> connections = new HashMap<>();
+    private final ConnectionTable<RawConnection> connections;
+    private final Admission<RawConnection> admission;
     /** The listeners this loop watches, by fd; those resting after a failed accept are out of the set meanwhile. */
     private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
     /** The listeners this loop took out of its set after a failed accept, until their rest ends. */
@@ -79,6 +80,8 @@ final class RawLoop {
         this.printsStats = printsStats;
         // The timer is read when it fires, so level-triggered is right for it in both modes.
         this.epoll = EpollSet.open(EPOLLIN);
+        this.connections = ConnectionTable.confined(server.options, server.ends);
+        this.admission = new Admission<>(server.options, server.stats, server.open, server.ends, connections, this);
     }
 
     /** Before {@link #start()}: watch these listeners with these flags. */
@@ -91,8 +94,8 @@ final class RawLoop {
     }
 
     /** Before {@link #start()}: send what this loop accepts elsewhere. */
-    void admitWith(Admission admission) {
-        this.admission = admission;
+    void admitWith(Destination destination) {
+        this.destination = destination;
     }
 
     void start() {
@@ -201,7 +204,7 @@ final class RawLoop {
      */
     private void onBudgetChanged() {
         if (!server.budget.exhausted()) {
-            new ArrayList<>(connections.values()).forEach(this::updateRegistration);
+            new ArrayList<>(connections.all()).forEach(this::updateRegistration);
         }
     }
 
@@ -209,7 +212,7 @@ final class RawLoop {
         int interest = connection.interest();
         if (interest != connection.registered()) {
             try {
-                epoll.modify(connection.fd, interest);
+                epoll.modify(connection.fd(), interest);
                 connection.registered(interest);
             } catch (IOException e) {
                 server.stats.error();
@@ -240,7 +243,7 @@ final class RawLoop {
             if (fd < 0) {
                 return; // EAGAIN: the queue is empty (or another loop emptied it)
             }
-            admission.admit(new Socket(fd), listener.acceptedName(fd));
+            destination.admit(new Socket(fd), listener.acceptedName(fd));
         }
     }
 
@@ -272,59 +275,35 @@ final class RawLoop {
 
     /** This loop's thread (or, after the loop ended, the thread that stopped it): serve this connection. */
     void admit(Socket socket, String name) {
-        if (!server.open.tryOpen(server.options.maxConnections())) {
-            server.stats.refused();
-            Listener.refuse(socket);
-            return;
-        }
-        RawConnection connection;
-        try {
-            SocketOptions.tuneAccepted(socket, server.options);
-            connection = new RawConnection(socket, name, server.mode, new ReadSizer(server.options.recvAllocator()),
-                    new UnsentEcho(server.options.writeBufferLow(), server.options.writeBufferHigh(), server.budget),
-                    server.budget, new MinProgress(server.options.minProgress()), server.allocator, server.stats,
-                    server.unsentTotal);
-            epoll.add(connection.fd, connection.registered());
-        } catch (IOException | RuntimeException e) {
-            // One connection's failure, whatever it is: that connection is refused, the loop keeps accepting.
-            server.stats.error();
-            log.warn("{}: setting up the accepted socket failed: {}", name, ErrorText.of(e));
-            Listener.refuse(socket);
-            server.open.closed();
-            return;
-        }
-        server.stats.accepted();
-        connections.put(connection.fd, connection);
-        if (server.options.verbose()) {
-            log.info("accepted {}", connection.name());
-        }
+        admission.admit(socket, name);
     }
 
-    private void close(RawConnection connection, Reason reason) {
-        connections.remove(connection.fd);
+    @Override
+    public RawConnection newConnection(Socket socket, String name) {
+        return new RawConnection(socket, name, server.mode, new ReadSizer(server.options.recvAllocator()),
+                new UnsentEcho(server.options.writeBufferLow(), server.options.writeBufferHigh(), server.budget),
+                server.budget, new MinProgress(server.options.minProgress()), server.allocator, server.stats,
+                server.unsentTotal);
+    }
+
+    /** With the mode's trigger flag: the loop alone waits on this set, so nothing needs {@code EPOLLONESHOT}. */
+    @Override
+    public void register(RawConnection connection) throws IOException {
+        epoll.add(connection.fd(), connection.registered());
+    }
+
+    @Override
+    public void close(RawConnection connection, Reason reason) {
         connection.close();
         connection.countUnsent();
-        server.ends.ended(connection.name(), connection.bytesIn(), connection.bytesOut(), reason);
+        connections.ended(connection, reason);
     }
 
     /** The timerfd fired: close idle connections, print the stats line, bring back listeners that rested. */
     private void onTimer() {
         epoll.clearTimer();
         long now = System.nanoTime();
-        if (server.idleNanos > 0) {
-            List<RawConnection> idle = new ArrayList<>();
-            for (RawConnection connection : connections.values()) {
-                if (now - connection.lastActivityNanos() >= server.idleNanos) {
-                    idle.add(connection);
-                }
-            }
-            for (RawConnection connection : idle) {
-                if (server.options.verbose()) {
-                    log.info("{} idle for too long, closing it", connection.name());
-                }
-                close(connection, Reason.IDLE);
-            }
-        }
+        connections.sweepIdle(now, connection -> close(connection, Reason.IDLE));
         if (printsStats && server.statsNanos > 0 && now - nextStatsNanos >= 0) {
             nextStatsNanos = now + server.statsNanos;
             log.info(StatsLine.of(server.stats, server.unsentTotal.sum(), server.allocator, server.budget));
@@ -361,7 +340,7 @@ final class RawLoop {
 
     /** On the loop: closes every connection (the end of a graceful drain). */
     void closeAll(Reason reason) {
-        new ArrayList<>(connections.values()).forEach(c -> close(c, reason));
+        new ArrayList<>(connections.all()).forEach(c -> close(c, reason));
     }
 
     /**

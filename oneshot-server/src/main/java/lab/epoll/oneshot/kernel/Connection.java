@@ -17,6 +17,7 @@ import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.PeerFailureLog;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
+import lab.epoll.rawepoll.EpollConnection;
 import lab.epoll.rawepoll.ReadSizer;
 import lab.epoll.rawepoll.UnsentEcho;
 import org.slf4j.Logger;
@@ -46,15 +47,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Half-close.</b> On {@code EPOLLRDHUP} (the peer sent FIN) it reads to the end of the stream, keeps
  * echoing what it read, and closes once all of it was sent.
  */
-final class Connection {
+final class Connection implements EpollConnection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
     /** {@link #onEvent} returns this when it closed the connection: nothing to re-arm. */
     static final int CLOSED = 0;
 
     private static final int INPUT_EVENTS = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
-
-    /** Why a connection closed; decides which counters it adds to. */
 
     /** What the server needs to hear from a connection. */
     interface Host {
@@ -66,7 +65,7 @@ final class Connection {
                     int minProgress, boolean verbose) {
     }
 
-    final int fd;
+    private final int fd;
     final InFlightMonitor.Guard guard;
     private final Socket socket;
     private final String name;
@@ -105,11 +104,18 @@ final class Connection {
         this.name = name;
     }
 
-    String name() {
+    @Override
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public String name() {
         return name;
     }
 
-    long lastActivityNanos() {
+    @Override
+    public long lastActivityNanos() {
         return lastActivityNanos;
     }
 
@@ -282,11 +288,13 @@ final class Connection {
     }
 
     /** Bytes read so far; read by the owner that closes the connection. */
-    long bytesIn() {
+    @Override
+    public long bytesIn() {
         return bytesIn;
     }
 
-    long bytesOut() {
+    @Override
+    public long bytesOut() {
         return bytesOut;
     }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.catalog.EpollFlags;
@@ -28,11 +27,12 @@ import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.ServerStartException;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
+import lab.epoll.rawepoll.Admission;
+import lab.epoll.rawepoll.ConnectionTable;
 import lab.epoll.rawepoll.EpollSet;
 import lab.epoll.rawepoll.Listener;
 import lab.epoll.common.server.OpenConnections;
 import lab.epoll.rawepoll.ReadSizer;
-import lab.epoll.rawepoll.SocketOptions;
 import lab.epoll.common.server.StatsLine;
 import lab.epoll.rawepoll.SweepTimer;
 import org.slf4j.Logger;
@@ -87,13 +87,13 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private final PendingBudget budget;
     private final InFlightMonitor monitor = new InFlightMonitor();
     private final Connection.Settings settings;
-    private final long idleNanos;
     private final long statsNanos;
     private final long timerPeriodNanos;
 
-    private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
     private final OpenConnections open = new OpenConnections();
     private final ConnectionEnds ends;
+    private final ConnectionTable<Connection> connections;
+    private final Admission<Connection> admission;
     private final AtomicBoolean armTimer = new AtomicBoolean();
     private volatile boolean stopping;
 
@@ -120,14 +120,15 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         this.acceptBatch = options.acceptBatch(0);
         this.settings = new Connection.Settings(options.allocator().instance(), options.writeBufferLow(), options.writeBufferHigh(),
                 options.maxMessagesPerRead(), options.minProgress(), options.verbose());
-        this.idleNanos = options.idleTimeout().toNanos();
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
         this.budget = new PendingBudget(options.maxPendingBytes());
         this.ends = new ConnectionEnds(stats, open, options.verbose());
+        this.connections = ConnectionTable.shared(options, ends);
+        this.admission = new Admission<>(options, stats, open, ends, connections, new Clients());
         budget.onChange(() -> {
             if (!budget.exhausted()) {
-                connections.values().forEach(this::unpark);
+                connections.all().forEach(this::unpark);
             }
         });
     }
@@ -271,7 +272,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     private void rearm(Connection connection, int interest) {
         try {
-            epoll.modify(connection.fd, oneshot ? interest : interest & ~EPOLLONESHOT);
+            epoll.modify(connection.fd(), oneshot ? interest : interest & ~EPOLLONESHOT);
         } catch (IOException e) {
             // Not armed, so no other thread can get it: this thread may still close it.
             stats.error();
@@ -342,49 +343,34 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
             if (fd < 0) {
                 return true;
             }
-            admit(new Socket(fd), listener.acceptedName(fd));
+            admission.admit(new Socket(fd), listener.acceptedName(fd));
         }
         return true;
     }
 
-    private void admit(Socket socket, String name) {
-        if (!open.tryOpen(options.maxConnections())) {
-            stats.refused();
-            Listener.refuse(socket);
-            return;
+    /** How a client socket of this engine is served, enters the shared set (armed once), and is closed. */
+    private final class Clients implements Admission.Engine<Connection> {
+        @Override
+        public Connection newConnection(Socket socket, String name) {
+            return new Connection(socket, name, monitor.newGuard(), new ReadSizer(options.recvAllocator()), settings,
+                    budget, stats, KernelOneshotServer.this);
         }
-        stats.accepted();
-        Connection connection;
-        try {
-            SocketOptions.tuneAccepted(socket, options);
-            connection = new Connection(socket, name, monitor.newGuard(), new ReadSizer(options.recvAllocator()),
-                    settings, budget, stats, this);
-        } catch (IOException | RuntimeException e) {
-            // One connection's failure, whatever it is: that connection is refused, the listener is re-armed.
-            stats.error();
-            log.warn("{}: setting up the accepted socket failed: {}", name, e.getMessage());
-            Listener.refuse(socket);
-            ends.ended(name, 0, 0, Reason.ERROR);
-            return;
+
+        @Override
+        public void register(Connection connection) throws IOException {
+            epoll.add(connection.fd(), clientFlags());
         }
-        if (settings.verbose()) {
-            log.info("accepted {}", connection.name());
-        }
-        // In the map before it is in the epoll set: its first event may reach another thread at once.
-        connections.put(connection.fd, connection);
-        try {
-            epoll.add(connection.fd, clientFlags());
-        } catch (IOException e) {
-            stats.error();
-            log.warn("{}: epoll_ctl(ADD) failed: {}", connection.name(), e.getMessage());
-            connection.close(Reason.ERROR);
+
+        /** Not armed yet, so no worker holds it. */
+        @Override
+        public void close(Connection connection, Reason reason) {
+            connection.close(reason);
         }
     }
 
     @Override
     public void closed(Connection connection, Reason reason) {
-        connections.remove(connection.fd, connection);
-        ends.ended(connection.name(), connection.bytesIn(), connection.bytesOut(), reason);
+        connections.ended(connection, reason);
     }
 
     /** The timerfd fired: one thread (ONESHOT) sweeps for idle connections, logs stats, re-arms the timer. */
@@ -396,17 +382,10 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         try {
             epoll.clearTimer();
             long now = System.nanoTime();
-            if (idleNanos > 0) {
-                for (Connection connection : connections.values()) {
-                    if (now - connection.lastActivityNanos() >= idleNanos) {
-                        if (settings.verbose()) {
-                            log.info("{} idle for too long, closing it", connection.name());
-                        }
-                        connection.requestClose(Reason.IDLE);
-                        unpark(connection); // a parked one hears EPOLLHUP only once re-armed
-                    }
-                }
-            }
+            connections.sweepIdle(now, connection -> {
+                connection.requestClose(Reason.IDLE);
+                unpark(connection); // a parked one hears EPOLLHUP only once re-armed
+            });
             if (statsNanos > 0 && now - nextStatsNanos >= 0) {
                 nextStatsNanos = now + statsNanos;
                 logStats();
@@ -439,7 +418,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     private void logStats() {
         long pending = 0;
-        for (Connection connection : connections.values()) {
+        for (Connection connection : connections.all()) {
             pending += connection.unsentBytes();
         }
         log.info(StatsLine.of(stats, pending, settings.allocator(), budget));
@@ -460,12 +439,12 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         }
         listeners.keySet().forEach(Listener::requestClose);
         open.startDraining();
-        open.drain(grace, () -> connections.values().forEach(connection -> {
+        open.drain(grace, () -> connections.all().forEach(connection -> {
             connection.requestClose(Reason.SHUTDOWN);
             unpark(connection);
         }));
         stopWorkers();
-        for (Connection connection : connections.values()) {
+        for (Connection connection : connections.all()) {
             connection.close(Reason.SHUTDOWN); // no worker runs: this thread owns them all now
         }
         closeResources();
