@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.common.cli.ListeningLine;
 import lab.epoll.common.cli.ServerCli;
 import lab.epoll.common.cli.ServerOptions;
@@ -48,15 +49,15 @@ import picocli.CommandLine.Spec;
 public final class BareEchoServer implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BareEchoServer.class);
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+    @Option(names = Name.HOST, paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     private String host;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8080",
+    @Option(names = {Name.PORT_SHORT, Name.PORT}, paramLabel = "PORT", defaultValue = "8080",
             description = "TCP port; 0 picks any free port (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--mode", paramLabel = "et|lt",
+    @Option(names = Name.MODE, paramLabel = "et|lt",
             description = "EPOLL_MODE of the listener and every connection: et (EDGE_TRIGGERED, Netty 4.1's "
                     + "default) or lt (LEVEL_TRIGGERED) (default: ${DEFAULT-VALUE}).")
     private BareMode mode = BareMode.et;
@@ -77,7 +78,7 @@ public final class BareEchoServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws ServerStartException, InterruptedException {
-        ServerOptions.requireRange(spec.commandLine(), "--port", port, 0, 65535);
+        ServerOptions.requireRange(spec.commandLine(), Name.PORT, port, 0, 65535);
         ServerOptions.requireHostSyntax(spec.commandLine(), host);
         EpollTransport.requireEpoll();
         InetAddress address = Listen.resolve(host);

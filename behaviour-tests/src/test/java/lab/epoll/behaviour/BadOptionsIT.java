@@ -1,8 +1,10 @@
 package lab.epoll.behaviour;
 
+import static lab.epoll.catalog.ServerOption.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lab.epoll.process.ServerProcess;
+import lab.epoll.catalog.ServerOption;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
@@ -83,50 +87,51 @@ class BadOptionsIT {
     }
 
     static final List<BadInput> BAD_INPUTS = List.of(
-            bad("--port", "--port", "70000"),
-            bad("--port", "--port", "abc"),
-            bad("--port", "--port", "-1"),
-            bad("--io-threads", "--io-threads", "0"),
-            bad(Feature.IDLE_TIMEOUT, "--idle-timeout", "--idle-timeout", "5"),
-            bad(Feature.IDLE_TIMEOUT, "--idle-timeout", "--idle-timeout", "xyz"),
-            bad(Feature.IDLE_TIMEOUT, "--min-progress", "--min-progress", "-1"),
-            bad(Feature.IDLE_TIMEOUT, "--min-progress", "--min-progress", "64", "--idle-timeout", "0"),
-            bad("--shutdown-grace", "--shutdown-grace", "soon"),
-            bad(Feature.BACKPRESSURE, "--write-buffer-low", "--write-buffer-low", "128k", "--write-buffer-high", "64k"),
-            bad(Feature.BACKPRESSURE, "--write-buffer-high", "--write-buffer-high", "0"),
-            bad(Feature.BACKPRESSURE, "--write-buffer-high", "--write-buffer-high", "3g"),
-            bad("--recv-allocator", "--recv-allocator", "bogus"),
-            bad("--recv-allocator", "--recv-allocator", "fixed:10"),
-            bad("--allocator", "--allocator", "bogus"),
-            bad("--max-events", "--max-events", "-1"),
-            bad("--max-messages-per-read", "--max-messages-per-read", "0"),
-            bad(Feature.CONNECTION_LIMIT, "--max-connections", "--max-connections", "-1"),
-            bad("--backlog", "--backlog", "0"),
-            bad("--listeners", "--listeners", "0"),
-            bad("--tcp-fastopen", "--tcp-fastopen", "-1"),
-            bad("--tcp-defer-accept", "--tcp-defer-accept", "500ms"),
-            bad("--busy-poll", "--busy-poll", "1500ns"),
-            bad(Feature.COUNTERS, "--stats-interval", "--stats-interval", "1"),
-            bad("--host", "--host", ""),
+            bad(PORT, "70000"),
+            bad(PORT, "abc"),
+            bad(PORT, "-1"),
+            bad(IO_THREADS, "0"),
+            bad(Feature.IDLE_TIMEOUT, IDLE_TIMEOUT, "5"),
+            bad(Feature.IDLE_TIMEOUT, IDLE_TIMEOUT, "xyz"),
+            bad(Feature.IDLE_TIMEOUT, MIN_PROGRESS, "-1"),
+            bad(Feature.IDLE_TIMEOUT, MIN_PROGRESS, "64", Name.IDLE_TIMEOUT, "0"),
+            bad(SHUTDOWN_GRACE, "soon"),
+            bad(Feature.BACKPRESSURE, WRITE_BUFFER_LOW, "128k", Name.WRITE_BUFFER_HIGH, "64k"),
+            bad(Feature.BACKPRESSURE, WRITE_BUFFER_HIGH, "0"),
+            bad(Feature.BACKPRESSURE, WRITE_BUFFER_HIGH, "3g"),
+            bad(RECV_ALLOCATOR, "bogus"),
+            bad(RECV_ALLOCATOR, "fixed:10"),
+            bad(ALLOCATOR, "bogus"),
+            bad(MAX_EVENTS, "-1"),
+            bad(MAX_MESSAGES_PER_READ, "0"),
+            bad(Feature.CONNECTION_LIMIT, MAX_CONNECTIONS, "-1"),
+            bad(BACKLOG, "0"),
+            bad(LISTENERS, "0"),
+            bad(TCP_FASTOPEN, "-1"),
+            bad(TCP_DEFER_ACCEPT, "500ms"),
+            bad(BUSY_POLL, "1500ns"),
+            bad(Feature.COUNTERS, STATS_INTERVAL, "1"),
+            bad(HOST, ""),
             // Values that parse but overflow what they feed (nanosecond timers, the kernel's int seconds and
             // microseconds), and a log-flooding stats interval; before, they failed later with a stack trace.
-            bad("--shutdown-grace", "--shutdown-grace", "99999999999h"),
-            bad(Feature.IDLE_TIMEOUT, "--idle-timeout", "--idle-timeout", "99999999999h"),
-            bad("--busy-poll", "--busy-poll", "3000s"),
-            bad("--tcp-defer-accept", "--tcp-defer-accept", "3000000000s"),
-            bad(Feature.COUNTERS, "--stats-interval", "--stats-interval", "10us"),
-            bad("--host", "--host", "/tmp/echo.sock"),
+            bad(SHUTDOWN_GRACE, "99999999999h"),
+            bad(Feature.IDLE_TIMEOUT, IDLE_TIMEOUT, "99999999999h"),
+            bad(BUSY_POLL, "3000s"),
+            bad(TCP_DEFER_ACCEPT, "3000000000s"),
+            bad(Feature.COUNTERS, STATS_INTERVAL, "10us"),
+            bad(HOST, "/tmp/echo.sock"),
             // Valid but ruinous: 4,096 idle event loops took ~480 MB, 2^20 events per wait 12 MiB per loop.
-            bad("--io-threads", "--io-threads", "4096"),
-            bad("--max-events", "--max-events", "1048576"),
-            bad("--no-such-option", "--no-such-option"));
+            bad(IO_THREADS, "4096"),
+            bad(MAX_EVENTS, "1048576"),
+            new BadInput("--no-such-option", Optional.empty(), List.of("--no-such-option")));
 
-    private static BadInput bad(String option, String... args) {
-        return new BadInput(option, Optional.empty(), List.of(args));
+    /** {@code option} given with {@code values} (and any more options after them), which must be refused. */
+    private static BadInput bad(ServerOption option, String... values) {
+        return new BadInput(option.longName(), Optional.empty(), given(option, List.of(values)));
     }
 
-    private static BadInput bad(Feature feature, String option, String... args) {
-        return new BadInput(option, Optional.of(feature), List.of(args));
+    private static BadInput bad(Feature feature, ServerOption option, String... values) {
+        return new BadInput(option.longName(), Optional.of(feature), given(option, List.of(values)));
     }
 
     static Stream<Arguments> groupsAndBadInputs() {
@@ -181,22 +186,37 @@ class BadOptionsIT {
     }
 
     /**
-     * A value that switches each transport-specific knob on ({@link ServerVariant.IoModel#refusedOptions()}
-     * names them), and a value other than the default for the options of {@link Feature#EVENT_LOOPS} and
-     * {@link Feature#READ_LOOP_CAP}, which some variants lack.
+     * A value that switches each transport-specific knob on ({@link ServerVariant.IoModel#refusals()} names their
+     * groups), and one for the options of {@link Feature#EVENT_LOOPS} and {@link Feature#READ_LOOP_CAP}, which some
+     * variants lack.
      */
-    private static final Map<String, List<String>> KNOB_ON = Map.ofEntries(
-            Map.entry("--listeners", List.of("--listeners", "2")),
-            Map.entry("--tcp-quickack", List.of("--tcp-quickack")),
-            Map.entry("--tcp-fastopen", List.of("--tcp-fastopen", "16")),
-            Map.entry("--tcp-defer-accept", List.of("--tcp-defer-accept", "1s")),
-            Map.entry("--busy-poll", List.of("--busy-poll", "50us")),
-            Map.entry("--max-events", List.of("--max-events", "64")),
-            Map.entry("--accept-batch", List.of("--accept-batch", "8")),
-            Map.entry("--recv-allocator", List.of("--recv-allocator", "fixed:16k")),
-            Map.entry("--allocator", List.of("--allocator", "unpooled")),
-            Map.entry("--io-threads", List.of("--io-threads", "2")),
-            Map.entry("--max-messages-per-read", List.of("--max-messages-per-read", "4")));
+    private static final Map<ServerOption, List<String>> KNOB_ON = Map.ofEntries(
+            Map.entry(ServerOption.LISTENERS, List.of("2")),
+            Map.entry(ServerOption.TCP_QUICKACK, List.of()),
+            Map.entry(ServerOption.TCP_FASTOPEN, List.of("16")),
+            Map.entry(ServerOption.TCP_DEFER_ACCEPT, List.of("1s")),
+            Map.entry(ServerOption.BUSY_POLL, List.of("50us")),
+            Map.entry(ServerOption.MAX_EVENTS, List.of("64")),
+            Map.entry(ServerOption.ACCEPT_BATCH, List.of("8")),
+            Map.entry(ServerOption.RECV_ALLOCATOR, List.of("fixed:16k")),
+            Map.entry(ServerOption.ALLOCATOR, List.of("unpooled")),
+            Map.entry(ServerOption.IO_THREADS, List.of("2")),
+            Map.entry(ServerOption.MAX_MESSAGES_PER_READ, List.of("4")));
+
+    /**
+     * The default value of each of those that has one ({@code --help} says it), which a server without the knob
+     * refuses all the same: a command line that names a knob expects the server to have it.
+     */
+    private static final Map<ServerOption, String> KNOB_AT_DEFAULT = Map.ofEntries(
+            Map.entry(ServerOption.LISTENERS, "1"),
+            Map.entry(ServerOption.TCP_FASTOPEN, "0"),
+            Map.entry(ServerOption.TCP_DEFER_ACCEPT, "0"),
+            Map.entry(ServerOption.BUSY_POLL, "0"),
+            Map.entry(ServerOption.MAX_EVENTS, "0"),
+            Map.entry(ServerOption.RECV_ALLOCATOR, "adaptive"),
+            Map.entry(ServerOption.ALLOCATOR, "pooled"),
+            Map.entry(ServerOption.IO_THREADS, Integer.toString(Runtime.getRuntime().availableProcessors())),
+            Map.entry(ServerOption.MAX_MESSAGES_PER_READ, "16"));
 
     /**
      * Each group with the shared options, and each of them it lacks: its transport's refused knobs, and the
@@ -204,26 +224,39 @@ class BadOptionsIT {
      */
     static Stream<Arguments> groupsAndOptionsTheyLack() {
         return cliGroups().stream().filter(group -> group.first().has(Feature.SERVER_OPTIONS))
-                .flatMap(group -> {
-                    ServerVariant variant = group.first();
-                    List<String> lacked = new ArrayList<>(variant.ioModel().refusedOptions());
-                    for (Feature feature : List.of(Feature.EVENT_LOOPS, Feature.READ_LOOP_CAP)) {
-                        if (!variant.has(feature)) {
-                            lacked.addAll(FeatureOptions.OF.get(feature));
-                        }
-                    }
-                    return lacked.stream().map(option -> Arguments.of(group, option));
-                });
+                .flatMap(group -> Arrays.stream(ServerOption.values()).filter(option -> lacks(group.first(), option))
+                        .map(option -> Arguments.of(group, option)));
+    }
+
+    private static boolean lacks(ServerVariant variant, ServerOption option) {
+        return variant.ioModel().refuses(option)
+                || option.feature().filter(feature -> !variant.has(feature)).isPresent();
     }
 
     /** A knob the variant does not have is refused, not silently ignored. */
     @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server: {1}")
     @MethodSource("groupsAndOptionsTheyLack")
-    void anOptionTheTransportLacksIsRefused(CliGroup group, String option) {
+    void anOptionTheTransportLacksIsRefused(CliGroup group, ServerOption option) {
         assertThat(KNOB_ON).as("a value that turns %s on", option).containsKey(option);
-        assertThat(refusal(group.first(), KNOB_ON.get(option)))
+        assertThat(refusal(group.first(), given(option, KNOB_ON.get(option))))
                 .startsWith(group.first().commandName() + ": Invalid value for option '" + option + "': ");
+    }
+
+    /** ... even at its default value: refused whenever given, which is what {@code --help} says. */
+    @Execution(ExecutionMode.CONCURRENT)
+    @ParameterizedTest(name = "{0} server: {1} at its default")
+    @MethodSource("groupsAndOptionsTheyLack")
+    void anOptionTheTransportLacksIsRefusedEvenAtItsDefault(CliGroup group, ServerOption option) {
+        Assumptions.assumeTrue(KNOB_AT_DEFAULT.containsKey(option), () -> option + " has no default value to give");
+        assertThat(refusal(group.first(), given(option, List.of(KNOB_AT_DEFAULT.get(option)))))
+                .startsWith(group.first().commandName() + ": Invalid value for option '" + option + "': ");
+    }
+
+    private static List<String> given(ServerOption option, List<String> values) {
+        List<String> args = new ArrayList<>(List.of(option.longName()));
+        args.addAll(values);
+        return args;
     }
 
     /**
@@ -249,7 +282,7 @@ class BadOptionsIT {
     void netty41EpollTakesEveryKnob() {
         assertThat(ServerVariant.ET.ioModel().refusedOptions()).isEmpty();
         List<String> args = new ArrayList<>();
-        KNOB_ON.values().forEach(args::addAll);
+        KNOB_ON.forEach((option, values) -> args.addAll(given(option, values)));
         try (ServerProcess server = ServerProcess.start(ServerVariant.ET, args.toArray(String[]::new))) {
             assertThat(server.stdout()).first().asString().contains("listeners=2");
             server.stopChecked();

@@ -3,6 +3,7 @@ package lab.epoll.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.process.EchoClient;
@@ -38,7 +39,7 @@ class DirectMemoryExhaustionIT {
     @EveryVariant
     void aFailedAllocationClosesOneConnectionAndTheServerGoesOn(ServerVariant variant) throws Exception {
         Assumptions.assumeTrue(variant.has(Feature.SERVER_OPTIONS)
-                && !variant.ioModel().refusedOptions().contains("--allocator"), () -> variant + " has no --allocator");
+                && !variant.ioModel().refuses(ServerOption.ALLOCATOR), () -> variant + " has no " + ServerOption.ALLOCATOR);
         Assumptions.assumeTrue(variant.has(Feature.COUNTERS), () -> variant + " counts no errors");
         Assumptions.assumeFalse(variant.hangsOnFailedReadAllocation(),
                 () -> variant + " may leave the connection whose read allocation failed open for good (upstream)");

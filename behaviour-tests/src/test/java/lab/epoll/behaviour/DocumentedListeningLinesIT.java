@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.epoll.catalog.LabPaths;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
@@ -93,7 +94,7 @@ class DocumentedListeningLinesIT {
         ServerVariant variant = variantOf(sample);
         Assumptions.assumeTrue(SuiteVariants.selected().contains(variant), () -> variant + " is not selected");
         List<String> args = new ArrayList<>(sample.args());
-        int port = args.indexOf("--port");
+        int port = args.indexOf(Name.PORT);
         if (port >= 0) {
             args.subList(port, port + 2).clear();
         }

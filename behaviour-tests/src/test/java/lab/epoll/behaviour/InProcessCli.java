@@ -21,6 +21,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.jar.JarFile;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 
 /**
@@ -79,8 +80,8 @@ final class InProcessCli {
         Jar jar = JARS.computeIfAbsent(variant.jarPath(), Jar::load);
         List<String> command = new ArrayList<>(variant.serverArgs());
         command.addAll(args);
-        if (!args.contains("--port") && !args.contains("-p")) {
-            command.addAll(List.of("--port", Integer.toString(OccupiedPort.PORT)));
+        if (!args.contains(Name.PORT) && !args.contains(Name.PORT_SHORT)) {
+            command.addAll(List.of(Name.PORT, Integer.toString(OccupiedPort.PORT)));
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
 import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.load.NewcomerLoad;
 import lab.epoll.process.ServerProcess;
@@ -61,7 +62,7 @@ class NewcomerIT {
     }
 
     /** The option with which a variant runs several event loops of its own (raw-server's accept strategies). */
-    private static final String SEVERAL_LOOPS = "--threads";
+    private static final String SEVERAL_LOOPS = Name.THREADS;
 
     @Test
     void oneAcceptPerWakeupFailsTheCheck() throws Exception {

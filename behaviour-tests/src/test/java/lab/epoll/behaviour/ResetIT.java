@@ -15,6 +15,7 @@ import lab.epoll.process.EchoClient;
 import lab.epoll.testkit.Payload;
 import lab.epoll.process.ServerCounters;
 import lab.epoll.process.ServerProcess;
+import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import org.junit.jupiter.api.Assumptions;
@@ -64,7 +65,7 @@ class ResetIT {
     static Stream<Arguments> variantsAndAllocators() {
         List<Arguments> cases = new ArrayList<>();
         for (ServerVariant variant : SuiteVariants.selected()) {
-            if (variant.ioModel().refusedOptions().contains("--allocator")) {
+            if (variant.ioModel().refuses(ServerOption.ALLOCATOR)) {
                 cases.add(Arguments.of(variant, BYTE_ARRAYS)); // a thread per connection reads into byte arrays
             } else {
                 cases.add(Arguments.of(variant, "pooled"));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.process.ServerProcess;
@@ -50,7 +51,7 @@ final class ServerProcesses implements AfterEachCallback {
     ServerProcess startWithJvmArgs(List<String> jvmArgs, ServerVariant variant, String... serverArgs) {
         List<String> jvm = new ArrayList<>(ServerProcess.TEST_JVM_ARGS);
         jvm.addAll(jvmArgs);
-        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        List<String> args = new ArrayList<>(List.of(Name.PORT, "0"));
         args.addAll(List.of(withStats(variant, serverArgs)));
         return track(ServerProcess.start(variant, jvm, args.toArray(String[]::new)));
     }
@@ -73,11 +74,11 @@ final class ServerProcesses implements AfterEachCallback {
     }
 
     private String[] withStats(ServerVariant variant, String... serverArgs) {
-        if (!statsTimer || !variant.has(Feature.COUNTERS) || Arrays.asList(serverArgs).contains("--stats-interval")) {
+        if (!statsTimer || !variant.has(Feature.COUNTERS) || Arrays.asList(serverArgs).contains(Name.STATS_INTERVAL)) {
             return serverArgs;
         }
         List<String> args = new ArrayList<>(Arrays.asList(serverArgs));
-        args.add("--stats-interval");
+        args.add(Name.STATS_INTERVAL);
         args.add(STATS_INTERVAL);
         return args.toArray(String[]::new);
     }

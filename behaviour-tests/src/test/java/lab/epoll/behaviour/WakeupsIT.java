@@ -65,7 +65,7 @@ class WakeupsIT {
     @MethodSource("strategies")
     void oneNewConnectionWakesTheThreadsTheStrategySays(ServerVariant variant, int loopCount, double least,
                                                         double most, int leastDistinct, int mostDistinct) {
-        String option = variant.servingThreadsOption().orElseThrow();
+        String option = variant.servingThreadsOption().orElseThrow().longName();
         ServerProcess server = servers.start(variant, option, Integer.toString(loopCount), "--idle-timeout", "0");
         // One echo per loop first: Netty starts a loop's thread with its first connection.
         for (int i = 0; i < loopCount; i++) {

@@ -1,8 +1,8 @@
 package lab.epoll.blocking;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import lab.epoll.catalog.ServerOption.Group;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
@@ -23,19 +23,16 @@ import picocli.CommandLine.ParameterException;
         description = {"Echo server (RFC 862) with a thread per connection: java.net.ServerSocket and Socket, "
                 + "blocking reads and writes, no Netty. On platform threads each connection holds a kernel "
                 + "thread; on virtual threads (Java 21 or later) a blocked read parks the thread and the JDK "
-                + "waits for the socket in its own epoll instance (EPOLLONESHOT).",
-                "The event-loop and epoll options (--io-threads, --max-messages-per-read, --listeners, "
-                        + "--tcp-quickack, --tcp-fastopen, --tcp-defer-accept, --busy-poll, --max-events, "
-                        + "--accept-batch, --recv-allocator, --allocator) are not listed here, and refused."},
+                + "waits for the socket in its own epoll instance (EPOLLONESHOT)."},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run (virtual threads "
                 + "on a JVM older than 21, too), 2 for a bad command line."})
 public final class BlockingCommand extends EchoServerCommand {
-    @Option(names = "--thread-kind", paramLabel = "platform|virtual",
+    @Option(names = Name.THREAD_KIND, paramLabel = "platform|virtual",
             description = "platform: one kernel thread per connection. virtual: one virtual thread per "
                     + "connection, which needs Java 21 or later (default: ${DEFAULT-VALUE}).")
     private ThreadKind threadKind = ThreadKind.platform;
 
-    @Option(names = "--carriers", paramLabel = "N", defaultValue = "${sys:lab.defaultCarriers}",
+    @Option(names = Name.CARRIERS, paramLabel = "N", defaultValue = "${sys:lab.defaultCarriers}",
             description = "With virtual threads: the carrier threads that run them "
                     + "(jdk.virtualThreadScheduler.parallelism); 0 = the JDK's default, one per core. With one "
                     + "carrier a saturated server never serves new connections: the carrier keeps taking virtual "
@@ -52,39 +49,19 @@ public final class BlockingCommand extends EchoServerCommand {
         return Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Why each option this server has no knob for is refused, in {@code --help} order. */
-    private static final Map<String, String> NO_KNOB = noKnob();
-
-    private static Map<String, String> noKnob() {
-        Map<String, String> why = new LinkedHashMap<>();
-        why.put("--io-threads", "blocking-server runs a thread per connection, not event loops");
-        why.put("--max-messages-per-read", "each thread reads once, then writes the echo back");
-        for (String option : ServerVariant.IoModel.JDK_THREADS.refusedOptions()) {
-            why.put(option, switch (option) {
-                case "--max-events" -> "a thread per connection makes no epoll_wait of its own";
-                case "--accept-batch" -> "one thread accepts in a loop, a connection per accept call";
-                case "--recv-allocator" -> "each connection reads into one byte array of min(8k, "
-                        + "--write-buffer-high)";
-                case "--allocator" -> "the connections read into byte arrays, not Netty buffers";
-                default -> "it needs Netty's epoll transport, and blocking-server uses java.net sockets";
-            });
-        }
-        return why;
-    }
-
+    /** No event loop, no epoll of its own and no Netty buffers, on platform and virtual threads alike. */
     @Override
-    protected List<String> optionsNotHonoured() {
-        return List.copyOf(NO_KNOB.keySet());
+    protected Map<Group, String> refusedGroups() {
+        return ServerVariant.IoModel.JDK_THREADS.refusals();
     }
 
     @Override
     protected void validate() {
-        ServerOptions.requireRange(spec.commandLine(), "--carriers", carriers, 0, 256);
-        if (threadKind == ThreadKind.platform && spec.commandLine().getParseResult().hasMatchedOption("--carriers")) {
+        ServerOptions.requireRange(spec.commandLine(), Name.CARRIERS, carriers, 0, 256);
+        if (threadKind == ThreadKind.platform && spec.commandLine().getParseResult().hasMatchedOption(Name.CARRIERS)) {
             throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--carriers': only virtual threads have carriers");
+                    "Invalid value for option '" + Name.CARRIERS + "': only virtual threads have carriers");
         }
-        refuseIfGiven(NO_KNOB);
     }
 
     @Override

@@ -3,6 +3,7 @@ package lab.epoll.blocking;
 import java.lang.reflect.Method;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.common.server.ServerStartException;
 
 /**
@@ -51,7 +52,7 @@ enum ThreadKind {
         if (feature < VIRTUAL_THREADS_SINCE) {
             throw new ServerStartException("virtual threads need Java " + VIRTUAL_THREADS_SINCE + " or later; this is "
                     + "Java " + feature + " (" + System.getProperty("java.home") + "): run the jar with a newer "
-                    + "java, or --thread-kind platform");
+                    + "java, or " + Name.THREAD_KIND + " platform");
         }
         try {
             Object builder = Thread.class.getMethod("ofVirtual").invoke(null);

@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import lab.epoll.catalog.ServerOption.Group;
+import lab.epoll.catalog.ServerOption.Name;
 
 /**
  * One way of running the echo server, and the one list of them: the behaviour suite, the benchmark harness and
@@ -48,12 +51,12 @@ public record ServerVariant(String name, String summary, String jar, List<String
      */
     public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
             "Netty's idiom for one thread per connection at a time: `AUTO_READ` off, reads on a worker pool",
-            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "netty"),
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of(Name.ENGINE, "netty"),
             IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
     /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
     public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
             "The kernel's `EPOLLONESHOT`: worker threads sharing one epoll set, each socket re-armed after use",
-            "oneshot-server/target/oneshot-server.jar", List.of(), List.of("--engine", "kernel"),
+            "oneshot-server/target/oneshot-server.jar", List.of(), List.of(Name.ENGINE, "kernel"),
             IoModel.LAB_EPOLL, Registration.ONESHOT, Accepting.UNTIL_EMPTY, NETTY_4_1,
             Feature.ALL_BUT_EVENT_LOOPS);
     /**
@@ -63,13 +66,13 @@ public record ServerVariant(String name, String summary, String jar, List<String
     public static final ServerVariant RAW_LT = new ServerVariant("raw-lt",
             "The exercise's level-triggered server on raw epoll: one thread, one accept or read per event",
             "raw-server/target/raw-server.jar",
-            List.of(), List.of("--mode", "lt"), IoModel.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
+            List.of(), List.of(Name.MODE, "lt"), IoModel.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
             Accepting.ONE_PER_EVENT, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
     public static final ServerVariant RAW_ET = new ServerVariant("raw-et",
             "The exercise's edge-triggered server on raw epoll: `EPOLLET`, accept and read until `EAGAIN`",
             "raw-server/target/raw-server.jar",
-            List.of(), List.of("--mode", "et"), IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED,
+            List.of(), List.of(Name.MODE, "et"), IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED,
             Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
     /**
      * raw-et on two loops, the listener in both epoll sets: every loop wakes for each new connection (the
@@ -108,12 +111,12 @@ public record ServerVariant(String name, String summary, String jar, List<String
     /** Netty 4.2's epoll transport ({@code EpollIoHandler}): level-triggered only, {@code EpollMode} is gone. */
     public static final ServerVariant EPOLL_4_2 = new ServerVariant("epoll-4.2",
             "Netty 4.2's epoll `IoHandler`, level-triggered only",
-            "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "epoll"),
+            "netty42-server/target/netty42-server.jar", List.of(), List.of(Name.TRANSPORT, "epoll"),
             IoModel.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_2, Feature.ALL);
     /** Netty 4.2's io_uring transport ({@code IoUringIoHandler}), graduated from the incubator. */
     public static final ServerVariant URING_4_2 = new ServerVariant("uring-4.2",
             "Netty 4.2's io_uring `IoHandler`",
-            "netty42-server/target/netty42-server.jar", List.of(), List.of("--transport", "io_uring"),
+            "netty42-server/target/netty42-server.jar", List.of(), List.of(Name.TRANSPORT, "io_uring"),
             IoModel.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION, NETTY_4_2, Feature.ALL);
 
     /**
@@ -132,7 +135,7 @@ public record ServerVariant(String name, String summary, String jar, List<String
      */
     public static final ServerVariant THREADS = new ServerVariant("threads",
             "A platform thread per connection on blocking `java.net` sockets",
-            "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "platform"),
+            "blocking-server/target/blocking-server.jar", List.of(), List.of(Name.THREAD_KIND, "platform"),
             IoModel.JDK_THREADS, Registration.NONE, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
     /**
@@ -141,7 +144,7 @@ public record ServerVariant(String name, String summary, String jar, List<String
      */
     public static final ServerVariant VIRTUAL = new ServerVariant("virtual",
             "A virtual thread per connection on blocking `java.net` sockets (Java 21+)",
-            "blocking-server/target/blocking-server.jar", List.of(), List.of("--thread-kind", "virtual"),
+            "blocking-server/target/blocking-server.jar", List.of(), List.of(Name.THREAD_KIND, "virtual"),
             IoModel.JDK_VIRTUAL_THREADS, Registration.ONESHOT, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
 
@@ -153,7 +156,8 @@ public record ServerVariant(String name, String summary, String jar, List<String
 
     private static ServerVariant rawThreads(String strategy, String summary) {
         return new ServerVariant("raw-" + strategy, summary, "raw-server/target/raw-server.jar", List.of(),
-                List.of("--mode", "et", "--threads", Integer.toString(RAW_STRATEGY_THREADS), "--accept", strategy),
+                List.of(Name.MODE, "et", Name.THREADS, Integer.toString(RAW_STRATEGY_THREADS), Name.ACCEPT,
+                        strategy),
                 IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED, Accepting.UNTIL_EMPTY, NETTY_4_1,
                 Feature.NO_EVENT_LOOP_KNOBS);
     }
@@ -220,15 +224,15 @@ public record ServerVariant(String name, String summary, String jar, List<String
      * {@code --threads} (raw-server's loops), {@code --workers} (the kernel ONESHOT engine); empty where every
      * connection has a thread of its own.
      */
-    public java.util.Optional<String> servingThreadsOption() {
+    public java.util.Optional<ServerOption> servingThreadsOption() {
         if (has(Feature.EVENT_LOOPS)) {
-            return java.util.Optional.of("--io-threads");
+            return java.util.Optional.of(ServerOption.IO_THREADS);
         }
         if (jar.equals(RAW_ET.jar)) {
-            return java.util.Optional.of("--threads");
+            return java.util.Optional.of(ServerOption.THREADS);
         }
         if (jar.equals(ONESHOT_KERNEL.jar)) {
-            return java.util.Optional.of("--workers");
+            return java.util.Optional.of(ServerOption.WORKERS);
         }
         return java.util.Optional.empty();
     }
@@ -263,45 +267,46 @@ public record ServerVariant(String name, String summary, String jar, List<String
      */
     public enum IoModel {
         /** Netty's native epoll transport ({@code EpollEventLoop}). */
-        NETTY_EPOLL("epoll", true, true, false, List.of()),
+        NETTY_EPOLL("epoll", true, true, false, Map.of()),
         /** The lab's own epoll loops (the kernel ONESHOT engine, raw-server), on Netty's JNI bindings. */
-        LAB_EPOLL("epoll", true, true, false, List.of()),
+        LAB_EPOLL("epoll", true, true, false, Map.of()),
         /** Netty's NIO transport on the JDK's epoll selector. */
-        JDK_EPOLL("epoll", true, false, false, NativeKnobs.OPTIONS),
+        JDK_EPOLL("epoll", true, false, false, Nio.REFUSALS),
         /** Netty's NIO transport on the JDK's poll(2) selector. */
-        JDK_POLL("poll", false, false, false, NativeKnobs.OPTIONS),
+        JDK_POLL("poll", false, false, false, Nio.REFUSALS),
         /**
          * Netty's io_uring transport: completions from a ring instead of readiness from epoll. Its server channel
          * cannot be opened IPv4-only, in the incubator or in 4.2.
          */
-        NETTY_IO_URING("io_uring", false, true, true, List.of("--busy-poll", "--max-events")),
+        NETTY_IO_URING("io_uring", false, true, true,
+                Map.of(Group.EPOLL, "epoll only, and the server runs on io_uring")),
         /**
          * Blocking {@code java.net} sockets on platform threads: each thread waits in its own {@code read},
          * {@code write} or {@code accept}. {@code java.net.ServerSocket} opens an IPv6 socket wherever IPv6 exists.
          */
-        JDK_THREADS("blocking calls", false, false, true, ThreadPerConnection.REFUSED),
+        JDK_THREADS("blocking calls", false, false, true, ThreadPerConnection.REFUSALS),
         /** The same on virtual threads: a blocked call parks the thread on the JDK's epoll poller. */
-        JDK_VIRTUAL_THREADS("epoll", true, false, true, ThreadPerConnection.REFUSED, 21);
+        JDK_VIRTUAL_THREADS("epoll", true, false, true, ThreadPerConnection.REFUSALS, 21);
 
         private final String kernelApi;
         private final boolean usesEpoll;
         private final boolean nativeLibrary;
         private final boolean dualStackOnly;
-        private final List<String> refusedOptions;
+        private final Map<Group, String> refusals;
         private final int minimumJava;
 
         IoModel(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
-                  List<String> refusedOptions) {
-            this(kernelApi, usesEpoll, nativeLibrary, dualStackOnly, refusedOptions, JavaRuntime.BUILD_FEATURE);
+                  Map<Group, String> refusals) {
+            this(kernelApi, usesEpoll, nativeLibrary, dualStackOnly, refusals, JavaRuntime.BUILD_FEATURE);
         }
 
         IoModel(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
-                  List<String> refusedOptions, int minimumJava) {
+                  Map<Group, String> refusals, int minimumJava) {
             this.kernelApi = kernelApi;
             this.usesEpoll = usesEpoll;
             this.nativeLibrary = nativeLibrary;
             this.dualStackOnly = dualStackOnly;
-            this.refusedOptions = refusedOptions;
+            this.refusals = refusals;
             this.minimumJava = minimumJava;
         }
 
@@ -340,26 +345,42 @@ public record ServerVariant(String name, String summary, String jar, List<String
         }
 
         /**
-         * Server options this transport has no knob for, in {@code --help} order: setting one away from its
-         * default exits 2 instead of running a server that silently ignores it.
+         * The groups of server options this transport has no knob for, each with why: one given on the command
+         * line, even at its default value, exits 2 with the reason instead of running a server that ignores it.
          */
-        public List<String> refusedOptions() {
-            return refusedOptions;
+        public Map<Group, String> refusals() {
+            return refusals;
+        }
+
+        /** The options of {@link #refusals()}' groups, in {@code --help} order. */
+        public List<ServerOption> refusedOptions() {
+            return ServerOption.of(refusals.keySet());
+        }
+
+        public boolean refuses(ServerOption option) {
+            return refusals.containsKey(option.group());
         }
     }
 
-    /** The server options a thread-per-connection server has no knob for: no event loop, no epoll of its own. */
-    private static final class ThreadPerConnection {
-        static final List<String> REFUSED = List.of("--listeners", "--tcp-quickack", "--tcp-fastopen",
-                "--tcp-defer-accept", "--busy-poll", "--max-events", "--accept-batch", "--recv-allocator",
-                "--allocator");
+    // Holders of their own: enum constants are built before the enum's own static fields exist.
+
+    /** What Netty's NIO transport has no knob for, and why. */
+    private static final class Nio {
+        static final Map<Group, String> REFUSALS = Map.of(
+                Group.NATIVE_SOCKET, "Netty's native transports only, and the server runs on NIO",
+                Group.EPOLL, "Netty's epoll transport only, and the server runs on NIO");
     }
 
-    /** The server options that set a knob only Netty's native transports expose (EpollChannelOption). */
-    private static final class NativeKnobs {
-        // A holder of its own: enum constants are built before the enum's own static fields exist.
-        static final List<String> OPTIONS = List.of("--listeners", "--tcp-quickack", "--tcp-fastopen",
-                "--tcp-defer-accept", "--busy-poll", "--max-events");
+    /** What a thread per connection has no knob for, and why: no event loop, no epoll of its own, no Netty buffers. */
+    private static final class ThreadPerConnection {
+        static final Map<Group, String> REFUSALS = Map.of(
+                Group.EVENT_LOOPS, "a thread per connection has no event loops",
+                Group.READ_LOOP, "each thread reads once, then writes the echo back",
+                Group.NATIVE_SOCKET, "Netty's native transports only, and the server uses java.net sockets",
+                Group.EPOLL, "Netty's epoll transport only, and the server uses java.net sockets",
+                Group.ACCEPT_BATCH, "one thread accepts in a loop, a connection per accept call",
+                Group.NETTY_BUFFERS, "each connection reads into a byte array of its own, min(8k, "
+                        + Name.WRITE_BUFFER_HIGH + "), not into Netty's buffers");
     }
 
     /** The epoll flags on an accepted socket's registration, as {@code /proc/PID/fdinfo} must show them. */
@@ -407,7 +428,7 @@ public record ServerVariant(String name, String summary, String jar, List<String
 
     /** The lab's server features beyond echoing; the behaviour suite skips a behaviour a variant lacks. */
     public enum Feature {
-        /** {@code stopped:} counters and {@code --stats-interval}. */
+        /** {@code stopped:} counters, {@code --stats-interval} and {@code --metrics-port}. */
         COUNTERS,
         /** {@code --idle-timeout}. */
         IDLE_TIMEOUT,

@@ -32,6 +32,8 @@ import lab.epoll.jmh.metrics.ServerMetricsProfiler;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.JavaRuntime;
+import lab.epoll.catalog.ServerOption;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -63,9 +65,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class LabBenchmarks {
     /** The server options the tuning run turns, one per trial; "" is the untuned baseline. */
-    static final String[] TUNING_KNOBS = {"", "--no-tcp-nodelay", "--tcp-quickack", "--max-events 8",
-        "--busy-poll 50us", "--allocator unpooled", "--listeners 2", "--max-messages-per-read 1",
-        "--recv-allocator fixed:64k"};
+    static final String[] TUNING_KNOBS = {"", Name.NO_TCP_NODELAY, Name.TCP_QUICKACK,
+        ServerOption.MAX_EVENTS.with("8"), ServerOption.BUSY_POLL.with("50us"), ServerOption.ALLOCATOR.with("unpooled"),
+        ServerOption.LISTENERS.with("2"), ServerOption.MAX_MESSAGES_PER_READ.with("1"),
+        ServerOption.RECV_ALLOCATOR.with("fixed:64k")};
     /**
      * The transport sweep: the JDK's selector, epoll and io_uring on both Netty lines, over the connection counts
      * where published io_uring results part ways (none at 1 connection, gains claimed at 300-500), with Netty's
@@ -459,7 +462,7 @@ public final class LabBenchmarks {
             + "-p serverNetns=NAME@ADDR starts each server in network namespace NAME on ADDR; run the harness in\n"
             + "the other namespace (ip netns exec ...) to measure over a veth pair (tools/two-namespaces/netns.sh).\n"
             + "-p target=HOST:PORT measures a server the harness did not start (client-side metrics only);\n"
-            + "-p targetMetrics=HOST:PORT adds its CPU per echo, cores, RSS and threads from its --metrics-port.\n"
+            + "-p targetMetrics=HOST:PORT adds its CPU per echo, cores, RSS and threads from its " + Name.METRICS_PORT + ".\n"
             + "-p idleTimeout=60s runs the servers with an idle timeout (default 0: none, as some scenarios hold\n"
             + "idle connections); -p serverArgs=\"...\" adds server options, e.g. a tuning knob.\n"
             + "JMH's options (a benchmark regex, -p clients=1000, -f 2, -i 5, -prof ...) override the defaults;\n"

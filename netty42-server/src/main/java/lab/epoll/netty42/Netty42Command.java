@@ -1,5 +1,6 @@
 package lab.epoll.netty42;
 
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
@@ -18,14 +19,15 @@ import picocli.CommandLine.Option;
 @Command(name = "netty42-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Echo server (RFC 862) on Netty 4.2: epoll (level-triggered; 4.2 has no EpollMode) or io_uring.",
-                "With --transport io_uring, --busy-poll and --max-events are epoll-only and refused."},
+                "With " + Name.TRANSPORT + " io_uring, " + Name.BUSY_POLL + " and " + Name.MAX_EVENTS
+                        + " are epoll only: refused whenever given, even at the default value."},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class Netty42Command extends EchoServerCommand {
     /** Which of 4.2's native IoHandlers carries the connections. */
     enum TransportChoice { epoll, io_uring }
 
-    @Option(names = "--transport", paramLabel = "epoll|io_uring", defaultValue = "epoll",
+    @Option(names = Name.TRANSPORT, paramLabel = "epoll|io_uring", defaultValue = "epoll",
             description = "Netty 4.2 IoHandler: epoll (EpollIoHandler) or io_uring (IoUringIoHandler) "
                     + "(default: ${DEFAULT-VALUE}).")
     private TransportChoice transport;
@@ -33,7 +35,7 @@ public final class Netty42Command extends EchoServerCommand {
     @Override
     protected void validate() {
         if (transport == TransportChoice.io_uring) {
-            options.refuse(ServerVariant.IoModel.NETTY_IO_URING.refusedOptions(), "it is epoll-only, and the transport is io_uring");
+            refuseIfGiven(ServerVariant.IoModel.NETTY_IO_URING.refusals());
         }
     }
 

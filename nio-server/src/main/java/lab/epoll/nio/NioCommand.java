@@ -1,6 +1,7 @@
 package lab.epoll.nio;
 
-import java.util.List;
+import java.util.Map;
+import lab.epoll.catalog.ServerOption.Group;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
@@ -20,21 +21,15 @@ import picocli.CommandLine.Command;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Echo server (RFC 862) on Netty's NIO transport: the JDK's selector, epoll by default on Linux.",
                 "For poll(2), run the JVM with",
-                "  -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider",
-                "The epoll-only options (--listeners, --tcp-quickack, --tcp-fastopen, --tcp-defer-accept, "
-                        + "--busy-poll, --max-events) are not listed here, and refused."},
+                "  -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class NioCommand extends EchoServerCommand {
 
+    /** Netty's native socket and epoll knobs: the JDK's selectors, poll(2) and epoll alike, have neither. */
     @Override
-    protected List<String> optionsNotHonoured() {
-        return ServerVariant.IoModel.JDK_EPOLL.refusedOptions();
-    }
-
-    @Override
-    protected void validate() {
-        options.refuse(optionsNotHonoured(), "it needs Netty's epoll transport, and nio-server runs on NIO");
+    protected Map<Group, String> refusedGroups() {
+        return ServerVariant.IoModel.JDK_EPOLL.refusals();
     }
 
     @Override

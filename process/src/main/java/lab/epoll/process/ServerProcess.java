@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.epoll.catalog.JavaRuntime;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 
@@ -93,7 +94,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the variant with the test JVM flags on a free port. */
     public static ServerProcess start(ServerVariant variant, String... serverArgs) {
-        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        List<String> args = new ArrayList<>(List.of(Name.PORT, "0"));
         args.addAll(List.of(serverArgs));
         return start(variant, TEST_JVM_ARGS, args.toArray(String[]::new));
     }
@@ -109,7 +110,7 @@ public final class ServerProcess implements AutoCloseable {
      * pid is then the server JVM's own.
      */
     public static ServerProcess startWrapped(List<String> commandPrefix, ServerVariant variant, String... serverArgs) {
-        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        List<String> args = new ArrayList<>(List.of(Name.PORT, "0"));
         args.addAll(List.of(serverArgs));
         ServerProcess server = launchWrapped(commandPrefix, variant, TEST_JVM_ARGS, args.toArray(String[]::new));
         server.awaitListening(Duration.ofSeconds(30));
@@ -294,7 +295,7 @@ public final class ServerProcess implements AutoCloseable {
     public URI metricsEndpoint() {
         Matcher m = METRICS_URL.matcher(String.join("\n", stdout));
         if (!m.find()) {
-            throw new IllegalStateException("no metrics= on the listening line (was --metrics-port given?)\n" + tail());
+            throw new IllegalStateException("no metrics= on the listening line (was " + Name.METRICS_PORT + " given?)\n" + tail());
         }
         return MetricsScrape.endpoint(m.group(1));
     }

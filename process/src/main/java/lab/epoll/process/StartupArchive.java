@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 
 /**
@@ -56,7 +57,7 @@ final class StartupArchive {
             List<String> flags = new ArrayList<>(ServerProcess.TEST_JVM_ARGS);
             flags.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, QUIET));
             try (ServerProcess server = ServerProcess.launchPlain(List.of(), variant, ServerProcess.runtimeOf(variant),
-                    flags, "--port", "0")) {
+                    flags, Name.PORT, "0")) {
                 server.awaitListening(ServerProcess.WAIT);
                 byte[] ping = "startup archive\n".getBytes(StandardCharsets.US_ASCII);
                 try (EchoClient client = server.connect()) {

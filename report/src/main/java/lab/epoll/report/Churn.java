@@ -13,6 +13,7 @@ import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.Numbers;
+import lab.epoll.catalog.ServerOption;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -43,7 +44,7 @@ final class Churn {
 
     /** The variant, and for Netty with a listener per event loop, that. */
     static String label(Trial trial) {
-        return Boolean.parseBoolean(trial.param("reuseport")) ? trial.variant() + " --listeners N" : trial.variant();
+        return Boolean.parseBoolean(trial.param("reuseport")) ? trial.variant() + " " + ServerOption.LISTENERS.with("N") : trial.variant();
     }
 
     /** The table, and what its columns mean. */

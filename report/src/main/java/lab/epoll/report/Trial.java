@@ -1,6 +1,7 @@
 package lab.epoll.report;
 
 import lab.epoll.catalog.Saturation;
+import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.TrialParam;
 import lab.epoll.catalog.Metric;
 import java.util.Comparator;
@@ -51,7 +52,7 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
     public String serverArgs() {
         String idle = param(TrialParam.IDLE_TIMEOUT.field());
         String args = param(TrialParam.SERVER_ARGS.field()).trim();
-        return TrialParam.IDLE_TIMEOUT.marksScenario(idle) ? ("--idle-timeout " + idle + " " + args).trim() : args;
+        return TrialParam.IDLE_TIMEOUT.marksScenario(idle) ? (ServerOption.IDLE_TIMEOUT.with(idle) + " " + args).trim() : args;
     }
 
     /** A tuning run turns one server knob; its numbers are compared with the baseline, never mixed in. */

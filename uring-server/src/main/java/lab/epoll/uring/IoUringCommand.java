@@ -1,6 +1,8 @@
 package lab.epoll.uring;
 
-import java.util.List;
+import java.util.Map;
+import lab.epoll.catalog.ServerOption.Group;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.common.cli.EchoServerCommand;
 import lab.epoll.common.cli.ServerCli;
@@ -19,28 +21,27 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "uring-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Echo server (RFC 862) on Netty 4.1's io_uring transport (netty-incubator-transport-io_uring).",
-                "--busy-poll and --max-events are epoll-only: not listed here, and refused; --max-messages-per-read is fixed at 1 "
-                        + "(a longer read loop stalls the incubator on a read that fills its buffer), and so is --accept-batch (one "
-                        + "accept request in flight at a time)."},
+                Name.MAX_MESSAGES_PER_READ + " is fixed at 1 (a longer read loop stalls the incubator on a read that "
+                        + "fills its buffer), and so is " + Name.ACCEPT_BATCH + " (one accept request in flight at a "
+                        + "time)."},
         footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
                 + "command line."})
 public final class IoUringCommand extends EchoServerCommand {
     @Override
-    protected List<String> optionsNotHonoured() {
-        return ServerVariant.IoModel.NETTY_IO_URING.refusedOptions();
+    protected Map<Group, String> refusedGroups() {
+        return ServerVariant.IoModel.NETTY_IO_URING.refusals();
     }
 
     @Override
     protected void validate() {
-        options.refuse(optionsNotHonoured(), "it is epoll-only, and uring-server runs on io_uring");
-        if (spec.commandLine().getParseResult().hasMatchedOption("--max-messages-per-read")
+        if (spec.commandLine().getParseResult().hasMatchedOption(Name.MAX_MESSAGES_PER_READ)
                 && options.maxMessagesPerRead() != 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--max-messages-per-read': "
-                    + "uring-server reads once per completion, so only 1 is possible");
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + Name.MAX_MESSAGES_PER_READ
+                    + "': uring-server reads once per completion, so only 1 is possible");
         }
         if (options.acceptBatch(1) != 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--accept-batch': "
-                    + "the incubator has one accept request in flight at a time, so only 1 is possible");
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + Name.ACCEPT_BATCH
+                    + "': the incubator has one accept request in flight at a time, so only 1 is possible");
         }
     }
 

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import lab.epoll.catalog.ServerOption;
+import lab.epoll.catalog.ServerOption.Group;
 import lab.epoll.common.metrics.ServerMetrics;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.HostPort;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,29 +45,35 @@ public abstract class EchoServerCommand implements Callable<Integer> {
     }
 
     /**
-     * Shared options this command never honours, whatever its other flags: {@code --help} leaves them out, and
-     * {@link #validate()} refuses them. A command whose engines or transports differ refuses an option for one
-     * of them in {@code validate()} and keeps it listed, since the other honours it.
+     * The groups of shared options this command never honours, whatever its other flags, each with why:
+     * {@code --help} lists them apart with their reasons, and they are refused whenever given. A command whose
+     * engines or transports differ refuses a group for one of them in {@link #validate()} with
+     * {@link #refuseIfGiven} and keeps it listed, since the other honours it.
      */
-    protected List<String> optionsNotHonoured() {
-        return List.of();
+    protected Map<Group, String> refusedGroups() {
+        return Map.of();
     }
 
     /**
-     * Refuses the first of {@code reasons}' options given on the command line, whatever its value, with its reason:
-     * exit 2 and one line, {@code Invalid value for option '--io-threads': WHY}.
+     * Refuses the first option (in {@code --help} order) of {@code reasons}' groups that the command line gives,
+     * even at its default value, with its group's reason: exit 2 and one line,
+     * {@code Invalid value for option '--io-threads': WHY}. Given, not set away from its default: a server that
+     * has no such knob takes no value for it, and a command line that names it expects one.
      */
-    protected void refuseIfGiven(Map<String, String> reasons) {
-        for (Map.Entry<String, String> option : reasons.entrySet()) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(option.getKey())) {
+    protected void refuseIfGiven(Map<Group, String> reasons) {
+        ParseResult given = spec.commandLine().getParseResult();
+        for (ServerOption option : ServerOption.of(reasons.keySet())) {
+            if (given.hasMatchedOption(option.longName())) {
                 throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '" + option.getKey() + "': " + option.getValue());
+                        "Invalid value for option '" + option + "': " + reasons.get(option.group()));
             }
         }
     }
 
     @Override
     public Integer call() throws ServerStartException, InterruptedException {
+        // A knob the server does not have goes first: no range of it is worth checking.
+        refuseIfGiven(refusedGroups());
         options.validate();
         validate();
         LabServer server = newServer(options);

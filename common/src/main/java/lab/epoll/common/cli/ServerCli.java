@@ -1,7 +1,12 @@
 package lab.epoll.common.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import lab.epoll.catalog.ServerOption;
+import lab.epoll.catalog.ServerOption.Group;
 import lab.epoll.common.server.ServerStartException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +49,7 @@ public final class ServerCli {
             cli.setErr(stderr);
         }
         if (command instanceof EchoServerCommand server) {
-            hideFromHelp(cli.getCommandSpec(), server.optionsNotHonoured());
+            explainRefusals(cli.getCommandSpec(), server.refusedGroups());
             explainValueFormats(cli.getCommandSpec());
         }
         String name = cli.getCommandName();
@@ -78,16 +83,37 @@ public final class ServerCli {
         spec.usageMessage().footer(footer.toArray(String[]::new));
     }
 
-    /** Keeps the options parseable (so they are refused with a reason, not as unknown) but out of the usage. */
-    private static void hideFromHelp(CommandSpec spec, List<String> names) {
-        for (String name : names) {
-            OptionSpec option = spec.findOption(name);
-            if (option == null) {
-                throw new IllegalArgumentException("no option " + name + " to hide");
-            }
-            spec.remove(option);
-            spec.addOption(option.toBuilder().hidden(true).build());
+    /** The heading of a command's refused options in its help: when they are refused. */
+    private static final String REFUSED_WHENEVER_GIVEN = "Refused whenever given, even at the default value, and so not "
+            + "listed below:";
+
+    /**
+     * Takes the options of the groups a command never honours out of the usage, keeping them parseable (so they
+     * are refused with a reason, not as unknown), and lists them after the description with their reasons.
+     */
+    private static void explainRefusals(CommandSpec spec, Map<Group, String> refused) {
+        if (refused.isEmpty()) {
+            return;
         }
+        List<String> description = new ArrayList<>(List.of(spec.usageMessage().description()));
+        description.add(REFUSED_WHENEVER_GIVEN);
+        for (Group group : Group.values()) {
+            if (refused.containsKey(group)) {
+                group.options().forEach(option -> hideFromHelp(spec, option));
+                description.add("  " + group.options().stream().map(ServerOption::longName)
+                        .collect(Collectors.joining(", ")) + ": " + refused.get(group) + ".");
+            }
+        }
+        spec.usageMessage().description(description.toArray(String[]::new));
+    }
+
+    private static void hideFromHelp(CommandSpec spec, ServerOption refused) {
+        OptionSpec option = spec.findOption(refused.longName());
+        if (option == null) {
+            throw new IllegalArgumentException("no option " + refused + " to hide");
+        }
+        spec.remove(option);
+        spec.addOption(option.toBuilder().hidden(true).build());
     }
 
     /** For {@code main}: runs the command and exits the JVM with its code. */

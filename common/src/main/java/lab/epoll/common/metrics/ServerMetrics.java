@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.common.server.LabServer;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
@@ -37,7 +38,7 @@ public final class ServerMetrics implements AutoCloseable {
                 ConnectionStats.Snapshot::closed);
         counter(registry, "echo_connections_closed_idle", "Connections closed by the idle timeout", null, stats,
                 ConnectionStats.Snapshot::closedIdle);
-        counter(registry, "echo_connections_refused", "Connections refused (over --max-connections, or draining)",
+        counter(registry, "echo_connections_refused", "Connections refused (over " + Name.MAX_CONNECTIONS + ", or draining)",
                 null, stats, ConnectionStats.Snapshot::refused);
         counter(registry, "echo_errors", "Connection errors: resets, broken pipes, failed accepts", null, stats,
                 ConnectionStats.Snapshot::errors);
@@ -49,7 +50,7 @@ public final class ServerMetrics implements AutoCloseable {
         PendingBudget budget = server.budget();
         gauge(registry, "echo_pending", "Echo held unsent now, buffer overhead included (0 while the budget is off)",
                 Unit.BYTES, budget::pending);
-        gauge(registry, "echo_pending_budget", "The budget for echo held unsent (--max-pending-bytes; 0: off)",
+        gauge(registry, "echo_pending_budget", "The budget for echo held unsent (" + Name.MAX_PENDING_BYTES + "; 0: off)",
                 Unit.BYTES, budget::max);
         CounterWithCallback.builder().name("echo_pending_budget_exhausted")
                 .help("Times the budget ran out and every connection stopped reading")

@@ -2,6 +2,7 @@ package lab.epoll.common.server;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.common.cli.ByteSizeConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +123,7 @@ public final class PendingBudget {
             return;
         }
         long since = pauses - pausesLogged;
-        log.warn("unsent echo reached {} B, over --max-pending-bytes {}: every connection stops reading until it "
+        log.warn("unsent echo reached {} B, over " + Name.MAX_PENDING_BYTES + " {}: every connection stops reading until it "
                         + "drops below {}{}", now, ByteSizeConverter.format(max),
                 ByteSizeConverter.format(resumeBelow),
                 since > 1 ? " (" + since + " pauses since the last such line)" : "");

@@ -9,6 +9,7 @@ import java.util.List;
 import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.JavaRuntime;
+import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 
 /**
@@ -75,13 +76,13 @@ public final class BenchmarkServer implements AutoCloseable {
     /** As {@link #start(ServerVariant, JavaRuntime, String, String, String, CpuSet)}, in a network namespace. */
     static BenchmarkServer start(ServerVariant variant, JavaRuntime runtime, String jvmFlags, String idleTimeout,
                                  String serverArgs, CpuSet cpus, ServerNamespace namespace) {
-        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        List<String> args = new ArrayList<>(List.of(Name.PORT, "0"));
         args.addAll(namespace.serverArgs());
         if (variant.has(ServerVariant.Feature.IDLE_TIMEOUT)) {
-            args.addAll(List.of("--idle-timeout", idleTimeout));
+            args.addAll(List.of(Name.IDLE_TIMEOUT, idleTimeout));
         }
         if (variant.has(ServerVariant.Feature.GRACEFUL_DRAIN)) {
-            args.addAll(List.of("--shutdown-grace", "5s"));
+            args.addAll(List.of(Name.SHUTDOWN_GRACE, "5s"));
         }
         args.addAll(split(serverArgs));
         List<String> prefix = new ArrayList<>(namespace.commandPrefix());

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
+import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.jmh.load.NewcomerLoad;
@@ -66,13 +67,14 @@ public class ChurnBenchmark extends ServerTrial {
 
     @Override
     protected String scenarioServerArgs(ServerVariant variant) {
-        String option = variant.servingThreadsOption().orElseThrow(() -> new IllegalArgumentException(
+        ServerOption option = variant.servingThreadsOption().orElseThrow(() -> new IllegalArgumentException(
                 "variant " + variant + " gives every connection a thread of its own: no threads to share them"));
         if (reuseport && !variant.has(ServerVariant.Feature.EVENT_LOOPS)) {
             throw new IllegalArgumentException("reuseport=true is for Netty's event loops; raw-server's is the "
                     + ServerVariant.RAW_REUSEPORT + " variant");
         }
-        return option + " " + servingThreads + (reuseport ? " --listeners " + servingThreads : "");
+        return option.with(Integer.toString(servingThreads))
+                + (reuseport ? " " + ServerOption.LISTENERS.with(Integer.toString(servingThreads)) : "");
     }
 
     @Override

@@ -3,6 +3,7 @@ package lab.epoll.jmh.bench;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.epoll.catalog.ServerOption.Name;
 
 /**
  * Where the harness starts its servers: here, or in another network namespace at that namespace's own address
@@ -36,6 +37,6 @@ record ServerNamespace(String name, String address) {
 
     /** The server's options that bind it to the namespace's address. */
     List<String> serverArgs() {
-        return here() ? List.of() : List.of("--host", address);
+        return here() ? List.of() : List.of(Name.HOST, address);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import lab.epoll.catalog.CpuSet;
+import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.jmh.load.ClientLoad;
 import lab.epoll.jmh.load.EchoLoad;
@@ -185,7 +186,7 @@ public abstract class ServerTrial {
             MeasuredTrial.begin(server.pid(), load, servingThreads());
         } else if (targetMetrics.isBlank()) {
             System.err.println("[lab] target " + target + ": client-side metrics only; start the server with "
-                    + "--metrics-port PORT and add -p targetMetrics=HOST:PORT for its CPU, RSS and threads");
+                    + ServerOption.METRICS_PORT.with("PORT") + " and add -p targetMetrics=HOST:PORT for its CPU, RSS and threads");
             MeasuredTrial.begin(MeasuredTrial.NO_SERVER, load, servingThreads());
         } else {
             InetSocketAddress metrics = External.address(targetMetrics, "targetMetrics");
