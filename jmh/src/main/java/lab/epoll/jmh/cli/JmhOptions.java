@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.TrialParam;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -46,11 +48,20 @@ final class JmhOptions {
                 }
             }
         }
+        CommandLineOptions options;
         try {
-            return new CommandLineOptions(args.toArray(String[]::new));
+            options = new CommandLineOptions(args.toArray(String[]::new));
         } catch (CommandLineOptionException e) {
             throw new ParameterException(command.commandLine(), said(e.getMessage(), args));
         }
+        // JMH takes any value; a misspelt variant would fail each of its trials, minutes into the run.
+        for (String variant : options.getParameter(TrialParam.VARIANT.field()).orElse(List.of())) {
+            if (!ServerVariant.names().contains(variant)) {
+                throw new ParameterException(command.commandLine(), "-p " + TrialParam.VARIANT.field()
+                        + ": no variant '" + variant + "'; known: " + ServerVariant.names());
+            }
+        }
+        return options;
     }
 
     /** JMH's message, with the option as the user wrote it: {@code tunning is not a recognized option} names no dashes. */

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,11 +17,12 @@ import java.util.stream.Stream;
  * Every harness command line the lab's documents show: {@code java -jar .../benchmarks.jar ARGS} and
  * {@code mvn -pl jmh exec:java -Dexec.args="ARGS"}, in Markdown (console blocks, and code spans in the prose, a
  * line break inside them included) and in shell scripts (their commands and the examples in their comments). The
- * arguments are read as the shell would: quotes removed, a continued line joined, a variable replaced by a value
- * ({@code "$@"} and an empty default by none), a comment or a redirection ending the command.
+ * arguments are read as the shell would: quotes removed, a continued line joined, a variable replaced by the
+ * script's default for it ({@code name=${1:-et}}) or else a placeholder ({@code "$@"} and an empty default by
+ * none), a comment or a redirection ending the command.
  */
 final class DocumentedCommands {
-    /** Stands for a variable's value; a number, since some are counts. */
+    /** Stands for a variable the document gives no value: a number, since some are counts. */
     static final String VARIABLE = "1";
 
     /** One documented command: where it is, as written, and the harness's arguments in it. */
@@ -34,6 +37,8 @@ final class DocumentedCommands {
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
     private static final Pattern SHELL_COMMENT = Pattern.compile("^\\s*#(?!!)(.*)$");
     private static final Pattern JAR_VARIABLE = Pattern.compile("^\\s*(\\w+)=\\S*benchmarks\\.jar\\S*$");
+    /** {@code name=${1:-et}} or {@code name="${NAME:-512}"}: a script's setting and its default. */
+    private static final Pattern DEFAULTED = Pattern.compile("^\\s*(\\w+)=\"?\\$\\{\\w+:-([^}]*)}\"?\\s*$");
 
     private DocumentedCommands() {
     }
@@ -88,7 +93,7 @@ final class DocumentedCommands {
                     logical.setLength(logical.length() - 1);
                     logical.append(' ').append(lines[++i].strip());
                 }
-                command(name + ":" + (start + 1), logical.toString().replaceFirst("^\\s*\\$ ", ""))
+                command(name + ":" + (start + 1), logical.toString().replaceFirst("^\\s*\\$ ", ""), Map.of())
                         .ifPresent(commands::add);
             } else if (line.isBlank()) {
                 spans(name, paragraphStart, paragraph, commands);
@@ -107,7 +112,7 @@ final class DocumentedCommands {
     private static void spans(String name, int start, CharSequence paragraph, List<Command> commands) {
         Matcher span = CODE_SPAN.matcher(paragraph);
         while (span.find()) {
-            command(name + ":" + (start + 1), span.group(1)).ifPresent(commands::add);
+            command(name + ":" + (start + 1), span.group(1), Map.of()).ifPresent(commands::add);
         }
     }
 
@@ -116,10 +121,16 @@ final class DocumentedCommands {
         List<Command> commands = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         List<String> jarVariables = new ArrayList<>();
+        Map<String, String> defaults = new HashMap<>();
         for (String line : lines) {
             Matcher jar = JAR_VARIABLE.matcher(line.replace("\"", ""));
             if (jar.matches()) {
                 jarVariables.add(jar.group(1));
+            }
+            Matcher defaulted = DEFAULTED.matcher(line);
+            if (defaulted.matches()) {
+                defaults.put(defaulted.group(1), String.join(" ",
+                        commands(defaulted.group(2), defaults).stream().flatMap(List::stream).toList()));
             }
         }
         for (int i = 0; i < lines.length; i++) {
@@ -133,7 +144,7 @@ final class DocumentedCommands {
             for (String variable : jarVariables) {
                 line = line.replaceAll("\"?\\$\\{?" + variable + "\\b}?\"?", "benchmarks.jar");
             }
-            command(name + ":" + (start + 1), line).ifPresent(commands::add);
+            command(name + ":" + (start + 1), line, defaults).ifPresent(commands::add);
         }
         return commands;
     }
@@ -143,9 +154,12 @@ final class DocumentedCommands {
         return comment.matches() ? comment.group(1) : line;
     }
 
-    /** The harness command in {@code text}, if it has one: its arguments, up to an elision ({@code ...}). */
-    static Optional<Command> command(String where, String text) {
-        for (List<String> words : commands(text)) {
+    /**
+     * The harness command in {@code text}, if it has one: its arguments, up to an elision ({@code ...}), each
+     * variable its value in {@code variables}, else {@link #VARIABLE}.
+     */
+    static Optional<Command> command(String where, String text, Map<String, String> variables) {
+        for (List<String> words : commands(text, variables)) {
             List<String> args = arguments(words);
             if (args != null) {
                 int elided = args.indexOf("...");
@@ -165,7 +179,8 @@ final class DocumentedCommands {
             } else if (words.get(i).equals("-pl") && words.get(i + 1).equals("jmh") && words.contains("exec:java")) {
                 // exec:java splits exec.args as a shell would, quotes included.
                 args = words.stream().filter(word -> word.startsWith("-Dexec.args=")).findFirst()
-                        .map(word -> commands(word.substring("-Dexec.args=".length())).stream().flatMap(List::stream)
+                        .map(word -> commands(word.substring("-Dexec.args=".length()), Map.of()).stream()
+                                .flatMap(List::stream)
                                 .toList()).orElse(List.of());
             }
         }
@@ -177,7 +192,7 @@ final class DocumentedCommands {
      * {@link #VARIABLE} ({@code "$@"}, an array's {@code [@]} and an empty {@code ${X:-}} none). A command ends at
      * {@code ;}, {@code |}, {@code &}, a parenthesis or a redirection; a comment ends the line.
      */
-    static List<List<String>> commands(String line) {
+    static List<List<String>> commands(String line, Map<String, String> variables) {
         // "$@" and "${array[@]}" are as many words as they hold: none here.
         String text = line.replaceAll("\"\\$(@|\\{\\w+\\[@]})\"", "");
         List<List<String>> commands = new ArrayList<>();
@@ -222,7 +237,7 @@ final class DocumentedCommands {
                         word.append(text.charAt(i + 1));
                         i += 2;
                     } else if (q == '$') {
-                        i = expand(text, i, word);
+                        i = expand(text, i, word, variables);
                     } else {
                         word.append(q);
                         i++;
@@ -235,7 +250,7 @@ final class DocumentedCommands {
                 i += 2;
             } else if (c == '$') {
                 int length = word.length();
-                i = expand(text, i, word);
+                i = expand(text, i, word, variables);
                 present |= word.length() > length;
             } else {
                 word.append(c);
@@ -253,7 +268,7 @@ final class DocumentedCommands {
     }
 
     /** Appends the value of the expansion at {@code text[at]} ({@code $}) to {@code word}; returns where it ends. */
-    private static int expand(String text, int at, StringBuilder word) {
+    private static int expand(String text, int at, StringBuilder word, Map<String, String> variables) {
         int i = at + 1;
         if (i >= text.length()) {
             word.append('$');
@@ -275,10 +290,11 @@ final class DocumentedCommands {
             int end = text.indexOf('}', i);
             String inside = text.substring(i + 1, end < 0 ? text.length() : end);
             int fallback = inside.indexOf(":-");
+            String name = inside.replaceFirst("\\W.*", "");
             if (fallback >= 0) {
                 word.append(inside.substring(fallback + 2));
             } else if (!inside.equals("@") && !inside.endsWith("[@]")) {
-                word.append(VARIABLE);
+                word.append(variables.getOrDefault(name, VARIABLE));
             }
             return end < 0 ? text.length() : end + 1;
         }
@@ -296,7 +312,7 @@ final class DocumentedCommands {
             word.append('$');
             return i;
         }
-        word.append(VARIABLE);
+        word.append(variables.getOrDefault(text.substring(i, end), VARIABLE));
         return end;
     }
 }

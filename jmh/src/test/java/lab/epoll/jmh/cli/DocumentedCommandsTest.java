@@ -69,15 +69,16 @@ class DocumentedCommandsTest {
     void readsScriptsAsTheShellWould() {
         String script = """
                 #!/usr/bin/env bash
+                variant=${1:-et}
                 #   ip netns exec lab-load java -jar jmh/target/benchmarks.jar EchoBenchmark -p target=10.0.0.1:9000
                 bench="$root/jmh/target/benchmarks.jar"
-                (cd "$root" && java -jar "$bench" 'EchoBenchmark\\.' -p "clients=${CLIENTS// /,}" \\
-                    -wi 1 -rff "$tmp/h.json" ${HARNESS_ARGS:-}) >"$tmp/harness.txt" 2>&1
+                (cd "$root" && java -jar "$bench" 'EchoBenchmark\\.' -p variant="$variant" \\
+                    -p "clients=${CLIENTS// /,}" -wi 1 -rff "$tmp/h.json" ${HARNESS_ARGS:-}) >"$tmp/out" 2>&1
                 $prefix java -jar "$LAB/jmh/target/benchmarks.jar" "$@" -p "target=$ADDR:$PORT" "${cpus[@]}" &
                 """;
         assertThat(DocumentedCommands.inShell("x.sh", script)).extracting(Command::args).containsExactly(
                 List.of("EchoBenchmark", "-p", "target=10.0.0.1:9000"),
-                List.of("EchoBenchmark\\.", "-p", "clients=1", "-wi", "1", "-rff", "1/h.json"),
+                List.of("EchoBenchmark\\.", "-p", "variant=et", "-p", "clients=1", "-wi", "1", "-rff", "1/h.json"),
                 List.of("-p", "target=1:1"));
     }
 

@@ -33,7 +33,7 @@ class HarnessCliTest {
         "--compare lt,et --pairs many", "--compare lt,et --precision 120%", "--compare lt,et --precision x",
         "--compare lt,et --exercise --churn", "--compare idleTimeout=0,60s", "--compare lt,et -p variant=et",
         "--tuning --full", "--curve --compare lt,et", "--curve --pairs 3", "--compare lt,et --jmh-log",
-        "--profile", "--profile lt,nosuch", "--report", "--report jmh/target/results.json", "-i many", "-p",
+        "--profile", "--profile lt,nosuch", "-p variant=lt,nosuch", "--compare java=17,25 -p variant=nosuch", "--report", "--report jmh/target/results.json", "-i many", "-p",
         "--latency-log", "--merge-latencies", "--merge-latencies no-such.hlog", "--tunning"})
     void aMistakeIsOneLineAndExitTwo(String line) {
         Outcome outcome = execute(line.split(" "));
