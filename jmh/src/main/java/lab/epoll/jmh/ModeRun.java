@@ -47,9 +47,9 @@ public final class ModeRun {
                 || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
         String run = mode == RunMode.QUICK && chosen ? "run of the chosen benchmarks" : mode.label();
         CpuSet[] layout = TrialOptions.layout();
-        System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
-                + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1]) + "; server JVMs: see the serverJvm"
-                + " parameter; " + TrialOptions.perfLine());
+        System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(),
+                layout[0]) + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1])
+                + "; server JVMs: see the serverJvm parameter; " + TrialOptions.perfLine());
         Path logFile = results.resolveSibling("jmh.log");
         Collection<RunResult> runResults;
         try (PrintStream log = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {

@@ -80,7 +80,8 @@ final class CompareCommand extends HarnessCommand {
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage());
         }
-        pairCount = pairs != null ? pairs : until != null ? Precision.DEFAULT_PAIR_LIMIT : PairedComparison.DEFAULT_PAIRS;
+        pairCount = pairs != null ? pairs
+                : until != null ? Precision.DEFAULT_PAIR_LIMIT : PairedComparison.DEFAULT_PAIRS;
         if (pairCount < 2 || pairCount > MAX_PAIRS) {
             throw usageError("--pairs must be 2.." + MAX_PAIRS + ", not " + pairCount);
         }
@@ -93,7 +94,8 @@ final class CompareCommand extends HarnessCommand {
         user = JmhOptions.parse(spec, jmhArgs);
         Collection<String> variant = user.getParameter(TrialParam.VARIANT.field()).orElse(List.of());
         if (compared.ofVariants() && !variant.isEmpty()) {
-            throw usageError("--compare " + sides + " names the variants; drop -p variant=" + String.join(",", variant));
+            throw usageError("--compare " + sides + " names the variants; drop -p variant="
+                    + String.join(",", variant));
         }
         if (!compared.ofVariants() && variant.size() != 1) {
             throw usageError("--compare " + sides + " compares one variant with itself: add -p variant=NAME");

@@ -64,7 +64,7 @@ final class JmhOptions {
         return options;
     }
 
-    /** JMH's message, with the option as the user wrote it: {@code tunning is not a recognized option} names no dashes. */
+    /** JMH's message, with the option as the user wrote it: JMH's {@code tunning is not a recognized option}. */
     private static String said(String message, List<String> args) {
         Matcher unknown = UNKNOWN.matcher(message);
         if (unknown.matches()) {

@@ -2,6 +2,7 @@ package lab.epoll.jmh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +48,10 @@ class DocumentedCommandsTest {
                 """;
         assertThat(DocumentedCommands.inMarkdown("x.md", markdown)).extracting(Command::where, Command::args)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("x.md:2", List.of()),
-                        org.assertj.core.groups.Tuple.tuple("x.md:3",
-                                List.of("--compare", "lt,et", "-p", "serverArgs=--accept-batch 1")),
-                        org.assertj.core.groups.Tuple.tuple("x.md:4", List.of("EchoBenchmark", "-p", "variant=et",
-                                "-p", "clients=200", "--latency-log", "results/")));
+                        tuple("x.md:2", List.of()),
+                        tuple("x.md:3", List.of("--compare", "lt,et", "-p", "serverArgs=--accept-batch 1")),
+                        tuple("x.md:4", List.of("EchoBenchmark", "-p", "variant=et", "-p", "clients=200",
+                                "--latency-log", "results/")));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import lab.epoll.jmh.RunMode;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,12 +34,13 @@ class HarnessCliTest {
         "--compare lt,et --pairs many", "--compare lt,et --precision 120%", "--compare lt,et --precision x",
         "--compare lt,et --exercise --churn", "--compare idleTimeout=0,60s", "--compare lt,et -p variant=et",
         "--tuning --full", "--curve --compare lt,et", "--curve --pairs 3", "--compare lt,et --jmh-log",
-        "--profile", "--profile lt,nosuch", "-p variant=lt,nosuch", "--compare java=17,25 -p variant=nosuch", "--report", "--report jmh/target/results.json", "-i many", "-p",
+        "--profile", "--profile lt,nosuch", "-p variant=lt,nosuch", "--compare java=17,25 -p variant=nosuch",
+        "--report", "--report jmh/target/results.json", "-i many", "-p",
         "--latency-log", "--merge-latencies", "--merge-latencies no-such.hlog", "--tunning"})
     void aMistakeIsOneLineAndExitTwo(String line) {
         Outcome outcome = execute(line.split(" "));
         assertThat(outcome.code()).as(line).isEqualTo(HarnessCli.EXIT_USAGE);
-        assertThat(outcome.err().lines().toList()).as(line).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        assertThat(outcome.err().lines().toList()).as(line).singleElement(InstanceOfAssertFactories.STRING)
                 .startsWith("jmh: ").endsWith("--help)").doesNotContain("Exception");
         assertThat(outcome.out()).as(line).isEmpty();
     }
