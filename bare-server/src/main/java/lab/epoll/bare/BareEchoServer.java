@@ -41,30 +41,43 @@ import picocli.CommandLine.Spec;
  * the difference from. It shares the lab's process contract: the listening line, one-line errors with exit
  * codes 1 and 2, and SIGTERM/SIGINT/SIGHUP end it with exit 0.
  */
-@Command(name = "bare-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "bare-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) on Netty's native epoll transport with nothing but the echo: the "
                 + "baseline the lab's features are measured against.",
         footer = {"", "Exit codes: 0 after a signal, 1 when the server cannot run, 2 for a bad command line."})
 public final class BareEchoServer implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BareEchoServer.class);
 
-    @Option(names = Name.HOST, paramLabel = "HOST", defaultValue = "127.0.0.1",
+    @Option(
+            names = Name.HOST,
+            paramLabel = "HOST",
+            defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     private String host;
 
-    @Option(names = {Name.PORT_SHORT, Name.PORT}, paramLabel = "PORT", defaultValue = "8080",
+    @Option(
+            names = {Name.PORT_SHORT, Name.PORT},
+            paramLabel = "PORT",
+            defaultValue = "8080",
             description = "TCP port; 0 picks any free port (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = Name.MODE, paramLabel = "et|lt",
+    @Option(
+            names = Name.MODE,
+            paramLabel = "et|lt",
             description = "EPOLL_MODE of the listener and every connection: et (EDGE_TRIGGERED, Netty 4.1's "
                     + "default) or lt (LEVEL_TRIGGERED) (default: ${DEFAULT-VALUE}).")
     private BareMode mode = BareMode.et;
 
     /** Netty 4.1's two epoll modes, by the names the lab's other servers use. */
     enum BareMode {
-        et(EpollMode.EDGE_TRIGGERED), lt(EpollMode.LEVEL_TRIGGERED);
+        et(EpollMode.EDGE_TRIGGERED),
+        lt(EpollMode.LEVEL_TRIGGERED);
 
         final EpollMode epollMode;
 
@@ -106,7 +119,9 @@ public final class BareEchoServer implements Callable<Integer> {
                     });
             ShutdownSignals signals = ShutdownSignals.install();
             Channel listener = Listen.bind(bootstrap, new InetSocketAddress(address, port));
-            ListeningLine.print(spec.commandLine().getOut(), (InetSocketAddress) listener.localAddress(),
+            ListeningLine.print(
+                    spec.commandLine().getOut(),
+                    (InetSocketAddress) listener.localAddress(),
                     "transport=epoll, mode=" + mode.epollMode + ", io-threads=" + threads);
             log.info("{} received: closing the listener and every connection", signals.awaitFirst());
             listener.close().syncUninterruptibly();

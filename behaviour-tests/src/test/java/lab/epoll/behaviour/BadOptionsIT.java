@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -45,8 +45,9 @@ class BadOptionsIT {
      * The launched servers never serve, so they run without the optimising compiler and the parallel GC's
      * threads: they then cost about a fifth less CPU, and the option parsing is the same.
      */
-    static final List<String> JVM_ARGS = Stream.concat(ServerProcess.TEST_JVM_ARGS.stream(),
-            Stream.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")).toList();
+    static final List<String> JVM_ARGS = Stream.concat(
+                    ServerProcess.TEST_JVM_ARGS.stream(), Stream.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
+            .toList();
 
     /**
      * Variants whose command lines are checked by the same code with the same fixed arguments, and expected to be
@@ -68,7 +69,10 @@ class BadOptionsIT {
         for (ServerVariant variant : SuiteVariants.selected()) {
             // Only the first of a group runs: the others' JVM flags must not be ones validation could read.
             InProcessCli.requireRuntimeOnlyJvmFlags(variant);
-            List<Object> key = List.of(variant.jar(), variant.serverArgs(), variant.features(),
+            List<Object> key = List.of(
+                    variant.jar(),
+                    variant.serverArgs(),
+                    variant.features(),
                     variant.ioModel().refusedOptions());
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(variant);
         }
@@ -149,8 +153,10 @@ class BadOptionsIT {
     @MethodSource("groupsAndBadInputs")
     void refusedWithExitTwoAndOneLineNamingTheOption(CliGroup group, BadInput input) {
         ServerVariant variant = group.first();
-        input.feature().ifPresent(feature -> Assumptions.assumeTrue(variant.has(feature),
-                () -> group + " has no " + feature + ", so no " + input.option() + " to validate"));
+        input.feature()
+                .ifPresent(feature -> Assumptions.assumeTrue(
+                        variant.has(feature),
+                        () -> group + " has no " + feature + ", so no " + input.option() + " to validate"));
         assertThat(refusal(variant, input.args())).contains("'" + input.option() + "'");
     }
 
@@ -178,7 +184,10 @@ class BadOptionsIT {
         try (ServerProcess server = ServerProcess.launch(variant, JVM_ARGS, "--port", "70000")) {
             int exit = server.awaitExit(ServerProcess.WAIT);
             assertThat(exit).as("exit code\n%s", server.output()).isEqualTo(2);
-            assertThat(server.stderr()).as("stderr").singleElement().asString()
+            assertThat(server.stderr())
+                    .as("stderr")
+                    .singleElement()
+                    .asString()
                     .startsWith(variant.commandName() + ": Invalid value for option '--port': ")
                     .endsWith("(see --help)");
             assertThat(server.stdout()).as("stdout").isEmpty();
@@ -215,7 +224,9 @@ class BadOptionsIT {
             Map.entry(ServerOption.MAX_EVENTS, "0"),
             Map.entry(ServerOption.RECV_ALLOCATOR, "adaptive"),
             Map.entry(ServerOption.ALLOCATOR, "pooled"),
-            Map.entry(ServerOption.IO_THREADS, Integer.toString(Runtime.getRuntime().availableProcessors())),
+            Map.entry(
+                    ServerOption.IO_THREADS,
+                    Integer.toString(Runtime.getRuntime().availableProcessors())),
             Map.entry(ServerOption.MAX_MESSAGES_PER_READ, "16"));
 
     /**
@@ -223,8 +234,10 @@ class BadOptionsIT {
      * options of a feature it has not.
      */
     static Stream<Arguments> groupsAndOptionsTheyLack() {
-        return cliGroups().stream().filter(group -> group.first().has(Feature.SERVER_OPTIONS))
-                .flatMap(group -> Arrays.stream(ServerOption.values()).filter(option -> lacks(group.first(), option))
+        return cliGroups().stream()
+                .filter(group -> group.first().has(Feature.SERVER_OPTIONS))
+                .flatMap(group -> Arrays.stream(ServerOption.values())
+                        .filter(option -> lacks(group.first(), option))
                         .map(option -> Arguments.of(group, option)));
     }
 

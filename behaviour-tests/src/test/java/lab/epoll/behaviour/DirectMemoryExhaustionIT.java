@@ -7,9 +7,9 @@ import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
 import lab.epoll.process.ServerCounters;
 import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -38,24 +38,37 @@ class DirectMemoryExhaustionIT {
     @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void aFailedAllocationClosesOneConnectionAndTheServerGoesOn(ServerVariant variant) throws Exception {
-        Assumptions.assumeTrue(variant.has(Feature.SERVER_OPTIONS)
-                && !variant.ioModel().refuses(ServerOption.ALLOCATOR), () -> variant + " has no " + ServerOption.ALLOCATOR);
+        Assumptions.assumeTrue(
+                variant.has(Feature.SERVER_OPTIONS) && !variant.ioModel().refuses(ServerOption.ALLOCATOR),
+                () -> variant + " has no " + ServerOption.ALLOCATOR);
         Assumptions.assumeTrue(variant.has(Feature.COUNTERS), () -> variant + " counts no errors");
-        Assumptions.assumeFalse(variant.hangsOnFailedReadAllocation(),
+        Assumptions.assumeFalse(
+                variant.hangsOnFailedReadAllocation(),
                 () -> variant + " may leave the connection whose read allocation failed open for good (upstream)");
-        ServerProcess server = servers.startWithJvmArgs(List.of("-XX:MaxDirectMemorySize=" + DIRECT_LIMIT),
-                variant, "--allocator", "unpooled", "--write-buffer-high", "1m", "--write-buffer-low", "512k",
-                "--idle-timeout", "0", "--max-pending-bytes", "0");
+        ServerProcess server = servers.startWithJvmArgs(
+                List.of("-XX:MaxDirectMemorySize=" + DIRECT_LIMIT),
+                variant,
+                "--allocator",
+                "unpooled",
+                "--write-buffer-high",
+                "1m",
+                "--write-buffer-low",
+                "512k",
+                "--idle-timeout",
+                "0",
+                "--max-pending-bytes",
+                "0");
         int mark = server.logMark();
 
         try (StalledUploaders stalled = StalledUploaders.start(server.address(), READERS, BYTES_EACH)) {
-            ServerCounters failing = server.awaitStats("errors counted: reads failed for want of direct memory",
-                    c -> c.errors() > 0);
-            assertThat(stalled.sent()).as("bytes the readers got out, against what the server read")
+            ServerCounters failing =
+                    server.awaitStats("errors counted: reads failed for want of direct memory", c -> c.errors() > 0);
+            assertThat(stalled.sent())
+                    .as("bytes the readers got out, against what the server read")
                     .isGreaterThanOrEqualTo(failing.bytesIn());
         }
-        ServerCounters after = server.awaitStats("every stalled reader accepted and closed",
-                c -> c.accepted() == READERS && c.active() == 0);
+        ServerCounters after = server.awaitStats(
+                "every stalled reader accepted and closed", c -> c.accepted() == READERS && c.active() == 0);
         assertThat(server.isAlive()).as("the server survived").isTrue();
         assertThat(server.logLines().subList(mark, server.logLines().size()))
                 .as("the failure that was injected, in the log")
@@ -63,9 +76,12 @@ class DirectMemoryExhaustionIT {
 
         byte[] message = new Payload(3).bytes(0, 1000);
         try (EchoClient fresh = server.connect()) {
-            assertThat(fresh.roundTrip(message)).as("a new client's echo after the failures").isEqualTo(message);
+            assertThat(fresh.roundTrip(message))
+                    .as("a new client's echo after the failures")
+                    .isEqualTo(message);
         }
-        System.out.printf("%s with %s of direct memory, %d stalled readers: %d errors, %d accepted%n", variant,
-                DIRECT_LIMIT, READERS, after.errors(), after.accepted());
+        System.out.printf(
+                "%s with %s of direct memory, %d stalled readers: %d errors, %d accepted%n",
+                variant, DIRECT_LIMIT, READERS, after.errors(), after.accepted());
     }
 }

@@ -35,8 +35,7 @@ class DocumentedListeningLinesIT {
     private static final Pattern COMMAND = Pattern.compile("^\\$ \\S*java -jar (\\S+\\.jar)(.*)$");
     private static final Pattern SETTING = Pattern.compile("(?:\\(|, )([a-z-]+)=([^,]*?)(?=, [a-z-]+=|\\)$)");
     /** Settings whose values differ from machine to machine or run to run. */
-    private static final Set<String> MACHINE_VALUES = Set.of("pid", "io-threads", "workers", "max-connections",
-            "java");
+    private static final Set<String> MACHINE_VALUES = Set.of("pid", "io-threads", "workers", "max-connections", "java");
 
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
@@ -67,7 +66,8 @@ class DocumentedListeningLinesIT {
             if (m.matches()) {
                 command = m;
             } else if (line.startsWith("listening on ") && command != null) {
-                List<String> args = new ArrayList<>(Arrays.asList(command.group(2).trim().split("\\s+")));
+                List<String> args =
+                        new ArrayList<>(Arrays.asList(command.group(2).trim().split("\\s+")));
                 args.removeIf(String::isEmpty);
                 samples.add(new Sample(command.group(1), args, line));
                 command = null;
@@ -103,22 +103,28 @@ class DocumentedListeningLinesIT {
         Map<String, String> actual = settings(printed);
         // The suite adds --stats-interval, which no sample shows and no listening line prints.
         Map<String, String> documented = settings(sample.line());
-        assertThat(new ArrayList<>(documented.keySet())).as("settings named on the documented line for %s, against "
-                + "what it printed:\n%s", sample, printed).isEqualTo(new ArrayList<>(actual.keySet()));
+        assertThat(new ArrayList<>(documented.keySet()))
+                .as("settings named on the documented line for %s, against " + "what it printed:\n%s", sample, printed)
+                .isEqualTo(new ArrayList<>(actual.keySet()));
         documented.forEach((name, value) -> {
             if (!MACHINE_VALUES.contains(name)) {
-                assertThat(actual.get(name)).as("%s on the documented line for %s", name, sample).isEqualTo(value);
+                assertThat(actual.get(name))
+                        .as("%s on the documented line for %s", name, sample)
+                        .isEqualTo(value);
             }
         });
     }
 
     /** The variant a sample runs: the one of its jar whose fixed arguments the sample gives, else the jar's first. */
     private static ServerVariant variantOf(Sample sample) {
-        List<ServerVariant> sameJar = ServerVariant.all().stream().filter(v -> v.jar().equals(sample.jar())).toList();
+        List<ServerVariant> sameJar = ServerVariant.all().stream()
+                .filter(v -> v.jar().equals(sample.jar()))
+                .toList();
         assertThat(sameJar).as("a variant built as %s", sample.jar()).isNotEmpty();
         return sameJar.stream()
                 .filter(v -> v.serverArgs().isEmpty() || Collections.indexOfSubList(sample.args(), v.serverArgs()) >= 0)
-                .findFirst().orElse(sameJar.get(0));
+                .findFirst()
+                .orElse(sameJar.get(0));
     }
 
     private static Map<String, String> settings(String line) {

@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -41,8 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EchoIntegrityIT {
     static final int KIB = 1024;
     static final int MIB = 1024 * KIB;
-    static final int[] SIZES = {1, 2, 1023, 1024, 1025, 4095, 4096, 4097, 64 * KIB - 1, 64 * KIB, 64 * KIB + 1,
-        MIB - 1, MIB, MIB + 1, 16 * MIB};
+    static final int[] SIZES = {
+        1, 2, 1023, 1024, 1025, 4095, 4096, 4097, 64 * KIB - 1, 64 * KIB, 64 * KIB + 1, MIB - 1, MIB, MIB + 1, 16 * MIB
+    };
     /** Sent after each stream, on the same connection: proves nothing stray was queued behind the echo. */
     static final byte[] SENTINEL = "end-of-stream".getBytes(StandardCharsets.US_ASCII);
 
@@ -58,11 +59,14 @@ class EchoIntegrityIT {
             List<String> smallReads = variant.ioModel().threadPerConnection()
                     ? List.of("--write-buffer-high", "1k", "--write-buffer-low", "512")
                     : variant.has(Feature.READ_LOOP_CAP)
-                    ? List.of("--recv-allocator", "fixed:1k", "--max-messages-per-read", "1")
-                    : List.of("--recv-allocator", "fixed:1k");
-            cases.add(Arguments.of(variant, "1k reads, 1 per wake-up", Optional.of(Feature.SERVER_OPTIONS),
-                    smallReads));
-            cases.add(Arguments.of(variant, "water marks 8k/2k", Optional.of(Feature.BACKPRESSURE),
+                            ? List.of("--recv-allocator", "fixed:1k", "--max-messages-per-read", "1")
+                            : List.of("--recv-allocator", "fixed:1k");
+            cases.add(
+                    Arguments.of(variant, "1k reads, 1 per wake-up", Optional.of(Feature.SERVER_OPTIONS), smallReads));
+            cases.add(Arguments.of(
+                    variant,
+                    "water marks 8k/2k",
+                    Optional.of(Feature.BACKPRESSURE),
                     List.of("--write-buffer-high", "8k", "--write-buffer-low", "2k")));
         }
         return cases.stream();
@@ -71,17 +75,18 @@ class EchoIntegrityIT {
     @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} server, {1}")
     @MethodSource("variantsAndReadPaths")
-    void everyByteComesBackInOrder(ServerVariant variant, String readPath, Optional<Feature> needs,
-                                   List<String> options) {
-        needs.ifPresent(feature -> Assumptions.assumeTrue(variant.has(feature),
-                () -> variant + " has no " + feature + " to take the " + readPath + " path"));
+    void everyByteComesBackInOrder(
+            ServerVariant variant, String readPath, Optional<Feature> needs, List<String> options) {
+        needs.ifPresent(feature -> Assumptions.assumeTrue(
+                variant.has(feature), () -> variant + " has no " + feature + " to take the " + readPath + " path"));
         ServerProcess server = servers.start(variant, options.toArray(String[]::new));
 
         // Every size at once, one connection each: the event loops interleave them as real traffic would.
         List<EchoStream> streams = new ArrayList<>();
         try {
             for (int size : SIZES) {
-                streams.add(EchoStream.connect(server.address(), size).length(size).start());
+                streams.add(
+                        EchoStream.connect(server.address(), size).length(size).start());
             }
             List<String> broken = new ArrayList<>();
             long total = 0;
@@ -100,14 +105,15 @@ class EchoIntegrityIT {
                 }
                 total += SENTINEL.length;
             }
-            assertThat(broken).as("%s server (%s): streams whose echo differed from what was sent", variant, readPath)
+            assertThat(broken)
+                    .as("%s server (%s): streams whose echo differed from what was sent", variant, readPath)
                     .isEmpty();
 
             if (variant.has(Feature.COUNTERS)) {
                 // The server's own counters agree: it read and wrote exactly what the clients sent.
                 long expected = total;
-                ServerCounters counters = server.awaitStats("bytes-in = bytes-out = " + expected,
-                        c -> c.bytesIn() == expected && c.bytesOut() == expected);
+                ServerCounters counters = server.awaitStats(
+                        "bytes-in = bytes-out = " + expected, c -> c.bytesIn() == expected && c.bytesOut() == expected);
                 assertThat(counters.errors()).as("errors").isZero();
             }
         } finally {

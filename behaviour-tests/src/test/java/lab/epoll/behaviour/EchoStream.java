@@ -11,8 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
-import lab.epoll.testkit.Payload;
 import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 
 /**
  * One connection driven the way a pipelining client drives an echo server: a writer thread sends a
@@ -141,7 +141,9 @@ final class EchoStream implements AutoCloseable {
                 if (window > 0) {
                     n = Math.min(n, window);
                     synchronized (windowLock) {
-                        while (sent.get() - received.get() + n > window && !stopSending && readerError == null
+                        while (sent.get() - received.get() + n > window
+                                && !stopSending
+                                && readerError == null
                                 && !eof) {
                             windowLock.wait(100);
                         }
@@ -200,8 +202,8 @@ final class EchoStream implements AutoCloseable {
     Result await(Duration timeout) {
         try {
             if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                String state = name + " did not finish within " + timeout + ": sent " + sent + ", received "
-                        + received + ", writer done " + writerDone + ", eof " + eof;
+                String state = name + " did not finish within " + timeout + ": sent " + sent + ", received " + received
+                        + ", writer done " + writerDone + ", eof " + eof;
                 close();
                 throw new AssertionError(state);
             }
@@ -210,8 +212,16 @@ final class EchoStream implements AutoCloseable {
             throw new AssertionError(e);
         }
         // The latch orders the writer's last CRC update before this read.
-        return new Result(name, sent.get(), sentCrc.getValue(), received.get(), verifier.crc32(), verifier.firstMismatch(),
-                eof, writerError, readerError);
+        return new Result(
+                name,
+                sent.get(),
+                sentCrc.getValue(),
+                received.get(),
+                verifier.crc32(),
+                verifier.firstMismatch(),
+                eof,
+                writerError,
+                readerError);
     }
 
     /**
@@ -245,12 +255,23 @@ final class EchoStream implements AutoCloseable {
     }
 
     /** What one stream sent and got back. */
-    record Result(String name, long sent, long sentCrc, long received, long receivedCrc, long firstMismatch,
-                  boolean eof, Throwable writerError, Throwable readerError) {
+    record Result(
+            String name,
+            long sent,
+            long sentCrc,
+            long received,
+            long receivedCrc,
+            long firstMismatch,
+            boolean eof,
+            Throwable writerError,
+            Throwable readerError) {
 
         /** True if every byte sent came back, in order, unchanged, and nothing else came back. */
         boolean intact() {
-            return writerError == null && readerError == null && received == sent && receivedCrc == sentCrc
+            return writerError == null
+                    && readerError == null
+                    && received == sent
+                    && receivedCrc == sentCrc
                     && firstMismatch < 0;
         }
 

@@ -56,8 +56,9 @@ class EpollDescriptionIT {
             return;
         }
         Files.createDirectories(PROGRAM.getParent());
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-Wextra", "-o", PROGRAM.toString(),
-                SOURCE.toString()).redirectErrorStream(true).start();
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-Wextra", "-o", PROGRAM.toString(), SOURCE.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(gcc.getInputStream().readAllBytes(), US_ASCII);
         assertThat(gcc.waitFor()).as("gcc %s: %s", SOURCE, output).isZero();
     }
@@ -78,33 +79,47 @@ class EpollDescriptionIT {
             long pid = program.pid();
             List<String> leakedLines = tfdLines(pid, epfd);
             assertThat(ProcFs.fds(pid)).as("fds of the paused program").doesNotContainKey(closed);
-            assertThat(registrations(pid, epfd)).as("/proc/%d/fdinfo/%d: %s", pid, epfd, leakedLines)
+            assertThat(registrations(pid, epfd))
+                    .as("/proc/%d/fdinfo/%d: %s", pid, epfd, leakedLines)
                     .singleElement()
                     .satisfies(r -> {
                         assertThat(r.fd()).as("tfd").isEqualTo(closed);
-                        assertThat(r.fdTarget()).as("what fd %d is in the program", closed).isEqualTo("?");
+                        assertThat(r.fdTarget())
+                                .as("what fd %d is in the program", closed)
+                                .isEqualTo("?");
                         assertThat(r.has(EpollFlags.EPOLLIN)).as("EPOLLIN").isTrue();
                     });
-            assertThat(program.all("leak", "event")).as("epoll_wait's events after close(%d)", closed)
-                    .extracting(e -> e.number("fd")).containsExactly(closed);
+            assertThat(program.all("leak", "event"))
+                    .as("epoll_wait's events after close(%d)", closed)
+                    .extracting(e -> e.number("fd"))
+                    .containsExactly(closed);
             // Why the rule says "before": afterwards neither number reaches the registration.
             assertThat(program.await("leak", "del").values())
-                    .containsEntry("closed_fd", "EBADF").containsEntry("dup_fd", "ENOENT");
+                    .containsEntry("closed_fd", "EBADF")
+                    .containsEntry("dup_fd", "ENOENT");
             program.proceed();
 
             program.await("control", "pause");
             Line control = program.await("control", "fds");
             int controlEpfd = control.number("epfd");
-            assertThat(registrations(pid, controlEpfd)).as("/proc/%d/fdinfo/%d after EPOLL_CTL_DEL, dup kept open",
-                    pid, controlEpfd).isEmpty();
-            assertThat(program.all("control", "event")).as("epoll_wait's events after EPOLL_CTL_DEL").isEmpty();
+            assertThat(registrations(pid, controlEpfd))
+                    .as("/proc/%d/fdinfo/%d after EPOLL_CTL_DEL, dup kept open", pid, controlEpfd)
+                    .isEmpty();
+            assertThat(program.all("control", "event"))
+                    .as("epoll_wait's events after EPOLL_CTL_DEL")
+                    .isEmpty();
             assertThat(program.await("control", "waited").number("n")).isZero();
             program.proceed();
             program.await("done", "");
             program.assertExitsZero();
-            System.out.printf("dup-close: closed fd %d (dup %d) still registered in epoll fd %d, %d event(s) for it:"
-                    + " %s; after EPOLL_CTL_DEL: 0 registrations, 0 events%n", closed, leak.number("dup_fd"), epfd,
-                    program.all("leak", "event").size(), leakedLines);
+            System.out.printf(
+                    "dup-close: closed fd %d (dup %d) still registered in epoll fd %d, %d event(s) for it:"
+                            + " %s; after EPOLL_CTL_DEL: 0 registrations, 0 events%n",
+                    closed,
+                    leak.number("dup_fd"),
+                    epfd,
+                    program.all("leak", "event").size(),
+                    leakedLines);
         }
     }
 
@@ -120,34 +135,50 @@ class EpollDescriptionIT {
             long childPid = child.number("pid");
             assertThat(program.descendants()).as("the program's processes").contains(childPid);
             List<String> childLines = tfdLines(childPid, epfd);
-            assertThat(registrations(childPid, epfd)).as("/proc/%d/fdinfo/%d (the child): %s", childPid, epfd,
-                    childLines)
+            assertThat(registrations(childPid, epfd))
+                    .as("/proc/%d/fdinfo/%d (the child): %s", childPid, epfd, childLines)
                     .singleElement()
                     .satisfies(r -> {
-                        assertThat(r.fd()).as("tfd, the parent's fd added after the fork").isEqualTo(added);
+                        assertThat(r.fd())
+                                .as("tfd, the parent's fd added after the fork")
+                                .isEqualTo(added);
                         // The child's own fd of that number is another file: the events are not about it.
-                        assertThat(r.fdTarget()).as("what fd %d is in the child", added).isEqualTo("/dev/null");
+                        assertThat(r.fdTarget())
+                                .as("what fd %d is in the child", added)
+                                .isEqualTo("/dev/null");
                     });
-            assertThat(program.all("child", "event")).as("the child's epoll_wait")
-                    .extracting(e -> e.number("fd")).containsExactly(added);
+            assertThat(program.all("child", "event"))
+                    .as("the child's epoll_wait")
+                    .extracting(e -> e.number("fd"))
+                    .containsExactly(added);
             program.proceed();
             assertThat(program.await("done", "").values()).containsEntry("child_exit", "0");
             program.assertExitsZero();
-            System.out.printf("fork: parent added fd %d after the fork; child %d sees in epoll fd %d: %s, and %d"
-                    + " event(s) for it, where its own fd %d is /dev/null%n", added, childPid, epfd, childLines,
-                    program.all("child", "event").size(), added);
+            System.out.printf(
+                    "fork: parent added fd %d after the fork; child %d sees in epoll fd %d: %s, and %d"
+                            + " event(s) for it, where its own fd %d is /dev/null%n",
+                    added,
+                    childPid,
+                    epfd,
+                    childLines,
+                    program.all("child", "event").size(),
+                    added);
         }
     }
 
     private static List<EpollRegistration> registrations(long pid, int epfd) {
-        return ProcFs.epollRegistrations(pid).stream().filter(r -> r.epollFd() == epfd).toList();
+        return ProcFs.epollRegistrations(pid).stream()
+                .filter(r -> r.epollFd() == epfd)
+                .toList();
     }
 
     /** The raw {@code tfd:} lines, for messages: what the kernel wrote, before any parsing. */
     private static List<String> tfdLines(long pid, int epfd) {
         try {
-            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "fdinfo", Integer.toString(epfd)))
-                    .stream().filter(l -> l.startsWith("tfd:")).map(l -> l.replaceAll("\\s+", " ")).toList();
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "fdinfo", Integer.toString(epfd))).stream()
+                    .filter(l -> l.startsWith("tfd:"))
+                    .map(l -> l.replaceAll("\\s+", " "))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -194,25 +225,29 @@ class EpollDescriptionIT {
 
         private Program(Process process) {
             this.process = process;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out =
-                        new BufferedReader(new InputStreamReader(process.getInputStream(), US_ASCII))) {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        incoming.add(line);
-                    }
-                } catch (IOException closedByDestroy) {
-                    // The test is over; the transcript has what came before.
-                } finally {
-                    incoming.add(EOF);
-                }
-            }, "epoll_description output");
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader out =
+                                new BufferedReader(new InputStreamReader(process.getInputStream(), US_ASCII))) {
+                            for (String line; (line = out.readLine()) != null; ) {
+                                incoming.add(line);
+                            }
+                        } catch (IOException closedByDestroy) {
+                            // The test is over; the transcript has what came before.
+                        } finally {
+                            incoming.add(EOF);
+                        }
+                    },
+                    "epoll_description output");
             reader.setDaemon(true);
             reader.start();
         }
 
         static Program start(String mode) {
             try {
-                return new Program(new ProcessBuilder(PROGRAM.toString(), mode).redirectErrorStream(true).start());
+                return new Program(new ProcessBuilder(PROGRAM.toString(), mode)
+                        .redirectErrorStream(true)
+                        .start());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -257,7 +292,8 @@ class EpollDescriptionIT {
 
         /** Every line of this phase and kind seen so far: after the phase's pause line, all it printed. */
         List<Line> all(String phase, String kind) {
-            return transcript.stream().map(Line::parse)
+            return transcript.stream()
+                    .map(Line::parse)
                     .filter(l -> l.phase().equals(phase) && l.kind().equals(kind))
                     .collect(Collectors.toList());
         }
@@ -276,12 +312,15 @@ class EpollDescriptionIT {
         void assertExitsZero() {
             try {
                 assertThat(process.waitFor(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS))
-                        .as("the program exits").isTrue();
+                        .as("the program exits")
+                        .isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
-            assertThat(process.exitValue()).as("exit code; it printed:\n%s", String.join("\n", transcript)).isZero();
+            assertThat(process.exitValue())
+                    .as("exit code; it printed:\n%s", String.join("\n", transcript))
+                    .isZero();
         }
 
         @Override

@@ -1,6 +1,5 @@
 package lab.epoll.behaviour;
 
-import lab.epoll.catalog.EpollFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,12 +8,13 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import lab.epoll.catalog.EpollFlags;
+import lab.epoll.catalog.ServerVariant;
 import lab.epoll.process.EchoClient;
 import lab.epoll.process.ProcFs;
 import lab.epoll.process.ProcFs.EpollRegistration;
 import lab.epoll.process.ProcFs.TcpSocket;
 import lab.epoll.process.ServerProcess;
-import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -34,8 +34,9 @@ class EpollModeIT {
     @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void acceptedSocketsAreRegisteredInTheVariantsMode(ServerVariant variant) {
-        Assumptions.assumeTrue(variant.usesEpoll(), () -> variant + " waits in " + variant.ioModel().kernelApi()
-                + ", not epoll: no registrations to read");
+        Assumptions.assumeTrue(
+                variant.usesEpoll(),
+                () -> variant + " waits in " + variant.ioModel().kernelApi() + ", not epoll: no registrations to read");
         ServerProcess server = servers.start(variant);
         EpollRegistration accepted;
         try (EchoClient client = server.connect()) {
@@ -48,7 +49,9 @@ class EpollModeIT {
         String mask = Long.toHexString(accepted.events());
         assertThat(accepted.has(EpollFlags.EPOLLIN)).as("EPOLLIN in %s", mask).isTrue();
         assertThat(accepted.has(EpollFlags.EPOLLET)).as("EPOLLET in %s", mask).isEqualTo(variant.epollet());
-        assertThat(accepted.has(EpollFlags.EPOLLONESHOT)).as("EPOLLONESHOT in %s", mask).isEqualTo(variant.oneshot());
+        assertThat(accepted.has(EpollFlags.EPOLLONESHOT))
+                .as("EPOLLONESHOT in %s", mask)
+                .isEqualTo(variant.oneshot());
     }
 
     /**
@@ -63,9 +66,11 @@ class EpollModeIT {
             byte[] hello = "Hello, kernel!\n".getBytes(StandardCharsets.US_ASCII);
             assertThat(client.roundTrip(hello)).isEqualTo(hello);
             Collection<String> fds = ProcFs.fds(server.pid()).values();
-            assertThat(fds.contains("anon_inode:[eventpoll]")).as("an eventpoll fd in %s: %s", variant, fds)
+            assertThat(fds.contains("anon_inode:[eventpoll]"))
+                    .as("an eventpoll fd in %s: %s", variant, fds)
                     .isEqualTo(variant.usesEpoll());
-            assertThat(fds.contains("anon_inode:[io_uring]")).as("an io_uring fd in %s: %s", variant, fds)
+            assertThat(fds.contains("anon_inode:[io_uring]"))
+                    .as("an io_uring fd in %s: %s", variant, fds)
                     .isEqualTo(variant.ioModel().kernelApi().equals("io_uring"));
         }
     }

@@ -20,5 +20,4 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedTest(name = "{0} server")
 @MethodSource("lab.epoll.behaviour.SuiteVariants#selected")
-@interface EveryVariant {
-}
+@interface EveryVariant {}

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
 import lab.epoll.process.ProcFs;
+import lab.epoll.process.ProcFs.TcpSocket;
 import lab.epoll.process.ProcThreads;
 import lab.epoll.process.ServerCounters;
 import lab.epoll.process.ServerProcess;
-import lab.epoll.process.ProcFs.TcpSocket;
-import lab.epoll.catalog.ServerVariant;
-import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -51,6 +51,7 @@ class FdExhaustionIT {
      * even on a machine so loaded that a spinning thread gets a third of a core, this catches it.
      */
     static final double MAX_SERVER_THREADS_CPU_SHARE = 0.1;
+
     static final long WINDOW_MS = 2000;
     /** {@code /proc/net/tcp}'s code for a listening socket. */
     static final int TCP_LISTEN = 0x0A;
@@ -79,7 +80,9 @@ class FdExhaustionIT {
                 clients.add(client);
                 messages.add(message);
             }
-            server.awaitValue("accept failing with EMFILE (\"Too many open files\" in the log)", server::logLines,
+            server.awaitValue(
+                    "accept failing with EMFILE (\"Too many open files\" in the log)",
+                    server::logLines,
                     lines -> lines.stream().anyMatch(line -> line.contains("Too many open files")));
             // Full: one fd per accepted connection, up to the limit (the summary confirms the count at the end).
             server.awaitValue("the server holding all " + LIMIT + " fds it may", server::openFds, n -> n == LIMIT);
@@ -87,15 +90,18 @@ class FdExhaustionIT {
             // may include one the JVM has closed since); which ones is the kernel's choice where several listeners
             // share the port (SO_REUSEPORT hashes each connection to one): the answered are those that got an echo.
             long accepted = acceptedSockets(server.pid());
-            server.awaitValue("echoes to the " + accepted + " accepted connections", () -> clients.stream()
-                    .filter(c -> c.available() >= 64).count(), n -> n == accepted);
+            server.awaitValue(
+                    "echoes to the " + accepted + " accepted connections",
+                    () -> clients.stream().filter(c -> c.available() >= 64).count(),
+                    n -> n == accepted);
             List<Integer> answered = new ArrayList<>();
             List<Integer> queued = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 (clients.get(i).available() >= 64 ? answered : queued).add(i);
             }
             for (int i : answered) {
-                assertThat(clients.get(i).readExactly(64)).as("echo to accepted connection %d", i)
+                assertThat(clients.get(i).readExactly(64))
+                        .as("echo to accepted connection %d", i)
                         .isEqualTo(messages.get(i));
             }
 
@@ -110,41 +116,66 @@ class FdExhaustionIT {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             List<String> log = server.logLines();
             long emfileLines = log.subList(logBefore, log.size()).stream()
-                    .filter(line -> line.contains("Too many open files")).count();
+                    .filter(line -> line.contains("Too many open files"))
+                    .count();
             double cores = (double) ticks / TICKS_PER_SECOND / (elapsedMs / 1000.0);
             double serverThreadCores = (double) serverThreadTicks / TICKS_PER_SECOND / (elapsedMs / 1000.0);
-            System.out.printf("%s fd exhaustion: %d fds at start, %d connections accepted, %d queued; over %d ms: "
+            System.out.printf(
+                    "%s fd exhaustion: %d fds at start, %d connections accepted, %d queued; over %d ms: "
                             + "process %d CPU ticks (%.1f%% of a core), server threads %d ticks (%.1f%%), %d log lines, "
-                            + "%d of them EMFILE%n", variant, server.baselineFds(), accepted, queued.size(), elapsedMs, ticks,
-                    cores * 100, serverThreadTicks, serverThreadCores * 100, log.size() - logBefore, emfileLines);
+                            + "%d of them EMFILE%n",
+                    variant,
+                    server.baselineFds(),
+                    accepted,
+                    queued.size(),
+                    elapsedMs,
+                    ticks,
+                    cores * 100,
+                    serverThreadTicks,
+                    serverThreadCores * 100,
+                    log.size() - logBefore,
+                    emfileLines);
             assertThat(server.isAlive()).as("server alive at its fd limit").isTrue();
-            assertThat(cores).as("server process CPU while accept fails with EMFILE, in cores (a spin would be ~1)")
+            assertThat(cores)
+                    .as("server process CPU while accept fails with EMFILE, in cores (a spin would be ~1)")
                     .isLessThan(MAX_CPU_SHARE);
-            assertThat(serverThreadCores).as("server threads' CPU (JIT and GC excluded) while accept fails with EMFILE, "
-                    + "in cores").isLessThan(MAX_SERVER_THREADS_CPU_SHARE);
-            assertThat(emfileLines).as("EMFILE log lines in %d ms (no error storm)", elapsedMs)
+            assertThat(serverThreadCores)
+                    .as("server threads' CPU (JIT and GC excluded) while accept fails with EMFILE, " + "in cores")
+                    .isLessThan(MAX_SERVER_THREADS_CPU_SHARE);
+            assertThat(emfileLines)
+                    .as("EMFILE log lines in %d ms (no error storm)", elapsedMs)
                     .isLessThanOrEqualTo(elapsedMs / 1000 + 2);
-            assertThat(log).as("each accept failure is one clear line, handled (not Netty's end-of-pipeline warning)")
-                    .anyMatch(line -> line.contains("accept on ") && line.contains("Too many open files")
+            assertThat(log)
+                    .as("each accept failure is one clear line, handled (not Netty's end-of-pipeline warning)")
+                    .anyMatch(line -> line.contains("accept on ")
+                            && line.contains("Too many open files")
                             && line.contains("accepting again in 1 s"))
                     .noneMatch(line -> line.contains("reached at the tail of the pipeline"));
             int first = answered.get(0);
-            assertThat(clients.get(first).roundTrip(messages.get(first))).as("an accepted connection still echoes")
+            assertThat(clients.get(first).roundTrip(messages.get(first)))
+                    .as("an accepted connection still echoes")
                     .isEqualTo(messages.get(first));
-            assertThat(queued).as("connections left queued, answered by nobody yet").isNotEmpty()
-                    .allSatisfy(i -> assertThat(clients.get(i).available()).as("bytes for queued %d", i).isZero());
+            assertThat(queued)
+                    .as("connections left queued, answered by nobody yet")
+                    .isNotEmpty()
+                    .allSatisfy(i -> assertThat(clients.get(i).available())
+                            .as("bytes for queued %d", i)
+                            .isZero());
 
             // Free fds: the queued connections must now be accepted and answered, and newcomers too.
             for (int i : answered.subList(0, answered.size() / 2)) {
                 clients.get(i).close();
             }
             for (int i : queued) {
-                assertThat(clients.get(i).readExactly(64)).as("echo to connection %d, queued during EMFILE", i)
+                assertThat(clients.get(i).readExactly(64))
+                        .as("echo to connection %d, queued during EMFILE", i)
                         .isEqualTo(messages.get(i));
             }
             try (EchoClient newcomer = server.connect()) {
                 byte[] message = new Payload(799).bytes(0, 64);
-                assertThat(newcomer.roundTrip(message)).as("a new connection after recovery").isEqualTo(message);
+                assertThat(newcomer.roundTrip(message))
+                        .as("a new connection after recovery")
+                        .isEqualTo(message);
             }
         } finally {
             clients.forEach(EchoClient::close);
@@ -153,10 +184,13 @@ class FdExhaustionIT {
         server.stopChecked();
         if (variant.has(Feature.COUNTERS)) {
             ServerCounters summary = server.summary();
-            assertThat(summary.accepted()).as("summary accepted: everyone, once")
+            assertThat(summary.accepted())
+                    .as("summary accepted: everyone, once")
                     .isEqualTo(room + QUEUED + 1 + ServerProcess.LEAK_PROBE_CONNECTIONS)
                     .isEqualTo(summary.closed());
-            assertThat(summary.errors()).as("summary errors: the accept failures, counted").isPositive();
+            assertThat(summary.errors())
+                    .as("summary errors: the accept failures, counted")
+                    .isPositive();
         }
     }
 
@@ -167,7 +201,10 @@ class FdExhaustionIT {
      */
     static long acceptedSockets(long pid) {
         Map<Long, TcpSocket> tcp = ProcFs.tcpSockets(pid);
-        return ProcFs.fds(pid).values().stream().map(ProcFs::socketInode).map(tcp::get)
-                .filter(socket -> socket != null && socket.state() != TCP_LISTEN).count();
+        return ProcFs.fds(pid).values().stream()
+                .map(ProcFs::socketInode)
+                .map(tcp::get)
+                .filter(socket -> socket != null && socket.state() != TCP_LISTEN)
+                .count();
     }
 }

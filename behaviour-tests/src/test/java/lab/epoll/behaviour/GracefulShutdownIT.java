@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.EchoClient;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -71,58 +71,75 @@ class GracefulShutdownIT {
             idle.connect(server.address(), 10_000);
             idle.setSoTimeout(Math.toIntExact(ServerProcess.WAIT.toMillis()));
             idle.getOutputStream().write(hello);
-            assertThat(idle.getInputStream().readNBytes(hello.length)).as("the idle client's one echo")
+            assertThat(idle.getInputStream().readNBytes(hello.length))
+                    .as("the idle client's one echo")
                     .isEqualTo(hello);
 
             for (int i = 0; i < STREAMERS; i++) {
-                streams.add(EchoStream.connect(server.address(), 500 + i).window(WINDOW).halfCloseWhenDone().start());
+                streams.add(EchoStream.connect(server.address(), 500 + i)
+                        .window(WINDOW)
+                        .halfCloseWhenDone()
+                        .start());
             }
-            server.awaitValue("every client streaming (256 KiB echoed each)",
+            server.awaitValue(
+                    "every client streaming (256 KiB echoed each)",
                     () -> streams.stream().mapToLong(EchoStream::received).min().orElseThrow(),
                     least -> least >= 256 * 1024);
 
             // Lets the leak detector see garbage from the streaming; the drain's reads then make it report.
             server.collectGarbage();
             CompletableFuture<Long> idleClosedAt = CompletableFuture.supplyAsync(() -> eofTime(idle));
-            CompletableFuture<Long> exitedAt = ProcessHandle.of(server.pid()).orElseThrow().onExit()
-                    .thenApply(process -> System.nanoTime());
+            CompletableFuture<Long> exitedAt =
+                    ProcessHandle.of(server.pid()).orElseThrow().onExit().thenApply(process -> System.nanoTime());
             long signalled = System.nanoTime();
             server.signal("TERM");
             streams.forEach(EchoStream::stopSending);
 
             // No newcomers: once the listener is closed, a connect is refused, or at worst closed at once.
-            server.awaitValue("the server saying its listener is closed", server::logLines,
+            server.awaitValue(
+                    "the server saying its listener is closed",
+                    server::logLines,
                     lines -> lines.stream().anyMatch(line -> line.contains("listener closed")));
-            assertThat(newcomer(server)).as("a connection attempted after the listener closed")
+            assertThat(newcomer(server))
+                    .as("a connection attempted after the listener closed")
                     .isIn("refused", "closed at once");
 
             long sent = hello.length;
             for (EchoStream stream : streams) {
                 EchoStream.Result result = stream.await(ServerProcess.WAIT);
                 assertThat(result.intact() && result.eof())
-                        .as("%s server: a streaming client after SIGTERM: %s", variant, result).isTrue();
+                        .as("%s server: a streaming client after SIGTERM: %s", variant, result)
+                        .isTrue();
                 sent += result.sent();
             }
 
-            long idleClosedMs = (idleClosedAt.get(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                    - signalled) / 1_000_000;
-            long exitedMs = (exitedAt.get(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS) - signalled)
-                    / 1_000_000;
-            System.out.printf("%s shutdown: idle client closed %d ms after SIGTERM, server exited after %d ms%n",
+            long idleClosedMs =
+                    (idleClosedAt.get(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS) - signalled) / 1_000_000;
+            long exitedMs =
+                    (exitedAt.get(ServerProcess.WAIT.toMillis(), TimeUnit.MILLISECONDS) - signalled) / 1_000_000;
+            System.out.printf(
+                    "%s shutdown: idle client closed %d ms after SIGTERM, server exited after %d ms%n",
                     variant, idleClosedMs, exitedMs);
-            assertThat(idleClosedMs).as("idle client closed after SIGTERM (ms): at the %s grace deadline", GRACE)
+            assertThat(idleClosedMs)
+                    .as("idle client closed after SIGTERM (ms): at the %s grace deadline", GRACE)
                     .isGreaterThanOrEqualTo(GRACE.toMillis())
                     .isLessThanOrEqualTo(GRACE.plus(TOLERANCE).toMillis());
-            assertThat(exitedMs).as("server exit after SIGTERM (ms)")
+            assertThat(exitedMs)
+                    .as("server exit after SIGTERM (ms)")
                     .isLessThanOrEqualTo(GRACE.plus(TOLERANCE).toMillis());
 
             server.awaitGracefulExit(ServerProcess.WAIT);
             if (variant.has(Feature.COUNTERS)) {
                 ServerCounters summary = server.summary();
-                assertThat(summary.accepted()).as("accepted: the 51 from before the signal, nothing after")
+                assertThat(summary.accepted())
+                        .as("accepted: the 51 from before the signal, nothing after")
                         .isEqualTo(STREAMERS + 1);
-                assertThat(summary.bytesIn()).as("bytes-in: what the clients sent").isEqualTo(sent);
-                assertThat(summary.bytesOut()).as("bytes-out: every byte read was echoed").isEqualTo(sent);
+                assertThat(summary.bytesIn())
+                        .as("bytes-in: what the clients sent")
+                        .isEqualTo(sent);
+                assertThat(summary.bytesOut())
+                        .as("bytes-out: every byte read was echoed")
+                        .isEqualTo(sent);
                 assertThat(summary.active()).as("active").isZero();
             }
         } finally {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -38,14 +38,17 @@ class HalfCloseIT {
         List<EchoStream> streams = new ArrayList<>();
         try {
             for (long size : SIZES) {
-                streams.add(EchoStream.connect(server.address(), 1000 + size).length(size).halfCloseWhenDone()
+                streams.add(EchoStream.connect(server.address(), 1000 + size)
+                        .length(size)
+                        .halfCloseWhenDone()
                         .start());
             }
             long total = 0;
             for (int i = 0; i < SIZES.length; i++) {
                 EchoStream.Result result = streams.get(i).await(Duration.ofMinutes(2));
                 assertThat(result.intact() && result.sent() == SIZES[i] && result.eof())
-                        .as("%s server, %d B then FIN: expected exactly %d B back, then EOF; got %s",
+                        .as(
+                                "%s server, %d B then FIN: expected exactly %d B back, then EOF; got %s",
                                 variant, SIZES[i], SIZES[i], result)
                         .isTrue();
                 total += result.sent();
@@ -53,7 +56,8 @@ class HalfCloseIT {
 
             if (variant.has(Feature.COUNTERS)) {
                 long expected = total;
-                ServerCounters counters = server.awaitStats("every half-closed connection closed by the server",
+                ServerCounters counters = server.awaitStats(
+                        "every half-closed connection closed by the server",
                         c -> c.active() == 0 && c.closed() == SIZES.length && c.bytesOut() == expected);
                 assertThat(counters.accepted()).as("accepted").isEqualTo(SIZES.length);
                 assertThat(counters.bytesIn()).as("bytes-in").isEqualTo(expected);

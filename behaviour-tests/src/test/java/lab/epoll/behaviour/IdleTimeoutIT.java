@@ -16,12 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.EchoClient;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -91,11 +91,14 @@ class IdleTimeoutIT {
 
             for (Future<IdleClose> future : idle) {
                 IdleClose close = get(future);
-                System.out.printf("%s idle: %s closed %d ms after its earliest allowed moment%n", variant,
-                        close.who(), close.afterEarliestMs());
-                assertThat(close.afterEarliestMs()).as("%s: closed before the timeout ran out", close.who())
+                System.out.printf(
+                        "%s idle: %s closed %d ms after its earliest allowed moment%n",
+                        variant, close.who(), close.afterEarliestMs());
+                assertThat(close.afterEarliestMs())
+                        .as("%s: closed before the timeout ran out", close.who())
                         .isGreaterThanOrEqualTo(0);
-                assertThat(close.afterLatestMs()).as("%s: closed later than timeout + %s", close.who(), TOLERANCE)
+                assertThat(close.afterLatestMs())
+                        .as("%s: closed later than timeout + %s", close.who(), TOLERANCE)
                         .isLessThanOrEqualTo(TOLERANCE.toMillis());
             }
             for (Future<String> talker : talkers) {
@@ -110,9 +113,11 @@ class IdleTimeoutIT {
         server.stopChecked();
         if (variant.has(Feature.COUNTERS)) {
             ServerCounters summary = server.summary();
-            assertThat(summary.closedIdle()).as("summary closed-idle: exactly the idle connections")
+            assertThat(summary.closedIdle())
+                    .as("summary closed-idle: exactly the idle connections")
                     .isEqualTo(idleClients);
-            assertThat(summary.closed()).as("summary closed: idle ones, talkers, the leak probe")
+            assertThat(summary.closed())
+                    .as("summary closed: idle ones, talkers, the leak probe")
                     .isEqualTo(idleClients + TALKERS + ServerProcess.LEAK_PROBE_CONNECTIONS);
             assertThat(summary.errors()).as("summary errors").isZero();
         }
@@ -136,7 +141,8 @@ class IdleTimeoutIT {
             Future<Long> trickler = pool.submit(() -> trickleUntilClosed(server.address()));
             long closedAfterMs = get(trickler);
             System.out.printf("%s min-progress: the trickler was closed after %d ms%n", variant, closedAfterMs);
-            assertThat(closedAfterMs).as("when the trickler was closed (ms after it connected)")
+            assertThat(closedAfterMs)
+                    .as("when the trickler was closed (ms after it connected)")
                     .isGreaterThanOrEqualTo(TIMEOUT.toMillis())
                     .isLessThanOrEqualTo(TIMEOUT.plus(TOLERANCE).toMillis());
             assertThat(get(talker)).as("the talker").isEqualTo("kept open");
@@ -146,7 +152,9 @@ class IdleTimeoutIT {
         server.awaitFdsAtBaseline();
         server.stopChecked();
         if (variant.has(Feature.COUNTERS)) {
-            assertThat(server.summary().closedIdle()).as("summary closed-idle: the trickler alone").isEqualTo(1);
+            assertThat(server.summary().closedIdle())
+                    .as("summary closed-idle: the trickler alone")
+                    .isEqualTo(1);
         }
     }
 
@@ -217,7 +225,8 @@ class IdleTimeoutIT {
     private static Socket open(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
         socket.connect(address, 10_000);
-        socket.setSoTimeout(Math.toIntExact(TIMEOUT.plus(TOLERANCE).plusSeconds(10).toMillis()));
+        socket.setSoTimeout(
+                Math.toIntExact(TIMEOUT.plus(TOLERANCE).plusSeconds(10).toMillis()));
         return socket;
     }
 
@@ -227,7 +236,9 @@ class IdleTimeoutIT {
         InputStream in = socket.getInputStream();
         int r = in.read();
         long eof = System.nanoTime();
-        assertThat(r).as("%s: the server closed it (EOF) rather than sending something", who).isEqualTo(-1);
+        assertThat(r)
+                .as("%s: the server closed it (EOF) rather than sending something", who)
+                .isEqualTo(-1);
         return new IdleClose(who, lastTrafficAtLeast + TIMEOUT.toNanos(), lastTrafficAtMost + TIMEOUT.toNanos(), eof);
     }
 

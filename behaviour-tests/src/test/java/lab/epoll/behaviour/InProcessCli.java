@@ -58,10 +58,12 @@ final class InProcessCli {
         static Jar load(Path path) {
             try (JarFile jar = new JarFile(path.toFile())) {
                 String main = jar.getManifest().getMainAttributes().getValue("Main-Class");
-                ClassLoader loader = new URLClassLoader(path.getFileName().toString(),
-                        new URL[] {path.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-                Method execute = loader.loadClass("lab.epoll.common.cli.ServerCli").getMethod("execute",
-                        Object.class, PrintWriter.class, PrintWriter.class, String[].class);
+                ClassLoader loader = new URLClassLoader(
+                        path.getFileName().toString(),
+                        new URL[] {path.toUri().toURL()},
+                        ClassLoader.getPlatformClassLoader());
+                Method execute = loader.loadClass("lab.epoll.common.cli.ServerCli")
+                        .getMethod("execute", Object.class, PrintWriter.class, PrintWriter.class, String[].class);
                 return new Jar(loader, loader.loadClass(main), execute);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + path, e);
@@ -71,8 +73,7 @@ final class InProcessCli {
         }
     }
 
-    private InProcessCli() {
-    }
+    private InProcessCli() {}
 
     /** Runs {@code variant}'s jar with its fixed server args and then {@code args}, as a launch would. */
     static Result run(ServerVariant variant, List<String> args) {
@@ -85,9 +86,13 @@ final class InProcessCli {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        FutureTask<Object> call = new FutureTask<>(() -> jar.execute().invoke(null,
-                jar.command().getConstructor().newInstance(), new PrintWriter(out, true), new PrintWriter(err, true),
-                command.toArray(String[]::new)));
+        FutureTask<Object> call = new FutureTask<>(() -> jar.execute()
+                .invoke(
+                        null,
+                        jar.command().getConstructor().newInstance(),
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        command.toArray(String[]::new)));
         Thread thread = new Thread(call, variant.commandName() + "-in-process");
         // As in its own JVM, where the jar is the application class path.
         thread.setContextClassLoader(jar.loader());
@@ -96,15 +101,20 @@ final class InProcessCli {
         thread.start();
         try {
             int exit = (Integer) call.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return new Result(exit, out.toString().lines().toList(), err.toString().lines().toList());
+            return new Result(
+                    exit,
+                    out.toString().lines().toList(),
+                    err.toString().lines().toList());
         } catch (TimeoutException e) {
             throw new AssertionError(variant + " server: " + String.join(" ", command) + " still running after "
                     + TIMEOUT + ", so it was not refused\n--- stdout\n" + out + "--- stderr\n" + err);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof InvocationTargetException thrown ? thrown.getCause()
-                    : e.getCause();
-            throw new AssertionError(variant + " server: " + String.join(" ", command)
-                    + " threw instead of exiting (its main would exit 1 with this trace)", cause);
+            Throwable cause =
+                    e.getCause() instanceof InvocationTargetException thrown ? thrown.getCause() : e.getCause();
+            throw new AssertionError(
+                    variant + " server: " + String.join(" ", command)
+                            + " threw instead of exiting (its main would exit 1 with this trace)",
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -128,6 +138,7 @@ final class InProcessCli {
     private static final class OccupiedPort {
         /** Held in a field until the JVM exits: an unreachable socket is closed by its cleaner. */
         private static final ServerSocket LISTENER = open();
+
         static final int PORT = LISTENER.getLocalPort();
 
         private static ServerSocket open() {

@@ -39,21 +39,23 @@ class KernelThreadsIT {
                 assertThat(client.roundTrip(ping)).isEqualTo(ping); // its thread, if it has one, is running
             }
             long during = threads(server);
-            System.out.printf("%s: %d kernel threads, %d with %d connections open%n", variant, before, during,
-                    CONNECTIONS);
+            System.out.printf(
+                    "%s: %d kernel threads, %d with %d connections open%n", variant, before, during, CONNECTIONS);
             if (variant.ioModel() == ServerVariant.IoModel.JDK_THREADS) {
-                assertThat(during - before).as("new kernel threads for %d connections", CONNECTIONS)
+                assertThat(during - before)
+                        .as("new kernel threads for %d connections", CONNECTIONS)
                         .isGreaterThanOrEqualTo(CONNECTIONS);
             } else {
-                assertThat(during - before).as("new kernel threads for %d connections", CONNECTIONS)
+                assertThat(during - before)
+                        .as("new kernel threads for %d connections", CONNECTIONS)
                         .isLessThan(CONNECTIONS / 10);
             }
         } finally {
             clients.forEach(EchoClient::close);
         }
         if (variant.ioModel() == ServerVariant.IoModel.JDK_THREADS) {
-            server.awaitValue("the connections' threads ended", () -> threads(server),
-                    n -> n < before + CONNECTIONS / 10);
+            server.awaitValue(
+                    "the connections' threads ended", () -> threads(server), n -> n < before + CONNECTIONS / 10);
         }
     }
 

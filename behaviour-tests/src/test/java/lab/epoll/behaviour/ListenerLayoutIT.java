@@ -40,34 +40,39 @@ class ListenerLayoutIT {
      * What the kernel holds: the epoll sets, how many sets each listening socket is in, and which flags those
      * registrations carry beyond the mode's.
      */
-    record ListenerLayout(int epollSets, List<Integer> setsPerListener, boolean exclusive) {
-    }
+    record ListenerLayout(int epollSets, List<Integer> setsPerListener, boolean exclusive) {}
 
     static Stream<Arguments> layouts() {
         return Stream.of(
                 Arguments.of(ServerVariant.RAW_HERD, List.of(), new ListenerLayout(LOOPS, List.of(LOOPS), false)),
                 Arguments.of(ServerVariant.RAW_EXCLUSIVE, List.of(), new ListenerLayout(LOOPS, List.of(LOOPS), true)),
-                Arguments.of(ServerVariant.RAW_REUSEPORT, List.of(),
+                Arguments.of(
+                        ServerVariant.RAW_REUSEPORT,
+                        List.of(),
                         new ListenerLayout(LOOPS, java.util.Collections.nCopies(LOOPS, 1), false)),
                 Arguments.of(ServerVariant.RAW_ACCEPTOR, List.of(), new ListenerLayout(LOOPS + 1, List.of(1), false)),
                 Arguments.of(ServerVariant.ET, List.of("--io-threads", "2"), new ListenerLayout(2, List.of(1), false)),
-                Arguments.of(ServerVariant.ET, List.of("--io-threads", "2", "--listeners", "2"),
+                Arguments.of(
+                        ServerVariant.ET,
+                        List.of("--io-threads", "2", "--listeners", "2"),
                         new ListenerLayout(2, List.of(1, 1), false)));
     }
 
     @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("layouts")
-    void theKernelHoldsTheListenersWhereTheStrategySays(ServerVariant variant, List<String> args,
-                                                        ListenerLayout expected) {
-        assertThat(layoutOf(servers.start(variant, args.toArray(String[]::new)))).isEqualTo(expected);
+    void theKernelHoldsTheListenersWhereTheStrategySays(
+            ServerVariant variant, List<String> args, ListenerLayout expected) {
+        assertThat(layoutOf(servers.start(variant, args.toArray(String[]::new))))
+                .isEqualTo(expected);
     }
 
     /** The negative control: the check tells the herd from EPOLLEXCLUSIVE and from one listener per loop. */
     @Test
     void theLayoutTellsTheStrategiesApart() {
         ListenerLayout herd = layoutOf(servers.start(ServerVariant.RAW_HERD));
-        assertThat(herd).isNotEqualTo(new ListenerLayout(LOOPS, List.of(LOOPS), true))
+        assertThat(herd)
+                .isNotEqualTo(new ListenerLayout(LOOPS, List.of(LOOPS), true))
                 .isNotEqualTo(new ListenerLayout(LOOPS, java.util.Collections.nCopies(LOOPS, 1), false));
     }
 
@@ -81,12 +86,13 @@ class ListenerLayoutIT {
             assertThat(client.roundTrip(hello)).isEqualTo(hello);
         }
         long pid = server.pid();
-        Set<Long> listening = ProcFs.tcpSockets(pid).values().stream().filter(s -> s.state() == LISTEN)
-                .map(ProcFs.TcpSocket::inode).collect(Collectors.toSet());
+        Set<Long> listening = ProcFs.tcpSockets(pid).values().stream()
+                .filter(s -> s.state() == LISTEN)
+                .map(ProcFs.TcpSocket::inode)
+                .collect(Collectors.toSet());
         List<EpollRegistration> registrations = ProcFs.epollRegistrations(pid);
         Map<Long, List<EpollRegistration>> byListener = registrations.stream()
-                .filter(r -> r.fdTarget().startsWith("socket:")
-                        && listening.contains(ProcFs.socketInode(r.fdTarget())))
+                .filter(r -> r.fdTarget().startsWith("socket:") && listening.contains(ProcFs.socketInode(r.fdTarget())))
                 .collect(Collectors.groupingBy(r -> ProcFs.socketInode(r.fdTarget())));
         Set<Integer> sets = new TreeSet<>();
         ProcFs.fds(pid).forEach((fd, target) -> {
@@ -95,9 +101,14 @@ class ListenerLayoutIT {
             }
         });
         List<Integer> setsPerListener = byListener.values().stream()
-                .map(rs -> (int) rs.stream().mapToInt(EpollRegistration::epollFd).distinct().count()).sorted().toList();
-        boolean exclusive = byListener.values().stream().flatMap(List::stream)
-                .anyMatch(r -> r.has(EpollFlags.EPOLLEXCLUSIVE));
+                .map(rs -> (int) rs.stream()
+                        .mapToInt(EpollRegistration::epollFd)
+                        .distinct()
+                        .count())
+                .sorted()
+                .toList();
+        boolean exclusive =
+                byListener.values().stream().flatMap(List::stream).anyMatch(r -> r.has(EpollFlags.EPOLLEXCLUSIVE));
         return new ListenerLayout(sets.size(), setsPerListener, exclusive);
     }
 

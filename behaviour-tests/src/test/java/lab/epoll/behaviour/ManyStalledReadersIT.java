@@ -9,10 +9,10 @@ import java.util.List;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.process.MetricsScrape;
-import lab.epoll.testkit.Payload;
 import lab.epoll.process.ProcFs;
 import lab.epoll.process.ServerCounters;
 import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -55,26 +55,47 @@ class ManyStalledReadersIT {
         // A thread per connection holds at most one read (8 KiB) of unsent echo each: a budget these readers can
         // exhaust is smaller than the event loops', which queue echo up to their water marks.
         long budget = variant.ioModel().threadPerConnection() ? Math.min(BUDGET, READERS * 4 * KIB) : BUDGET;
-        ServerProcess server = servers.start(variant, "--max-pending-bytes", Long.toString(budget),
-                "--write-buffer-high", Long.toString(HIGH_WATER), "--write-buffer-low", Long.toString(HIGH_WATER / 2),
-                "--idle-timeout", "0", "--max-connections", "0", "--metrics-port", "0");
+        ServerProcess server = servers.start(
+                variant,
+                "--max-pending-bytes",
+                Long.toString(budget),
+                "--write-buffer-high",
+                Long.toString(HIGH_WATER),
+                "--write-buffer-low",
+                Long.toString(HIGH_WATER / 2),
+                "--idle-timeout",
+                "0",
+                "--max-connections",
+                "0",
+                "--metrics-port",
+                "0");
         int mark = server.logMark();
 
         try (StalledUploaders stalled = StalledUploaders.start(server.address(), READERS, BYTES_EACH)) {
             // 1. Every reader is paused: the server's bytes-in stops growing while the uploads are unfinished.
-            ServerCounters plateau = last(server.awaitValue("bytes-in flat for 5 stats lines (1 s)",
-                    () -> server.statsSince(mark), lines -> ServerCounters.bytesInFlat(lines, 5)));
-            assertThat(plateau.bytesIn()).as("bytes the server read, against the uploads")
+            ServerCounters plateau = last(server.awaitValue(
+                    "bytes-in flat for 5 stats lines (1 s)",
+                    () -> server.statsSince(mark),
+                    lines -> ServerCounters.bytesInFlat(lines, 5)));
+            assertThat(plateau.bytesIn())
+                    .as("bytes the server read, against the uploads")
                     .isLessThan(READERS * BYTES_EACH);
-            assertThat(plateau.budgetPauses()).as("times the budget paused every reader").isPositive();
-            assertThat(plateau.pendingOut()).as("unsent echo while paused: the budget, not the water marks")
-                    .isGreaterThan(budget / 2).isLessThanOrEqualTo(budget + OVERSHOOT);
+            assertThat(plateau.budgetPauses())
+                    .as("times the budget paused every reader")
+                    .isPositive();
+            assertThat(plateau.pendingOut())
+                    .as("unsent echo while paused: the budget, not the water marks")
+                    .isGreaterThan(budget / 2)
+                    .isLessThanOrEqualTo(budget + OVERSHOOT);
             // The metrics endpoint says the same: the budget's own count of held echo, and its pauses.
             MetricsScrape paused = server.scrapeMetrics();
-            assertThat(paused.value("echo_pending_bytes")).as("echo held unsent, from the metrics endpoint")
-                    .isGreaterThan(budget / 2.0).isLessThanOrEqualTo(budget + OVERSHOOT);
+            assertThat(paused.value("echo_pending_bytes"))
+                    .as("echo held unsent, from the metrics endpoint")
+                    .isGreaterThan(budget / 2.0)
+                    .isLessThanOrEqualTo(budget + OVERSHOOT);
             assertThat(paused.value("echo_pending_budget_bytes")).isEqualTo(budget);
-            assertThat(paused.value("echo_pending_budget_exhausted_total")).as("pauses, from the metrics endpoint")
+            assertThat(paused.value("echo_pending_budget_exhausted_total"))
+                    .as("pauses, from the metrics endpoint")
                     .isEqualTo(plateau.budgetPauses());
 
             // 2. While the budget is exhausted, a fresh connection is not read either: that is the trade-off.
@@ -86,31 +107,50 @@ class ManyStalledReadersIT {
                 OutputStream out = fresh.getOutputStream();
                 out.write(message);
                 out.flush();
-                List<ServerCounters> after = server.awaitValue("3 stats lines after the fresh client's message",
-                        () -> server.statsSince(mark), lines -> lines.size() >= before + 3);
-                assertThat(last(after).bytesIn()).as("bytes-in while the budget is exhausted")
+                List<ServerCounters> after = server.awaitValue(
+                        "3 stats lines after the fresh client's message",
+                        () -> server.statsSince(mark),
+                        lines -> lines.size() >= before + 3);
+                assertThat(last(after).bytesIn())
+                        .as("bytes-in while the budget is exhausted")
                         .isEqualTo(plateau.bytesIn());
 
                 // 3. The stalled peers read: every connection resumes and every echo arrives intact.
                 stalled.startReading();
                 List<String> failures = stalled.awaitEchoes(Duration.ofMinutes(4));
-                assertThat(failures).as("uploads whose echo did not come back intact").isEmpty();
-                assertThat(fresh.getInputStream().readNBytes(message.length)).as("the fresh client's echo")
+                assertThat(failures)
+                        .as("uploads whose echo did not come back intact")
+                        .isEmpty();
+                assertThat(fresh.getInputStream().readNBytes(message.length))
+                        .as("the fresh client's echo")
                         .isEqualTo(message);
             }
-            ServerCounters end = server.awaitStats("every echo sent", c -> c.pendingOut() == 0
-                    && c.bytesOut() == READERS * BYTES_EACH + message.length);
+            ServerCounters end = server.awaitStats(
+                    "every echo sent",
+                    c -> c.pendingOut() == 0 && c.bytesOut() == READERS * BYTES_EACH + message.length);
             List<ServerCounters> history = server.statsSince(mark);
-            long maxPending = history.stream().mapToLong(ServerCounters::pendingOut).max().orElseThrow();
-            System.out.printf("%s budget %d KiB, %d stalled readers: max pending-out %d KiB, budget-peak %d KiB "
-                            + "(allowed %d KiB), pauses %d, peak RSS %d MiB, stats lines %d%n", variant, budget / KIB,
-                    READERS, maxPending / KIB, end.budgetPeak() / KIB, (budget + OVERSHOOT) / KIB, end.budgetPauses(),
-                    ProcFs.statusBytes(server.pid(), "VmHWM") / MIB, history.size());
+            long maxPending =
+                    history.stream().mapToLong(ServerCounters::pendingOut).max().orElseThrow();
+            System.out.printf(
+                    "%s budget %d KiB, %d stalled readers: max pending-out %d KiB, budget-peak %d KiB "
+                            + "(allowed %d KiB), pauses %d, peak RSS %d MiB, stats lines %d%n",
+                    variant,
+                    budget / KIB,
+                    READERS,
+                    maxPending / KIB,
+                    end.budgetPeak() / KIB,
+                    (budget + OVERSHOOT) / KIB,
+                    end.budgetPauses(),
+                    ProcFs.statusBytes(server.pid(), "VmHWM") / MIB,
+                    history.size());
             assertThat(maxPending).as("largest sampled pending-out").isLessThanOrEqualTo(budget + OVERSHOOT);
-            assertThat(end.budgetPeak()).as("the most unsent echo the budget ever counted")
+            assertThat(end.budgetPeak())
+                    .as("the most unsent echo the budget ever counted")
                     .isLessThanOrEqualTo(budget + OVERSHOOT);
             assertThat(end.errors()).as("errors").isZero();
-            assertThat(server.scrapeMetrics().value("echo_pending_bytes")).as("echo held unsent at the end").isZero();
+            assertThat(server.scrapeMetrics().value("echo_pending_bytes"))
+                    .as("echo held unsent at the end")
+                    .isZero();
         }
     }
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.EchoClient;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -51,7 +51,8 @@ class MaxConnectionsIT {
     @EveryVariant
     void connectionsBeyondTheLimitAreClosedAtOnceAndCounted(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.CONNECTION_LIMIT), () -> variant + " has no --max-connections");
-        Assumptions.assumeTrue(variant.has(Feature.COUNTERS),
+        Assumptions.assumeTrue(
+                variant.has(Feature.COUNTERS),
                 () -> variant + " counts no refused connections, and the test waits on its counters for a free slot");
         ServerProcess server = servers.start(variant, "--max-connections", Integer.toString(MAX));
         byte[] message = new Payload(8).bytes(0, 256);
@@ -61,23 +62,26 @@ class MaxConnectionsIT {
             for (int i = 0; i < MAX; i++) {
                 EchoClient client = server.connect();
                 admitted.add(client);
-                assertThat(client.roundTrip(message)).as("admitted connection %d echoes", i).isEqualTo(message);
+                assertThat(client.roundTrip(message))
+                        .as("admitted connection %d echoes", i)
+                        .isEqualTo(message);
             }
 
             for (int i = 0; i < BURST; i++) {
                 burst.add(server.connect());
             }
             for (int i = 0; i < BURST; i++) {
-                assertThat(burst.get(i).readsEof()).as("connection %d beyond the limit is closed by the server", i)
+                assertThat(burst.get(i).readsEof())
+                        .as("connection %d beyond the limit is closed by the server", i)
                         .isTrue();
             }
-            ServerCounters full = server.awaitStats("the burst counted as refused",
-                    c -> c.refused() == BURST);
+            ServerCounters full = server.awaitStats("the burst counted as refused", c -> c.refused() == BURST);
             assertThat(full.active()).as("active while full").isEqualTo(MAX);
             assertThat(full.accepted()).as("accepted while full").isEqualTo(MAX);
 
             for (int i = 0; i < MAX; i++) {
-                assertThat(admitted.get(i).roundTrip(message)).as("admitted connection %d still echoes", i)
+                assertThat(admitted.get(i).roundTrip(message))
+                        .as("admitted connection %d still echoes", i)
                         .isEqualTo(message);
             }
 
@@ -86,7 +90,9 @@ class MaxConnectionsIT {
             server.awaitStats("a slot free", c -> c.active() == MAX - 1);
             EchoClient newcomer = server.connect();
             admitted.add(newcomer);
-            assertThat(newcomer.roundTrip(message)).as("a newcomer in the freed slot echoes").isEqualTo(message);
+            assertThat(newcomer.roundTrip(message))
+                    .as("a newcomer in the freed slot echoes")
+                    .isEqualTo(message);
         } finally {
             admitted.forEach(EchoClient::close);
             burst.forEach(EchoClient::close);
@@ -97,7 +103,8 @@ class MaxConnectionsIT {
         server.stopChecked();
         ServerCounters summary = server.summary();
         assertThat(summary.refused()).as("summary refused").isEqualTo(BURST);
-        assertThat(summary.accepted()).as("summary accepted: the limit, the newcomer, the leak probe")
+        assertThat(summary.accepted())
+                .as("summary accepted: the limit, the newcomer, the leak probe")
                 .isEqualTo(MAX + 1 + ServerProcess.LEAK_PROBE_CONNECTIONS);
         assertThat(summary.errors()).as("summary errors").isZero();
     }

@@ -9,9 +9,9 @@ import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.process.EchoClient;
 import lab.epoll.process.MetricsScrape;
-import lab.epoll.testkit.Payload;
 import lab.epoll.process.ProcFs;
 import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -44,7 +44,9 @@ class MetricsEndpointIT {
                 byte[] message = new Payload(i).bytes(0, SIZE);
                 assertThat(client.roundTrip(message)).isEqualTo(message);
             }
-            server.awaitValue("the endpoint counting every byte echoed", () -> scrape(endpoint),
+            server.awaitValue(
+                    "the endpoint counting every byte echoed",
+                    () -> scrape(endpoint),
                     m -> m.getOrDefault("echo_sent_bytes_total", 0.0) >= ECHOES * SIZE);
             // The endpoint reads the CPU time when the scrape begins, and serving it costs CPU too (the first
             // scrape loads its classes): the kernel's count before and after the scrape brackets the value.
@@ -60,15 +62,20 @@ class MetricsEndpointIT {
             assertThat(metrics.get("process_cpu_seconds_total"))
                     .as("process CPU s, /proc says %.2f before the scrape and %.2f after", cpuBefore, cpuAfter)
                     .isBetween(cpuBefore - TICK, cpuAfter + TICK);
-            assertThat(metrics.get("process_resident_memory_bytes")).as("RSS, /proc says %d", procRss)
+            assertThat(metrics.get("process_resident_memory_bytes"))
+                    .as("RSS, /proc says %d", procRss)
                     .isCloseTo((double) procRss, within(0.1 * procRss));
-            assertThat(metrics.get("echo_process_resident_memory_peak_bytes")).as("peak RSS, /proc says %d", procPeakRss)
+            assertThat(metrics.get("echo_process_resident_memory_peak_bytes"))
+                    .as("peak RSS, /proc says %d", procPeakRss)
                     .isCloseTo((double) procPeakRss, within(0.1 * procPeakRss));
-            assertThat(metrics.get("echo_pending_bytes")).as("echo held unsent once every echo was read").isZero();
-            assertThat(metrics.get("echo_pending_budget_bytes")).as("the default budget, 64m")
+            assertThat(metrics.get("echo_pending_bytes"))
+                    .as("echo held unsent once every echo was read")
+                    .isZero();
+            assertThat(metrics.get("echo_pending_budget_bytes"))
+                    .as("the default budget, 64m")
                     .isEqualTo(64.0 * 1024 * 1024);
-            assertThat(metrics).containsKeys("process_open_fds", "jvm_threads_current",
-                    "echo_pending_budget_exhausted_total");
+            assertThat(metrics)
+                    .containsKeys("process_open_fds", "jvm_threads_current", "echo_pending_budget_exhausted_total");
         }
     }
 

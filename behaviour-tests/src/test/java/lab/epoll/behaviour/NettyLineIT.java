@@ -20,13 +20,16 @@ class NettyLineIT {
     void everyNettyArtifactInTheJarIsOfTheVariantsLine(ServerVariant variant) throws IOException {
         Properties versions = new Properties();
         try (JarFile jar = new JarFile(variant.jarPath().toFile());
-             InputStream in = jar.getInputStream(jar.getEntry("META-INF/io.netty.versions.properties"))) {
+                InputStream in = jar.getInputStream(jar.getEntry("META-INF/io.netty.versions.properties"))) {
             versions.load(in);
         }
-        var artifacts = versions.stringPropertyNames().stream().filter(k -> k.endsWith(".version")).toList();
+        var artifacts = versions.stringPropertyNames().stream()
+                .filter(k -> k.endsWith(".version"))
+                .toList();
         assertThat(artifacts).as("Netty artifacts in %s", variant.jar()).contains("netty-common.version");
         for (String artifact : artifacts) {
-            assertThat(versions.getProperty(artifact)).as("%s in %s", artifact, variant.jar())
+            assertThat(versions.getProperty(artifact))
+                    .as("%s in %s", artifact, variant.jar())
                     .startsWith(variant.nettyVersion() + ".");
         }
     }

@@ -34,6 +34,7 @@ class NewcomerIT {
     static final int SECONDS = Integer.getInteger("lab.newcomers.seconds", 2);
     /** The slowest newcomer in a hundred must be answered within this. */
     static final long BOUND_MILLIS = 1000;
+
     static final long PATIENCE_SECONDS = 5;
 
     @RegisterExtension
@@ -41,16 +42,20 @@ class NewcomerIT {
 
     @EveryVariant
     void newcomersAreAnsweredWhileTheServerIsSaturated(ServerVariant variant) throws Exception {
-        Assumptions.assumeFalse(variant.accepting() == ServerVariant.Accepting.ONE_PER_COMPLETION,
+        Assumptions.assumeFalse(
+                variant.accepting() == ServerVariant.Accepting.ONE_PER_COMPLETION,
                 () -> variant + " takes one connection per trip round its ring, whatever the batch: its newcomers"
                         + " wait for its ring, not for its accept policy");
-        Assumptions.assumeFalse(variant.ioModel() == ServerVariant.IoModel.JDK_THREADS,
+        Assumptions.assumeFalse(
+                variant.ioModel() == ServerVariant.IoModel.JDK_THREADS,
                 () -> variant + " leaves its acceptor and each newcomer's new thread to the kernel's scheduler, which"
                         + " shares the CPU among every runnable thread: a newcomer waits a round of all of them"
                         + " (PERFORMANCE.md measures it)");
-        NewcomerLoad.Admission window = saturate(variant, variant.defaultAcceptsOnePerWakeup()
-                ? new String[] {"--accept-batch", "64"} : new String[0]);
-        assertThat(window.unanswered()).as("newcomers never answered, of %d", window.arrived()).isZero();
+        NewcomerLoad.Admission window = saturate(
+                variant, variant.defaultAcceptsOnePerWakeup() ? new String[] {"--accept-batch", "64"} : new String[0]);
+        assertThat(window.unanswered())
+                .as("newcomers never answered, of %d", window.arrived())
+                .isZero();
         if (variant.serverArgs().contains(SEVERAL_LOOPS)) {
             // Several loops, unpinned, share the two CPUs with the hog and the client: how long a newcomer waits
             // then follows how the scheduler shares the CPU among the loops (in one run raw-reuseport's busy
@@ -68,9 +73,10 @@ class NewcomerIT {
     void oneAcceptPerWakeupFailsTheCheck() throws Exception {
         NewcomerLoad.Admission window = saturate(ServerVariant.LT, "--accept-batch", "1");
         assertThat(window.unanswered() > 0 || p99Millis(window) > BOUND_MILLIS)
-                .as("Netty's stock accept in level-triggered mode left newcomers waiting past %d ms "
-                        + "(unanswered %d of %d, p99 %d ms)", BOUND_MILLIS, window.unanswered(), window.arrived(),
-                        p99Millis(window))
+                .as(
+                        "Netty's stock accept in level-triggered mode left newcomers waiting past %d ms "
+                                + "(unanswered %d of %d, p99 %d ms)",
+                        BOUND_MILLIS, window.unanswered(), window.arrived(), p99Millis(window))
                 .isTrue();
     }
 
@@ -80,12 +86,15 @@ class NewcomerIT {
      */
     @Test
     void virtualThreadsOnOneCarrierFailTheCheck() throws Exception {
-        Assumptions.assumeTrue(SuiteVariants.selected().contains(ServerVariant.VIRTUAL),
+        Assumptions.assumeTrue(
+                SuiteVariants.selected().contains(ServerVariant.VIRTUAL),
                 "virtual is not selected, or this machine has no Java 21+");
         NewcomerLoad.Admission window = saturate(ServerVariant.VIRTUAL, "--carriers", "1");
         assertThat(window.unanswered() > 0 || p99Millis(window) > BOUND_MILLIS)
-                .as("virtual threads on one carrier left newcomers waiting past %d ms (unanswered %d of %d, "
-                        + "p99 %d ms)", BOUND_MILLIS, window.unanswered(), window.arrived(), p99Millis(window))
+                .as(
+                        "virtual threads on one carrier left newcomers waiting past %d ms (unanswered %d of %d, "
+                                + "p99 %d ms)",
+                        BOUND_MILLIS, window.unanswered(), window.arrived(), p99Millis(window))
                 .isTrue();
     }
 
@@ -95,10 +104,10 @@ class NewcomerIT {
         Assumptions.assumeTrue(cpus >= 2, "needs 2 CPUs: one for the server and its competitor, one for the client");
         CpuSet serverCpu = CpuSet.parse(Integer.toString(cpus - 1));
         String[] args = variant.has(ServerVariant.Feature.IDLE_TIMEOUT)
-                ? concat(serverArgs, "--idle-timeout", "0") : serverArgs;
+                ? concat(serverArgs, "--idle-timeout", "0")
+                : serverArgs;
         ServerProcess server = servers.startPinned(serverCpu, variant, args);
-        try (NewcomerLoad load = new NewcomerLoad(BUSY, 1, RATE, PATIENCE_SECONDS, TimeUnit.SECONDS, 64,
-                serverCpu)) {
+        try (NewcomerLoad load = new NewcomerLoad(BUSY, 1, RATE, PATIENCE_SECONDS, TimeUnit.SECONDS, 64, serverCpu)) {
             load.connect(server.address());
             load.resume(); // the busy connections settle in: every one is served before the window counts
             Thread.sleep(1000);
@@ -109,10 +118,18 @@ class NewcomerIT {
             load.pause();
             NewcomerLoad.Admission window = load.takeAdmission();
             assertThat(window).as("the window's admission").isNotNull();
-            System.out.printf("%s %s: %d busy, %d newcomers, unanswered %d, wait p50 %d ms, p99 %d ms, max %d ms, "
-                            + "busy Jain %.3f, accept queue %d%n", variant, String.join(" ", serverArgs), BUSY,
-                    window.arrived(), window.unanswered(), window.waits().getValueAtPercentile(50) / 1_000_000,
-                    p99Millis(window), window.waits().getMaxValue() / 1_000_000, window.busyJain(),
+            System.out.printf(
+                    "%s %s: %d busy, %d newcomers, unanswered %d, wait p50 %d ms, p99 %d ms, max %d ms, "
+                            + "busy Jain %.3f, accept queue %d%n",
+                    variant,
+                    String.join(" ", serverArgs),
+                    BUSY,
+                    window.arrived(),
+                    window.unanswered(),
+                    window.waits().getValueAtPercentile(50) / 1_000_000,
+                    p99Millis(window),
+                    window.waits().getMaxValue() / 1_000_000,
+                    window.busyJain(),
                     window.listenBacklog());
             return window;
         }

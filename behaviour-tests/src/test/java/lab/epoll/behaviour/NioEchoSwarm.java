@@ -37,8 +37,9 @@ final class NioEchoSwarm implements AutoCloseable {
 
     /** Opens {@code connections} connections and has each echo a {@code messageBytes} message; returns when all
      *  are echoed or failed, or at {@code timeout}. The connections stay open. */
-    static NioEchoSwarm run(InetSocketAddress server, int connections, int messageBytes, int maxInFlight,
-                            Duration timeout) throws IOException {
+    static NioEchoSwarm run(
+            InetSocketAddress server, int connections, int messageBytes, int maxInFlight, Duration timeout)
+            throws IOException {
         NioEchoSwarm swarm = new NioEchoSwarm();
         try {
             swarm.drive(server, connections, messageBytes, maxInFlight, timeout);
@@ -63,8 +64,8 @@ final class NioEchoSwarm implements AutoCloseable {
         }
     }
 
-    private void drive(InetSocketAddress server, int connections, int messageBytes, int maxInFlight,
-                       Duration timeout) throws IOException {
+    private void drive(InetSocketAddress server, int connections, int messageBytes, int maxInFlight, Duration timeout)
+            throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int started = 0;
         int inFlight = 0;

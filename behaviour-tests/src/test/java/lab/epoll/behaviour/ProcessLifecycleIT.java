@@ -12,12 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import lab.epoll.process.EchoClient;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.EchoClient;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -50,12 +50,17 @@ class ProcessLifecycleIT {
             assertThat(client.roundTrip(line)).isEqualTo(line);
         }
         server.stopChecked("TERM");
-        assertThat(server.stdout()).as("the summary is the last line on stdout").last().asString()
+        assertThat(server.stdout())
+                .as("the summary is the last line on stdout")
+                .last()
+                .asString()
                 .startsWith("stopped: ");
         ServerCounters summary = server.summary();
         long connections = 1 + ServerProcess.LEAK_PROBE_CONNECTIONS;
         long bytes = line.length + ServerProcess.LEAK_PROBE_BYTES;
-        assertThat(summary.accepted()).as("accepted: our client and the leak probe").isEqualTo(connections);
+        assertThat(summary.accepted())
+                .as("accepted: our client and the leak probe")
+                .isEqualTo(connections);
         assertThat(summary.closed()).as("closed").isEqualTo(connections);
         assertThat(summary.active()).as("active").isZero();
         assertThat(summary.bytesIn()).as("bytes-in").isEqualTo(bytes);
@@ -66,11 +71,15 @@ class ProcessLifecycleIT {
     @EveryVariant
     void sigintShutsDownGracefullyToo(ServerVariant variant) {
         ServerProcess server = servers.start(variant);
-        assertThat(server.stdout().get(0)).as("the listening line names the process to signal")
+        assertThat(server.stdout().get(0))
+                .as("the listening line names the process to signal")
                 .endsWith(", pid=" + server.pid() + ")");
         server.stopChecked("INT");
         if (variant.has(Feature.COUNTERS)) {
-            assertThat(server.stdout()).as("the summary is the last line on stdout").last().asString()
+            assertThat(server.stdout())
+                    .as("the summary is the last line on stdout")
+                    .last()
+                    .asString()
                     .startsWith("stopped: ");
         }
     }
@@ -82,17 +91,22 @@ class ProcessLifecycleIT {
     @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void sighupDrainsOpenConnectionsAndExitsZero(ServerVariant variant) throws java.io.IOException {
-        Assumptions.assumeFalse(sighupIgnoredHere(), "SIGHUP is ignored in this JVM (run under nohup?), and so in the "
-                + "servers it starts: a JVM leaves an inherited SIG_IGN alone, as nohup intends");
+        Assumptions.assumeFalse(
+                sighupIgnoredHere(),
+                "SIGHUP is ignored in this JVM (run under nohup?), and so in the "
+                        + "servers it starts: a JVM leaves an inherited SIG_IGN alone, as nohup intends");
         ServerProcess server = servers.start(variant);
         byte[] line = "Hello, hangup!\n".getBytes(StandardCharsets.US_ASCII);
         try (EchoClient client = server.connect()) {
             assertThat(client.roundTrip(line)).isEqualTo(line);
             server.signal("HUP");
-            server.awaitValue("the SIGHUP line in the log", server::logLines,
+            server.awaitValue(
+                    "the SIGHUP line in the log",
+                    server::logLines,
                     lines -> lines.stream().anyMatch(l -> l.contains("SIGHUP received")));
             if (variant.has(Feature.GRACEFUL_DRAIN)) {
-                assertThat(client.roundTrip(line)).as("an open connection is still served while draining")
+                assertThat(client.roundTrip(line))
+                        .as("an open connection is still served while draining")
                         .isEqualTo(line);
             }
         }
@@ -103,7 +117,8 @@ class ProcessLifecycleIT {
     private static boolean sighupIgnoredHere() throws java.io.IOException {
         return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
                 .filter(l -> l.startsWith("SigIgn:"))
-                .anyMatch(l -> (Long.parseUnsignedLong(l.substring("SigIgn:".length()).trim(), 16) & 1) != 0);
+                .anyMatch(l ->
+                        (Long.parseUnsignedLong(l.substring("SigIgn:".length()).trim(), 16) & 1) != 0);
     }
 
     /** Listening on more than loopback is said on stderr; on loopback (the default) nothing is. */
@@ -114,8 +129,8 @@ class ProcessLifecycleIT {
         // The warning follows the listening line, from another stream: wait for it, and judge the quiet server
         // only once it has exited and said all it will.
         ServerProcess wide = servers.start(variant, "--host", "0.0.0.0");
-        wide.awaitValue("the warning on stderr", wide::logLines,
-                lines -> lines.stream().anyMatch(l -> l.contains(warning)));
+        wide.awaitValue(
+                "the warning on stderr", wide::logLines, lines -> lines.stream().anyMatch(l -> l.contains(warning)));
         wide.stopChecked();
         ServerProcess local = servers.start(variant);
         local.stopChecked();
@@ -137,8 +152,12 @@ class ProcessLifecycleIT {
         }
         boolean v6 = connects(new InetSocketAddress("::1", server.port()));
         if (variant.ioModel().dualStackOnly()) {
-            assertThat(v6).as("%s cannot listen IPv4-only: an IPv6 client connects", variant).isTrue();
-            server.awaitValue("the dual-stack warning on stderr", server::logLines,
+            assertThat(v6)
+                    .as("%s cannot listen IPv4-only: an IPv6 client connects", variant)
+                    .isTrue();
+            server.awaitValue(
+                    "the dual-stack warning on stderr",
+                    server::logLines,
                     lines -> lines.stream().anyMatch(l -> l.contains("listens on IPv6 (::) too")));
         } else {
             assertThat(v6).as("an IPv6 client on ::1 of a server on 0.0.0.0").isFalse();
@@ -164,13 +183,13 @@ class ProcessLifecycleIT {
             options.addAll(List.of("--idle-timeout", "0")); // the open connection must not end as idle meanwhile
         }
         try (ServerProcess server = ServerProcess.start(variant, options.toArray(String[]::new));
-             EchoClient idle = server.connect()) {
+                EchoClient idle = server.connect()) {
             byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
             assertThat(idle.roundTrip(ping)).isEqualTo(ping);
             server.signal("TERM");
             // The open connection holds the server in its 60 s grace period...
-            await().atMost(EXIT_TIMEOUT).until(() -> server.stderr().stream()
-                    .anyMatch(l -> l.contains("SIGTERM received")));
+            await().atMost(EXIT_TIMEOUT)
+                    .until(() -> server.stderr().stream().anyMatch(l -> l.contains("SIGTERM received")));
             assertThat(server.isAlive()).isTrue();
             // ...until the operator insists.
             server.signal("TERM");
@@ -183,11 +202,12 @@ class ProcessLifecycleIT {
     void aBusyPortExitsOneWithOneLineNamingTheAddress(ServerVariant variant) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
-                    "--port", Integer.toString(port))) {
+            try (ServerProcess server =
+                    ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--port", Integer.toString(port))) {
                 assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
-                assertThat(server.stderr()).containsExactly(variant.commandName()
-                        + ": cannot listen on 127.0.0.1:" + port + ": Address already in use");
+                assertThat(server.stderr())
+                        .containsExactly(variant.commandName() + ": cannot listen on 127.0.0.1:" + port
+                                + ": Address already in use");
                 assertThat(server.stdout()).isEmpty();
             }
         }
@@ -196,10 +216,12 @@ class ProcessLifecycleIT {
     @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void anUnresolvableHostExitsOne(ServerVariant variant) {
-        try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS,
-                "--host", "no-such-host.invalid", "--port", "0")) {
+        try (ServerProcess server = ServerProcess.launch(
+                variant, ServerProcess.TEST_JVM_ARGS, "--host", "no-such-host.invalid", "--port", "0")) {
             assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
-            assertThat(server.stderr()).singleElement().asString()
+            assertThat(server.stderr())
+                    .singleElement()
+                    .asString()
                     .contains("cannot resolve host 'no-such-host.invalid'");
         }
     }
@@ -216,7 +238,9 @@ class ProcessLifecycleIT {
         }
         try (ServerProcess server = ServerProcess.launch(variant, noNative, "--port", "0")) {
             assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(1);
-            assertThat(server.stderr()).singleElement().asString()
+            assertThat(server.stderr())
+                    .singleElement()
+                    .asString()
                     .contains(variant.ioModel().kernelApi() + " is not available");
         }
     }
@@ -226,8 +250,11 @@ class ProcessLifecycleIT {
     void aBadOptionExitsTwoWithOneLineNamingIt(ServerVariant variant) {
         try (ServerProcess server = ServerProcess.launch(variant, ServerProcess.TEST_JVM_ARGS, "--port", "http")) {
             assertThat(server.awaitExit(EXIT_TIMEOUT)).as(server.output()).isEqualTo(2);
-            assertThat(server.stderr()).singleElement().asString()
-                    .contains("Invalid value for option '--port'").doesNotContain("Exception");
+            assertThat(server.stderr())
+                    .singleElement()
+                    .asString()
+                    .contains("Invalid value for option '--port'")
+                    .doesNotContain("Exception");
         }
     }
 
@@ -249,12 +276,17 @@ class ProcessLifecycleIT {
                 }
                 String listed = "(?m)^\\s+(-\\w, )?" + Pattern.quote(inHelp(option)) + "(=|\\s|$)";
                 if (honouredByTheJarOf(variant, option)) {
-                    assertThat(help).as("the options %s lists", variant.commandName()).containsPattern(listed);
+                    assertThat(help)
+                            .as("the options %s lists", variant.commandName())
+                            .containsPattern(listed);
                 } else {
-                    assertThat(help).as("the options %s lists", variant.commandName()).doesNotContainPattern(listed);
+                    assertThat(help)
+                            .as("the options %s lists", variant.commandName())
+                            .doesNotContainPattern(listed);
                     if (variant.has(Feature.SERVER_OPTIONS)) {
                         // The shared options it has no knob for: named apart, each with why, and when refused.
-                        assertThat(help).contains("Refused whenever given, even at the default value")
+                        assertThat(help)
+                                .contains("Refused whenever given, even at the default value")
                                 .containsPattern("(?m)^  (--[\\w-]+, )*" + Pattern.quote(option.longName())
                                         + "(, --[\\w-]+)*: \\w");
                     }
@@ -263,7 +295,9 @@ class ProcessLifecycleIT {
             assertThat(help).contains("(default: 127.0.0.1)");
             if (variant.has(Feature.IDLE_TIMEOUT)) {
                 assertThat(help).as("--idle-timeout's default").contains("(default: 60s)");
-                assertThat(help).as("how DURATION and SIZE values are written").contains("DURATION: a whole number")
+                assertThat(help)
+                        .as("how DURATION and SIZE values are written")
+                        .contains("DURATION: a whole number")
                         .contains("SIZE: a whole number");
             }
         }
@@ -271,14 +305,17 @@ class ProcessLifecycleIT {
 
     /** Whether a variant of the same jar has the option's feature (the address: every one) and not refuses it. */
     private static boolean honouredByTheJarOf(ServerVariant variant, ServerOption option) {
-        return ServerVariant.all().stream().filter(sameJar -> sameJar.jar().equals(variant.jar()))
+        return ServerVariant.all().stream()
+                .filter(sameJar -> sameJar.jar().equals(variant.jar()))
                 .anyMatch(sameJar -> option.feature().map(sameJar::has).orElse(true)
                         && !sameJar.ioModel().refuses(option));
     }
 
     /** How {@code --help} spells an option: picocli writes a negatable one {@code --[no-]NAME}. */
     private static String inHelp(ServerOption option) {
-        return option == ServerOption.TCP_NODELAY ? "--[no-]" + option.longName().substring(2) : option.longName();
+        return option == ServerOption.TCP_NODELAY
+                ? "--[no-]" + option.longName().substring(2)
+                : option.longName();
     }
 
     @Execution(ExecutionMode.CONCURRENT)

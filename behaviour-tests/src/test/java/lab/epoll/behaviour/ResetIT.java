@@ -11,13 +11,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerOption;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.EchoClient;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -46,6 +46,7 @@ class ResetIT {
     static final int PER_KIND = Integer.getInteger("lab.resets.perKind", 50);
     /** Clients that reset while the server holds their echo: each keeps several MiB in kernel buffers. */
     static final int PAUSED = Integer.getInteger("lab.resets.paused", 20);
+
     static final long HIGH_WATER = 64 * 1024;
     /** Connections in the reset storm, -Dlab.resets.storm to change it. */
     static final int STORM = Integer.getInteger("lab.resets.storm", 1000);
@@ -79,11 +80,14 @@ class ResetIT {
     @ParameterizedTest(name = "{0} server, {1} allocator")
     @MethodSource("variantsAndAllocators")
     void resetsLeaveNoFdNoBufferNoErrorStorm(ServerVariant variant, String allocator) {
-        Assumptions.assumeTrue(variant.has(Feature.COUNTERS),
+        Assumptions.assumeTrue(
+                variant.has(Feature.COUNTERS),
                 () -> variant + " logs no counters: pending-out, direct memory and accepted == closed are the proof");
-        Assumptions.assumeTrue(variant.has(Feature.BACKPRESSURE),
+        Assumptions.assumeTrue(
+                variant.has(Feature.BACKPRESSURE),
                 () -> variant + " has no backpressure to hold the echo of the clients that reset while paused");
-        ServerProcess server = allocator.equals(BYTE_ARRAYS) ? servers.start(variant)
+        ServerProcess server = allocator.equals(BYTE_ARRAYS)
+                ? servers.start(variant)
                 : servers.start(variant, "--allocator", allocator);
         ServerCounters before = server.awaitStats("a first stats line", c -> true);
         int logLinesBefore = server.logLines().size();
@@ -115,13 +119,17 @@ class ResetIT {
         List<EchoStream> paused = new ArrayList<>();
         try {
             for (int i = 0; i < PAUSED; i++) {
-                paused.add(EchoStream.connect(server.address(), 100 + i).length(8L << 20).readAfter(never).start());
+                paused.add(EchoStream.connect(server.address(), 100 + i)
+                        .length(8L << 20)
+                        .readAfter(never)
+                        .start());
             }
             int total = connections + PAUSED;
             // An event loop queues echo past the high water mark before it pauses; a thread per connection
             // pauses blocked in write, holding one read (at least a byte).
             long queuedAbove = variant.ioModel().threadPerConnection() ? PAUSED - 1 : PAUSED * HIGH_WATER;
-            server.awaitStats("all " + PAUSED + " uploads paused with their echo queued",
+            server.awaitStats(
+                    "all " + PAUSED + " uploads paused with their echo queued",
                     c -> c.accepted() == total && c.active() == PAUSED && c.pendingOut() > queuedAbove);
             for (EchoStream stream : paused) {
                 try {
@@ -137,29 +145,41 @@ class ResetIT {
         connections += PAUSED;
 
         int expected = connections;
-        ServerCounters after = server.awaitStats("every reset connection closed and its buffers released",
-                c -> c.active() == 0 && c.closed() == expected && c.pendingOut() == 0
+        ServerCounters after = server.awaitStats(
+                "every reset connection closed and its buffers released",
+                c -> c.active() == 0
+                        && c.closed() == expected
+                        && c.pendingOut() == 0
                         && (!allocator.equals("unpooled") || c.directMemory() == before.directMemory()));
         assertThat(after.accepted()).as("accepted").isEqualTo(expected);
         server.awaitFdsAtBaseline();
 
         List<String> log = server.logLines();
         List<String> resetLog = log.subList(logLinesBefore, log.size());
-        System.out.printf("%s resets (%s): %d connections, %d log lines, errors=%d, direct-memory %d -> %d%n",
-                variant, allocator, expected, resetLog.size(), after.errors(), before.directMemory(),
+        System.out.printf(
+                "%s resets (%s): %d connections, %d log lines, errors=%d, direct-memory %d -> %d%n",
+                variant,
+                allocator,
+                expected,
+                resetLog.size(),
+                after.errors(),
+                before.directMemory(),
                 after.directMemory());
-        assertThat(resetLog).as("log lines for %d reset connections (at most one each, no stack traces)", expected)
+        assertThat(resetLog)
+                .as("log lines for %d reset connections (at most one each, no stack traces)", expected)
                 .hasSizeLessThanOrEqualTo(expected)
-                .noneMatch(line -> line.startsWith("\tat ") || line.trim().startsWith("at ")
-                        || line.contains("Exception in"));
+                .noneMatch(line ->
+                        line.startsWith("\tat ") || line.trim().startsWith("at ") || line.contains("Exception in"));
         // ...and no connection got two: lines name the peer, e.g. "fd=16 (127.0.0.1:38402) failed: ...".
-        List<String> peers = resetLog.stream().map(ResetIT::peer).filter(p -> !p.isEmpty()).toList();
+        List<String> peers =
+                resetLog.stream().map(ResetIT::peer).filter(p -> !p.isEmpty()).toList();
         assertThat(peers).as("connections named in the log").doesNotHaveDuplicates();
         assertThat(after.errors()).as("errors counted").isLessThanOrEqualTo(expected);
 
         server.stopChecked();
         ServerCounters summary = server.summary();
-        assertThat(summary.accepted()).as("summary accepted")
+        assertThat(summary.accepted())
+                .as("summary accepted")
                 .isEqualTo(expected + ServerProcess.LEAK_PROBE_CONNECTIONS)
                 .isEqualTo(summary.closed());
         assertThat(summary.active()).as("summary active").isZero();
@@ -188,18 +208,26 @@ class ResetIT {
 
         List<String> log = server.logLines();
         List<String> storm = log.subList(logLinesBefore, log.size());
-        long perConnection = storm.stream().filter(line -> line.endsWith("; closing it")).count();
-        long summarised = storm.stream().filter(line -> line.contains("more connections failed")).count();
+        long perConnection =
+                storm.stream().filter(line -> line.endsWith("; closing it")).count();
+        long summarised = storm.stream()
+                .filter(line -> line.contains("more connections failed"))
+                .count();
         long errors = server.summary().errors();
-        System.out.printf("%s reset storm: %d connections in %.1f s, errors=%d, %d per-connection lines,"
-                + " %d summary lines%n", variant, STORM, seconds, errors, perConnection, summarised);
-        assertThat(perConnection).as("per-connection lines for %d resets over %.1f s", STORM, seconds)
+        System.out.printf(
+                "%s reset storm: %d connections in %.1f s, errors=%d, %d per-connection lines," + " %d summary lines%n",
+                variant, STORM, seconds, errors, perConnection, summarised);
+        assertThat(perConnection)
+                .as("per-connection lines for %d resets over %.1f s", STORM, seconds)
                 .isLessThanOrEqualTo((long) Math.ceil(seconds + 1) * LINES_PER_SECOND);
-        Assumptions.assumeTrue(errors > perConnection, () -> variant + " counted " + errors + " failures in the"
-                + " storm (Netty's epoll and NIO transports read a reset after data as an orderly close):"
-                + " nothing beyond the budget to summarise");
-        assertThat(summarised).as("summary lines for the %d failures not logged one by one",
-                errors - perConnection).isPositive();
+        Assumptions.assumeTrue(
+                errors > perConnection,
+                () -> variant + " counted " + errors + " failures in the"
+                        + " storm (Netty's epoll and NIO transports read a reset after data as an orderly close):"
+                        + " nothing beyond the budget to summarise");
+        assertThat(summarised)
+                .as("summary lines for the %d failures not logged one by one", errors - perConnection)
+                .isPositive();
     }
 
     /**
@@ -226,16 +254,19 @@ class ResetIT {
             assertThat(client.roundTrip(ping)).as("an echo after the resets").isEqualTo(ping);
         }
         if (variant.has(Feature.COUNTERS)) {
-            server.awaitStats("the reset connections and the echo client closed",
+            server.awaitStats(
+                    "the reset connections and the echo client closed",
                     c -> c.closed() >= RESET_BEFORE_ACCEPT + 1 && c.active() == 0);
         }
         server.stopChecked();
 
         List<String> log = server.logLines();
         List<String> resetLog = log.subList(logLinesBefore, log.size());
-        System.out.printf("%s resets before accept: %d connections, %d log lines%n", variant, RESET_BEFORE_ACCEPT,
-                resetLog.size());
-        assertThat(resetLog).as("log lines for connections reset before accept")
+        System.out.printf(
+                "%s resets before accept: %d connections, %d log lines%n",
+                variant, RESET_BEFORE_ACCEPT, resetLog.size());
+        assertThat(resetLog)
+                .as("log lines for connections reset before accept")
                 .hasSizeLessThanOrEqualTo(RESET_BEFORE_ACCEPT + 2)
                 .noneMatch(line -> line.contains("(null)"))
                 .noneMatch(line -> line.trim().startsWith("at ") || line.contains("Exception in"));

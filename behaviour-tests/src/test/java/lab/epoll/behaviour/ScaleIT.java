@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import lab.epoll.process.ServerCounters;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.process.ServerCounters;
+import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -34,37 +34,43 @@ class ScaleIT {
     @EveryVariant
     void tenThousandConcurrentConnectionsEchoAndLeaveNoFdBehind(ServerVariant variant) throws IOException {
         long clientLimit = openFileLimitOfThisJvm();
-        assertThat(clientLimit).as("this JVM's open-file limit (ulimit -n) must leave room for %d client sockets",
-                CONNECTIONS).isGreaterThan(CONNECTIONS + 500L);
+        assertThat(clientLimit)
+                .as("this JVM's open-file limit (ulimit -n) must leave room for %d client sockets", CONNECTIONS)
+                .isGreaterThan(CONNECTIONS + 500L);
         ServerProcess server = servers.start(variant);
 
         long started = System.nanoTime();
-        try (NioEchoSwarm swarm = NioEchoSwarm.run(server.address(), CONNECTIONS, MESSAGE_BYTES, MAX_IN_FLIGHT,
-                ServerProcess.WAIT.multipliedBy(2))) {
+        try (NioEchoSwarm swarm = NioEchoSwarm.run(
+                server.address(), CONNECTIONS, MESSAGE_BYTES, MAX_IN_FLIGHT, ServerProcess.WAIT.multipliedBy(2))) {
             long echoedAfterMs = (System.nanoTime() - started) / 1_000_000;
-            assertThat(swarm.failures()).as("%s server: failed connections", variant).isEmpty();
-            assertThat(swarm.echoed()).as("connections whose message came back intact").isEqualTo(CONNECTIONS);
+            assertThat(swarm.failures())
+                    .as("%s server: failed connections", variant)
+                    .isEmpty();
+            assertThat(swarm.echoed())
+                    .as("connections whose message came back intact")
+                    .isEqualTo(CONNECTIONS);
 
             // All of them open at once on the server: one fd each, and its own count (if it keeps one) agrees.
             if (variant.has(Feature.COUNTERS)) {
                 // bytes-out counts a write when its listener runs, which may come a moment after the client
                 // already has the echo (oneshot-netty: worker, then event loop): wait for it, never for less.
                 long echoedBytes = (long) CONNECTIONS * MESSAGE_BYTES;
-                ServerCounters open = server.awaitStats("all connections open and " + echoedBytes + " bytes-out",
+                ServerCounters open = server.awaitStats(
+                        "all connections open and " + echoedBytes + " bytes-out",
                         c -> c.active() == CONNECTIONS && c.bytesOut() >= echoedBytes);
                 assertThat(open.accepted()).as("accepted").isEqualTo(CONNECTIONS);
                 assertThat(open.bytesOut()).as("bytes-out").isEqualTo(echoedBytes);
             }
             int expectedFds = server.baselineFds() + CONNECTIONS;
-            server.awaitValue("one fd per open connection, " + expectedFds + " in all", server::openFds,
-                    n -> n == expectedFds);
+            server.awaitValue(
+                    "one fd per open connection, " + expectedFds + " in all", server::openFds, n -> n == expectedFds);
             System.out.printf("%s scale: %d connections echoed in %d ms%n", variant, CONNECTIONS, echoedAfterMs);
         }
         // The client closed them all; the server must close its side of each and forget it.
         server.awaitFdsAtBaseline();
         if (variant.has(Feature.COUNTERS)) {
-            ServerCounters closed = server.awaitStats("all connections closed",
-                    c -> c.active() == 0 && c.closed() == CONNECTIONS);
+            ServerCounters closed =
+                    server.awaitStats("all connections closed", c -> c.active() == 0 && c.closed() == CONNECTIONS);
             assertThat(closed.errors()).as("errors").isZero();
         }
     }

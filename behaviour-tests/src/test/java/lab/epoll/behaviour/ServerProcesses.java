@@ -58,14 +58,14 @@ final class ServerProcesses implements AfterEachCallback {
 
     /** Starts the server on {@code cpus} only ({@code taskset -c}), e.g. to share its CPU with a known load. */
     ServerProcess startPinned(CpuSet cpus, ServerVariant variant, String... serverArgs) {
-        return track(ServerProcess.startWrapped(List.of("taskset", "-c", cpus.text()), variant,
-                withStats(variant, serverArgs)));
+        return track(ServerProcess.startWrapped(
+                List.of("taskset", "-c", cpus.text()), variant, withStats(variant, serverArgs)));
     }
 
     /** Starts the server under {@code ulimit -n limit} (soft and hard), through {@link ServerProcess#openFileLimit}. */
     ServerProcess startWithOpenFileLimit(int limit, ServerVariant variant, String... serverArgs) {
-        return track(ServerProcess.startWrapped(ServerProcess.openFileLimit(limit), variant,
-                withStats(variant, serverArgs)));
+        return track(ServerProcess.startWrapped(
+                ServerProcess.openFileLimit(limit), variant, withStats(variant, serverArgs)));
     }
 
     private ServerProcess track(ServerProcess server) {
@@ -74,7 +74,9 @@ final class ServerProcesses implements AfterEachCallback {
     }
 
     private String[] withStats(ServerVariant variant, String... serverArgs) {
-        if (!statsTimer || !variant.has(Feature.COUNTERS) || Arrays.asList(serverArgs).contains(Name.STATS_INTERVAL)) {
+        if (!statsTimer
+                || !variant.has(Feature.COUNTERS)
+                || Arrays.asList(serverArgs).contains(Name.STATS_INTERVAL)) {
             return serverArgs;
         }
         List<String> args = new ArrayList<>(Arrays.asList(serverArgs));

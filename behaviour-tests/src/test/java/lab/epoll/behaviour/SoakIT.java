@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import lab.epoll.catalog.ServerVariant;
 import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
 import lab.epoll.process.ProcFs;
 import lab.epoll.process.ServerProcess;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -77,8 +77,8 @@ class SoakIT {
         try {
             for (int i = 0; i < CLIENTS; i++) {
                 int id = i;
-                load.add(pool.submit(() -> echoUntil(address, id, start, end, echoesPerSecond, sent, echoed,
-                        failures)));
+                load.add(
+                        pool.submit(() -> echoUntil(address, id, start, end, echoesPerSecond, sent, echoed, failures)));
             }
             for (int n = 0; System.nanoTime() < end; n++) {
                 Fault fault = Fault.values()[n % Fault.values().length];
@@ -100,13 +100,27 @@ class SoakIT {
         long[] sorted = rates.clone();
         Arrays.sort(sorted);
         long faultCount = faults.values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf("%s soak %d s: %d clients, %d echoes (per second: min %d, median %d), %d faults %s, "
-                        + "%d bytes lost, %d failures, peak RSS %d MiB%n", variant, SECONDS, CLIENTS, echoed.get() / MESSAGE,
-                sorted[0], sorted[sorted.length / 2], faultCount, faults, sent.get() - echoed.get(), failures.size(),
+        System.out.printf(
+                "%s soak %d s: %d clients, %d echoes (per second: min %d, median %d), %d faults %s, "
+                        + "%d bytes lost, %d failures, peak RSS %d MiB%n",
+                variant,
+                SECONDS,
+                CLIENTS,
+                echoed.get() / MESSAGE,
+                sorted[0],
+                sorted[sorted.length / 2],
+                faultCount,
+                faults,
+                sent.get() - echoed.get(),
+                failures.size(),
                 peakRss / (1024 * 1024));
 
-        assertThat(failures).as("load clients and half-closed uploads that failed").isEmpty();
-        assertThat(sent.get() - echoed.get()).as("bytes the load sent that did not come back").isZero();
+        assertThat(failures)
+                .as("load clients and half-closed uploads that failed")
+                .isEmpty();
+        assertThat(sent.get() - echoed.get())
+                .as("bytes the load sent that did not come back")
+                .isZero();
         assertThat(rates).as("echoes in each second of the run").doesNotContain(0L);
         assertThat(faults).as("faults injected").hasSize(Fault.values().length);
         server.awaitFdsAtBaseline();
@@ -114,9 +128,15 @@ class SoakIT {
     }
 
     /** One load client: round trips of 512 B, each checked, counted in the second it completed. */
-    private static void echoUntil(InetSocketAddress address, int id, long start, long end,
-                                  AtomicLongArray echoesPerSecond, AtomicLong sent, AtomicLong echoed,
-                                  ConcurrentLinkedQueue<String> failures) {
+    private static void echoUntil(
+            InetSocketAddress address,
+            int id,
+            long start,
+            long end,
+            AtomicLongArray echoesPerSecond,
+            AtomicLong sent,
+            AtomicLong echoed,
+            ConcurrentLinkedQueue<String> failures) {
         Payload payload = new Payload(1000 + id);
         long position = 0;
         try (EchoClient client = EchoClient.connect(address)) {

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import lab.epoll.catalog.ServerVariant;
+import lab.epoll.catalog.ServerVariant.Feature;
 import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.Payload;
 import lab.epoll.process.ProcFs;
 import lab.epoll.process.ServerCounters;
 import lab.epoll.process.ServerProcess;
-import lab.epoll.catalog.ServerVariant;
-import lab.epoll.catalog.ServerVariant.Feature;
+import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -41,6 +41,7 @@ class StalledReaderIT {
     static final long MIB = 1024 * KIB;
     /** Upload size; 256 MiB by default (about 10 s per variant here), -Dlab.stalled.bytes to change it. */
     static final long BYTES = Long.getLong("lab.stalled.bytes", 256 * MIB);
+
     static final long HIGH_WATER = 64 * KIB;
     static final long LOW_WATER = 32 * KIB;
     /**
@@ -59,30 +60,48 @@ class StalledReaderIT {
     @EveryVariant
     void serverStopsReadingAndBuffersNoMoreThanTheWaterMarks(ServerVariant variant) {
         Assumptions.assumeTrue(variant.has(Feature.BACKPRESSURE), () -> variant + " has no water marks to pause at");
-        Assumptions.assumeTrue(variant.has(Feature.COUNTERS),
+        Assumptions.assumeTrue(
+                variant.has(Feature.COUNTERS),
                 () -> variant + " logs no pending-out or bytes-in, which is what this test measures");
-        ServerProcess server = servers.start(variant, "--write-buffer-high", Long.toString(HIGH_WATER),
-                "--write-buffer-low", Long.toString(LOW_WATER));
+        ServerProcess server = servers.start(
+                variant,
+                "--write-buffer-high",
+                Long.toString(HIGH_WATER),
+                "--write-buffer-low",
+                Long.toString(LOW_WATER));
         int mark = server.logMark();
         long rssBefore = ProcFs.statusBytes(server.pid(), "VmRSS");
 
         CountDownLatch startReading = new CountDownLatch(1);
-        try (EchoStream stalled = EchoStream.connect(server.address(), 42).length(BYTES).readAfter(startReading)
+        try (EchoStream stalled = EchoStream.connect(server.address(), 42)
+                .length(BYTES)
+                .readAfter(startReading)
                 .start()) {
             // 1. The server stops reading: its bytes-in stops growing, although the client has more to send.
-            ServerCounters plateau = server.awaitValue("bytes-in flat for 5 stats lines (1 s) while the client "
-                    + "is stalled", () -> server.statsSince(mark), lines -> ServerCounters.bytesInFlat(lines, 5))
-                    .stream().reduce((a, b) -> b).orElseThrow();
+            ServerCounters plateau = server
+                    .awaitValue(
+                            "bytes-in flat for 5 stats lines (1 s) while the client " + "is stalled",
+                            () -> server.statsSince(mark),
+                            lines -> ServerCounters.bytesInFlat(lines, 5))
+                    .stream()
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
             long readWhileStalled = plateau.bytesIn();
-            assertThat(readWhileStalled).as("bytes the server read before pausing").isPositive()
+            assertThat(readWhileStalled)
+                    .as("bytes the server read before pausing")
+                    .isPositive()
                     .isLessThan(BYTES);
             // Paused because of the water mark: its unsent echo is above the high mark (below the low mark it
             // would have resumed reading) and within the bound. A thread per connection pauses sooner, blocked
             // in write with one read in hand: that read is its water mark.
             long pausedAbove = variant.ioModel().threadPerConnection() ? 0 : HIGH_WATER;
-            assertThat(plateau.pendingOut()).as("pending-out while paused")
-                    .isGreaterThan(pausedAbove).isLessThanOrEqualTo(PENDING_BOUND);
-            assertThat(stalled.writerDone()).as("the client's writer is blocked, not finished").isFalse();
+            assertThat(plateau.pendingOut())
+                    .as("pending-out while paused")
+                    .isGreaterThan(pausedAbove)
+                    .isLessThanOrEqualTo(PENDING_BOUND);
+            assertThat(stalled.writerDone())
+                    .as("the client's writer is blocked, not finished")
+                    .isFalse();
 
             // 2. Other clients keep getting echoes while the stalled one holds its buffers.
             byte[] message = new Payload(7).bytes(0, 1024);
@@ -91,7 +110,8 @@ class StalledReaderIT {
             for (int c = 0; c < others; c++) {
                 try (EchoClient other = server.connect()) {
                     for (int r = 0; r < rounds; r++) {
-                        assertThat(other.roundTrip(message)).as("echo to another client during the stall")
+                        assertThat(other.roundTrip(message))
+                                .as("echo to another client during the stall")
                                 .isEqualTo(message);
                     }
                 }
@@ -100,7 +120,8 @@ class StalledReaderIT {
             // (Any stats line logged from now on counts the others' bytes: each was read before it was echoed.)
             long othersBytes = (long) others * rounds * message.length;
             ServerCounters during = server.awaitStats("a stats line after the other clients", c -> true);
-            assertThat(during.bytesIn()).as("bytes-in after the other clients: the stalled connection stays paused")
+            assertThat(during.bytesIn())
+                    .as("bytes-in after the other clients: the stalled connection stays paused")
                     .isEqualTo(readWhileStalled + othersBytes);
             long rssStalled = ProcFs.statusBytes(server.pid(), "VmRSS");
 
@@ -108,27 +129,46 @@ class StalledReaderIT {
             startReading.countDown();
             EchoStream.Result result = stalled.await(Duration.ofMinutes(4));
             assertThat(result.intact() && result.sent() == BYTES)
-                    .as("%s server: %d B upload after the stall: %s", variant, BYTES, result).isTrue();
+                    .as("%s server: %d B upload after the stall: %s", variant, BYTES, result)
+                    .isTrue();
 
-            ServerCounters end = server.awaitStats("all bytes echoed",
-                    c -> c.bytesOut() == BYTES + othersBytes && c.pendingOut() == 0);
+            ServerCounters end = server.awaitStats(
+                    "all bytes echoed", c -> c.bytesOut() == BYTES + othersBytes && c.pendingOut() == 0);
             List<ServerCounters> history = server.statsSince(mark);
-            long maxPending = history.stream().mapToLong(ServerCounters::pendingOut).max().orElseThrow();
-            long maxDirect = history.stream().mapToLong(ServerCounters::directMemory).max().orElseThrow();
+            long maxPending =
+                    history.stream().mapToLong(ServerCounters::pendingOut).max().orElseThrow();
+            long maxDirect = history.stream()
+                    .mapToLong(ServerCounters::directMemory)
+                    .max()
+                    .orElseThrow();
             long peakRss = ProcFs.statusBytes(server.pid(), "VmHWM");
-            System.out.printf("%s stalled reader, %d MiB: read while stalled %d KiB, max pending-out %d B "
+            System.out.printf(
+                    "%s stalled reader, %d MiB: read while stalled %d KiB, max pending-out %d B "
                             + "(bound %d), max direct-memory %d KiB, RSS %d MiB before, %d MiB stalled, peak %d MiB,"
-                            + " %d stats lines%n", variant, BYTES / MIB, readWhileStalled / KIB, maxPending,
-                    PENDING_BOUND, maxDirect / KIB, rssBefore / MIB, rssStalled / MIB, peakRss / MIB,
+                            + " %d stats lines%n",
+                    variant,
+                    BYTES / MIB,
+                    readWhileStalled / KIB,
+                    maxPending,
+                    PENDING_BOUND,
+                    maxDirect / KIB,
+                    rssBefore / MIB,
+                    rssStalled / MIB,
+                    peakRss / MIB,
                     history.size());
 
-            assertThat(maxPending).as("largest pending-out over the test (bound: high water + one read)")
+            assertThat(maxPending)
+                    .as("largest pending-out over the test (bound: high water + one read)")
                     .isLessThanOrEqualTo(PENDING_BOUND);
-            assertThat(maxDirect).as("largest direct-memory over the test: a few of the pooled allocator's "
-                    + "4 MiB chunks, whatever the upload size").isLessThanOrEqualTo(DIRECT_BOUND);
+            assertThat(maxDirect)
+                    .as("largest direct-memory over the test: a few of the pooled allocator's "
+                            + "4 MiB chunks, whatever the upload size")
+                    .isLessThanOrEqualTo(DIRECT_BOUND);
             if (BYTES >= 128 * MIB) {
                 // A server that buffered the upload would grow by at least its size; JVM heap churn is far less.
-                assertThat(peakRss - rssBefore).as("growth of the server's peak RSS").isLessThan(BYTES / 2);
+                assertThat(peakRss - rssBefore)
+                        .as("growth of the server's peak RSS")
+                        .isLessThan(BYTES / 2);
             }
             assertThat(end.errors()).as("errors").isZero();
         }

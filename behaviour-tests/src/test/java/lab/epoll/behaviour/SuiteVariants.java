@@ -14,8 +14,7 @@ import lab.epoll.catalog.ServerVariant;
 final class SuiteVariants {
     private static final List<ServerVariant> SELECTED = select();
 
-    private SuiteVariants() {
-    }
+    private SuiteVariants() {}
 
     static List<ServerVariant> selected() {
         return SELECTED;
@@ -23,8 +22,12 @@ final class SuiteVariants {
 
     private static List<ServerVariant> select() {
         String names = System.getProperty("lab.variants", "").trim();
-        List<ServerVariant> wanted = names.isEmpty() ? ServerVariant.all()
-                : Arrays.stream(names.split(",")).map(String::trim).map(ServerVariant::named).toList();
+        List<ServerVariant> wanted = names.isEmpty()
+                ? ServerVariant.all()
+                : Arrays.stream(names.split(","))
+                        .map(String::trim)
+                        .map(ServerVariant::named)
+                        .toList();
         return JavaRuntime.runnable(wanted, why -> System.err.println("behaviour suite: skipping " + why));
     }
 }

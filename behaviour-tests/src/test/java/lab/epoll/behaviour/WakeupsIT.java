@@ -63,8 +63,8 @@ class WakeupsIT {
 
     @ParameterizedTest(name = "{0} on {1} loops")
     @MethodSource("strategies")
-    void oneNewConnectionWakesTheThreadsTheStrategySays(ServerVariant variant, int loopCount, double least,
-                                                        double most, int leastDistinct, int mostDistinct) {
+    void oneNewConnectionWakesTheThreadsTheStrategySays(
+            ServerVariant variant, int loopCount, double least, double most, int leastDistinct, int mostDistinct) {
         String option = variant.servingThreadsOption().orElseThrow().longName();
         ServerProcess server = servers.start(variant, option, Integer.toString(loopCount), "--idle-timeout", "0");
         // One echo per loop first: Netty starts a loop's thread with its first connection.
@@ -81,15 +81,19 @@ class WakeupsIT {
             cycle(server);
             awaitQuiet(server, loops, loopCount);
             Map<Long, Long> after = switches(server, loops);
-            List<Long> now = loops.stream().filter(t -> !after.get(t).equals(before.get(t))).toList();
+            List<Long> now = loops.stream()
+                    .filter(t -> !after.get(t).equals(before.get(t)))
+                    .toList();
             woken += now.size();
             everWoken.addAll(now);
         }
         double perConnection = woken / (double) CONNECTIONS;
-        System.out.printf("%s on %d loops: %.2f of %d threads in epoll_wait woken per new connection, %d woken by "
-                + "any%n", variant, loopCount, perConnection, loops.size(), everWoken.size());
+        System.out.printf(
+                "%s on %d loops: %.2f of %d threads in epoll_wait woken per new connection, %d woken by " + "any%n",
+                variant, loopCount, perConnection, loops.size(), everWoken.size());
         assertThat(perConnection).as("threads woken per new connection").isBetween(least, most);
-        assertThat(everWoken).as("threads any of %d connections woke", CONNECTIONS)
+        assertThat(everWoken)
+                .as("threads any of %d connections woke", CONNECTIONS)
                 .hasSizeBetween(leastDistinct, mostDistinct);
     }
 
@@ -107,8 +111,11 @@ class WakeupsIT {
      * {@code epoll_wait}: then every wake-up this connection caused has been counted. Returns those threads.
      */
     private static Set<Long> awaitQuiet(ServerProcess server, Set<Long> loops, int loopCount) {
-        return server.awaitValue("the loop threads back in epoll_wait", () -> ProcFs.epollWaiters(server.pid())
-                        .values().stream().flatMap(List::stream).map(ProcFs.BlockedThread::tid)
+        return server.awaitValue(
+                "the loop threads back in epoll_wait",
+                () -> ProcFs.epollWaiters(server.pid()).values().stream()
+                        .flatMap(List::stream)
+                        .map(ProcFs.BlockedThread::tid)
                         .collect(Collectors.toSet()),
                 waiting -> loops == null ? waiting.size() >= loopCount : waiting.containsAll(loops));
     }

@@ -18,21 +18,35 @@ import picocli.CommandLine.ParameterException;
  * users weigh Netty against, on platform threads or on virtual threads (Java 21+). See
  * {@link ThreadPerConnectionServer}.
  */
-@Command(name = "blocking-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Echo server (RFC 862) with a thread per connection: java.net.ServerSocket and Socket, "
-                + "blocking reads and writes, no Netty. On platform threads each connection holds a kernel "
-                + "thread; on virtual threads (Java 21 or later) a blocked read parks the thread and the JDK "
-                + "waits for the socket in its own epoll instance (EPOLLONESHOT)."},
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run (virtual threads "
-                + "on a JVM older than 21, too), 2 for a bad command line."})
+@Command(
+        name = "blocking-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Echo server (RFC 862) with a thread per connection: java.net.ServerSocket and Socket, "
+                    + "blocking reads and writes, no Netty. On platform threads each connection holds a kernel "
+                    + "thread; on virtual threads (Java 21 or later) a blocked read parks the thread and the JDK "
+                    + "waits for the socket in its own epoll instance (EPOLLONESHOT)."
+        },
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run (virtual threads "
+                    + "on a JVM older than 21, too), 2 for a bad command line."
+        })
 public final class BlockingCommand extends EchoServerCommand {
-    @Option(names = Name.THREAD_KIND, paramLabel = "platform|virtual",
+    @Option(
+            names = Name.THREAD_KIND,
+            paramLabel = "platform|virtual",
             description = "platform: one kernel thread per connection. virtual: one virtual thread per "
                     + "connection, which needs Java 21 or later (default: ${DEFAULT-VALUE}).")
     private ThreadKind threadKind = ThreadKind.platform;
 
-    @Option(names = Name.CARRIERS, paramLabel = "N", defaultValue = "${sys:lab.defaultCarriers}",
+    @Option(
+            names = Name.CARRIERS,
+            paramLabel = "N",
+            defaultValue = "${sys:lab.defaultCarriers}",
             description = "With virtual threads: the carrier threads that run them "
                     + "(jdk.virtualThreadScheduler.parallelism); 0 = the JDK's default, one per core. With one "
                     + "carrier a saturated server never serves new connections: the carrier keeps taking virtual "
@@ -58,8 +72,10 @@ public final class BlockingCommand extends EchoServerCommand {
     @Override
     protected void validate() {
         ServerOptions.requireRange(spec.commandLine(), Name.CARRIERS, carriers, 0, 256);
-        if (threadKind == ThreadKind.platform && spec.commandLine().getParseResult().hasMatchedOption(Name.CARRIERS)) {
-            throw new ParameterException(spec.commandLine(),
+        if (threadKind == ThreadKind.platform
+                && spec.commandLine().getParseResult().hasMatchedOption(Name.CARRIERS)) {
+            throw new ParameterException(
+                    spec.commandLine(),
                     "Invalid value for option '" + Name.CARRIERS + "': only virtual threads have carriers");
         }
     }

@@ -30,11 +30,18 @@ final class BlockingConnection implements Runnable {
     private volatile long lastActivityNanos = System.nanoTime();
     /** Why another thread closed the connection; {@code null} while none has. */
     private volatile Reason closedBy;
+
     private long bytesIn;
     private long bytesOut;
 
-    BlockingConnection(Socket socket, int bufferBytes, long minProgress, ThreadPerConnectionServer server,
-                       ConnectionStats stats, PendingBudget budget, BudgetGate gate) {
+    BlockingConnection(
+            Socket socket,
+            int bufferBytes,
+            long minProgress,
+            ThreadPerConnectionServer server,
+            ConnectionStats stats,
+            PendingBudget budget,
+            BudgetGate gate) {
         this.socket = socket;
         this.name = HostPort.format((java.net.InetSocketAddress) socket.getRemoteSocketAddress());
         this.buffer = new byte[bufferBytes];
@@ -67,7 +74,7 @@ final class BlockingConnection implements Runnable {
     }
 
     private void echoUntilTheEnd(InputStream in, OutputStream out) throws IOException, InterruptedException {
-        for (;;) {
+        for (; ; ) {
             gate.awaitRoom(() -> closedBy != null);
             if (closedBy != null) {
                 return;

@@ -44,5 +44,4 @@ final class BudgetGate {
             lock.unlock();
         }
     }
-
 }

@@ -81,7 +81,8 @@ final class ThreadPerConnectionServer implements LabServer {
     public String describe() {
         return "model=thread-per-connection, threads=" + kind
                 + (carriers < 0 ? "" : ", carriers=" + (carriers == 0 ? "JDK default (one per core)" : carriers))
-                + ", read-buffer=" + ByteSizeConverter.format(bufferBytes) + ", java=" + System.getProperty("java.version");
+                + ", read-buffer=" + ByteSizeConverter.format(bufferBytes) + ", java="
+                + System.getProperty("java.version");
     }
 
     @Override
@@ -116,8 +117,10 @@ final class ThreadPerConnectionServer implements LabServer {
                     return;
                 }
                 stats.error();
-                log.warn("accept on {} failed: {}; accepting again in 1 s",
-                        HostPort.format((InetSocketAddress) listener.getLocalSocketAddress()), ErrorText.of(e));
+                log.warn(
+                        "accept on {} failed: {}; accepting again in 1 s",
+                        HostPort.format((InetSocketAddress) listener.getLocalSocketAddress()),
+                        ErrorText.of(e));
                 try {
                     Thread.sleep(ACCEPT_BACKOFF_MILLIS);
                 } catch (InterruptedException interrupted) {
@@ -201,8 +204,11 @@ final class ThreadPerConnectionServer implements LabServer {
             timers.scheduleAtFixedRate(() -> closeIdle(idleNanos), period, period, TimeUnit.NANOSECONDS);
         }
         if (statsNanos > 0) {
-            timers.scheduleAtFixedRate(() -> log.info(StatsLine.of(stats, pendingOut.sum(), null, budget)),
-                    statsNanos, statsNanos, TimeUnit.NANOSECONDS);
+            timers.scheduleAtFixedRate(
+                    () -> log.info(StatsLine.of(stats, pendingOut.sum(), null, budget)),
+                    statsNanos,
+                    statsNanos,
+                    TimeUnit.NANOSECONDS);
         }
     }
 

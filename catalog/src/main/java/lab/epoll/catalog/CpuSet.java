@@ -33,7 +33,8 @@ public record CpuSet(String text, BitSet cpus) {
                 cpus.set(low, high + 1);
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a CPU list such as 1, 2-3 or 0,2 (or " + ALL + ")");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a CPU list such as 1, 2-3 or 0,2 (or " + ALL + ")");
         }
         return new CpuSet(trimmed, cpus);
     }

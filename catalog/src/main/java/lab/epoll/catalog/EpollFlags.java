@@ -15,11 +15,11 @@ public final class EpollFlags {
     public static final int EPOLLRDHUP = 0x2000;
     /** Linux 4.5: of several epoll sets watching one fd, an event wakes one waiter (or more), not all. */
     public static final int EPOLLEXCLUSIVE = 1 << 28;
+
     public static final int EPOLLONESHOT = 1 << 30;
     public static final int EPOLLET = 1 << 31;
 
-    private EpollFlags() {
-    }
+    private EpollFlags() {}
 
     /** Whether {@code mask} (as fdinfo prints it, an unsigned 32-bit number) has {@code flag}. */
     public static boolean has(long mask, int flag) {
@@ -29,7 +29,9 @@ public final class EpollFlags {
     /** {@code EPOLLIN|EPOLLRDHUP|EPOLLONESHOT}, for logs and the startup line. */
     public static String describe(long mask) {
         StringJoiner names = new StringJoiner("|");
-        String[] labels = {"EPOLLIN", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLRDHUP", "EPOLLEXCLUSIVE", "EPOLLONESHOT", "EPOLLET"};
+        String[] labels = {
+            "EPOLLIN", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLRDHUP", "EPOLLEXCLUSIVE", "EPOLLONESHOT", "EPOLLET"
+        };
         int[] flags = {EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDHUP, EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET};
         for (int i = 0; i < flags.length; i++) {
             if (has(mask, flags[i])) {

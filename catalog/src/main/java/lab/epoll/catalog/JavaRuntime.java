@@ -34,15 +34,22 @@ public record JavaRuntime(Path home, int feature, String version) {
     public static final int BUILD_FEATURE = 17;
     /** Where to name a runtime explicitly: a system property, or else this environment variable. */
     public static final String HOME_PROPERTY = "lab.java.home";
+
     public static final String HOME_VARIABLE = "LAB_JAVA_HOME";
-    private static final List<String> INSTALL_FOLDERS = List.of("/usr/lib/jvm", "/usr/java", "/opt/java",
-            System.getProperty("user.home") + "/.sdkman/candidates/java", System.getProperty("user.home") + "/.jdks");
+    private static final List<String> INSTALL_FOLDERS = List.of(
+            "/usr/lib/jvm",
+            "/usr/java",
+            "/opt/java",
+            System.getProperty("user.home") + "/.sdkman/candidates/java",
+            System.getProperty("user.home") + "/.jdks");
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"?(([0-9]+)[^\"\\s]*)\"?");
     private static final Pattern VERSIONED_HOME = Pattern.compile("JAVA_HOME_([0-9]+)_X64");
 
     /** The JVM running this code. */
     public static JavaRuntime current() {
-        return new JavaRuntime(Path.of(System.getProperty("java.home")), Runtime.version().feature(),
+        return new JavaRuntime(
+                Path.of(System.getProperty("java.home")),
+                Runtime.version().feature(),
                 System.getProperty("java.version"));
     }
 
@@ -76,12 +83,16 @@ public record JavaRuntime(Path home, int feature, String version) {
 
     /** The first runtime of at least {@code minimum}, in the order the class comment gives. */
     public static Optional<JavaRuntime> find(int minimum) {
-        return candidates().stream().filter(runtime -> runtime.feature >= minimum).findFirst();
+        return candidates().stream()
+                .filter(runtime -> runtime.feature >= minimum)
+                .findFirst();
     }
 
     /** A runtime of exactly this feature release, e.g. 25, for running one variant on two JDKs. */
     public static Optional<JavaRuntime> exactly(int feature) {
-        return candidates().stream().filter(runtime -> runtime.feature == feature).findFirst();
+        return candidates().stream()
+                .filter(runtime -> runtime.feature == feature)
+                .findFirst();
     }
 
     /** One line for a user whose machine has no runtime of at least {@code minimum}. */

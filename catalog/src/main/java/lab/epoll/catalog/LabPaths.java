@@ -30,8 +30,7 @@ public final class LabPaths {
     /** The dated history of the lab's numbers: it quotes what the code once produced, on purpose. */
     public static final String JOURNAL = "docs/journal.md";
 
-    private LabPaths() {
-    }
+    private LabPaths() {}
 
     /**
      * The lab's documents, relative to {@code root}: README.md, PERFORMANCE.md and every Markdown file directly
@@ -42,7 +41,9 @@ public final class LabPaths {
         List<String> documents = new ArrayList<>(List.of("README.md", "PERFORMANCE.md"));
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
             docs.filter(f -> f.getFileName().toString().endsWith(".md") && Files.isRegularFile(f))
-                    .map(f -> root.relativize(f).toString()).sorted().forEach(documents::add);
+                    .map(f -> root.relativize(f).toString())
+                    .sorted()
+                    .forEach(documents::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root.resolve("docs"), e);
         }
@@ -80,7 +81,11 @@ public final class LabPaths {
 
     private static Path codeLocation() {
         try {
-            return Path.of(LabPaths.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            return Path.of(LabPaths.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
                     .toAbsolutePath();
         } catch (URISyntaxException | RuntimeException e) {
             return null;

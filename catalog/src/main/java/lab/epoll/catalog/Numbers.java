@@ -9,10 +9,10 @@ import java.util.Locale;
 public final class Numbers {
     /** A cell for a metric the trial did not measure (e.g. syscalls when perf could not count). */
     public static final String MISSING = "—";
+
     public static final String NO_MARGIN = "n/a";
 
-    private Numbers() {
-    }
+    private Numbers() {}
 
     /** {@code 49,316 ± 1,204}, or {@code 15.2 ± n/a} when the margin is not finite. */
     public static String withError(double score, double error) {

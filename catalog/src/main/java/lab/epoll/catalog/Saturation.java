@@ -50,6 +50,7 @@ public enum Saturation {
      * when none does.
      */
     public static final String HOG_PARAM = "hog";
+
     public static final String NO_HOG = "none";
 
     /**
@@ -76,7 +77,11 @@ public enum Saturation {
 
     /** As {@link #of(double, int, double, int)}, with each side's CPUs as the trial recorded them ({@link CpuSet}). */
     public static Saturation of(double serverCores, String serverCpus, double clientCores, String clientCpus) {
-        return of(serverCores, CpuSet.parse(serverCpus).size(), clientCores, CpuSet.parse(clientCpus).size());
+        return of(
+                serverCores,
+                CpuSet.parse(serverCpus).size(),
+                clientCores,
+                CpuSet.parse(clientCpus).size());
     }
 
     /** {@code server}, {@code client}, {@code both}, {@code latency}: the table cell. */

@@ -66,6 +66,7 @@ public enum ServerOption {
         public static final String PORT = "--port";
         /** {@link #PORT}'s short form. */
         public static final String PORT_SHORT = "-p";
+
         public static final String IO_THREADS = "--io-threads";
         public static final String IDLE_TIMEOUT = "--idle-timeout";
         public static final String MIN_PROGRESS = "--min-progress";
@@ -79,6 +80,7 @@ public enum ServerOption {
         public static final String TCP_NODELAY = "--tcp-nodelay";
         /** How picocli spells {@link #TCP_NODELAY} turned off (it is negatable); {@code OneListTest} checks it. */
         public static final String NO_TCP_NODELAY = "--no-tcp-nodelay";
+
         public static final String LISTENERS = "--listeners";
         public static final String TCP_QUICKACK = "--tcp-quickack";
         public static final String TCP_FASTOPEN = "--tcp-fastopen";
@@ -104,8 +106,7 @@ public enum ServerOption {
         public static final String CARRIERS = "--carriers";
         public static final String TRANSPORT = "--transport";
 
-        private Name() {
-        }
+        private Name() {}
     }
 
     private final String longName;
@@ -137,7 +138,9 @@ public enum ServerOption {
 
     /** The options of the groups given, in {@code --help} order. */
     public static List<ServerOption> of(java.util.Collection<Group> groups) {
-        return Arrays.stream(values()).filter(option -> groups.contains(option.group)).toList();
+        return Arrays.stream(values())
+                .filter(option -> groups.contains(option.group))
+                .toList();
     }
 
     /** The long name, so messages and test names read as a command line does. */

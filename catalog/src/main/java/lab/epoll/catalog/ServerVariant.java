@@ -26,139 +26,256 @@ import lab.epoll.catalog.ServerOption.Name;
  * @param nettyVersion the Netty line inside the jar, e.g. {@code 4.1}
  * @param features     which of the lab's server features the variant has
  */
-public record ServerVariant(String name, String summary, String jar, List<String> jvmArgs, List<String> serverArgs,
-                            IoModel ioModel, Registration registration, Accepting accepting,
-                            String nettyVersion,
-                            Set<Feature> features) {
+public record ServerVariant(
+        String name,
+        String summary,
+        String jar,
+        List<String> jvmArgs,
+        List<String> serverArgs,
+        IoModel ioModel,
+        Registration registration,
+        Accepting accepting,
+        String nettyVersion,
+        Set<Feature> features) {
 
     private static final String NETTY_4_1 = "4.1";
     private static final String NETTY_4_2 = "4.2";
 
-    public static final ServerVariant LT = new ServerVariant("lt",
+    public static final ServerVariant LT = new ServerVariant(
+            "lt",
             "Netty 4.1's native epoll, level-triggered (`EpollMode.LEVEL_TRIGGERED`)",
             "lt-server/target/lt-server.jar",
-            List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH,
-            NETTY_4_1, Feature.ALL);
-    public static final ServerVariant ET = new ServerVariant("et",
+            List.of(),
+            List.of(),
+            IoModel.NETTY_EPOLL,
+            Registration.LEVEL_TRIGGERED,
+            Accepting.BATCH,
+            NETTY_4_1,
+            Feature.ALL);
+    public static final ServerVariant ET = new ServerVariant(
+            "et",
             "Netty 4.1's native epoll, edge-triggered (Netty 4.1's default mode)",
             "et-server/target/et-server.jar",
-            List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH,
-            NETTY_4_1, Feature.ALL);
+            List.of(),
+            List.of(),
+            IoModel.NETTY_EPOLL,
+            Registration.EDGE_TRIGGERED,
+            Accepting.BATCH,
+            NETTY_4_1,
+            Feature.ALL);
     /**
      * ONESHOT emulated on Netty: AUTO_READ off, reads handed to a worker pool. Sockets keep Netty's default
      * registration, EPOLLET (fdinfo shows EPOLLET|EPOLLRDHUP, plus EPOLLIN while a read is pending), never
      * EPOLLONESHOT.
      */
-    public static final ServerVariant ONESHOT_NETTY = new ServerVariant("oneshot-netty",
+    public static final ServerVariant ONESHOT_NETTY = new ServerVariant(
+            "oneshot-netty",
             "Netty's idiom for one thread per connection at a time: `AUTO_READ` off, reads on a worker pool",
-            "oneshot-server/target/oneshot-server.jar", List.of(), List.of(Name.ENGINE, "netty"),
-            IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
+            "oneshot-server/target/oneshot-server.jar",
+            List.of(),
+            List.of(Name.ENGINE, "netty"),
+            IoModel.NETTY_EPOLL,
+            Registration.EDGE_TRIGGERED,
+            Accepting.BATCH,
+            NETTY_4_1,
+            Feature.ALL);
     /** The kernel's EPOLLONESHOT: worker threads sharing one epoll set, sockets EPOLLIN|EPOLLRDHUP|EPOLLONESHOT. */
-    public static final ServerVariant ONESHOT_KERNEL = new ServerVariant("oneshot-kernel",
+    public static final ServerVariant ONESHOT_KERNEL = new ServerVariant(
+            "oneshot-kernel",
             "The kernel's `EPOLLONESHOT`: worker threads sharing one epoll set, each socket re-armed after use",
-            "oneshot-server/target/oneshot-server.jar", List.of(), List.of(Name.ENGINE, "kernel"),
-            IoModel.LAB_EPOLL, Registration.ONESHOT, Accepting.UNTIL_EMPTY, NETTY_4_1,
+            "oneshot-server/target/oneshot-server.jar",
+            List.of(),
+            List.of(Name.ENGINE, "kernel"),
+            IoModel.LAB_EPOLL,
+            Registration.ONESHOT,
+            Accepting.UNTIL_EMPTY,
+            NETTY_4_1,
             Feature.ALL_BUT_EVENT_LOOPS);
     /**
      * The exercise's level-triggered server on raw epoll: one thread, one epoll set, one accept or read per
      * readiness event, EPOLLOUT only while echo waits.
      */
-    public static final ServerVariant RAW_LT = new ServerVariant("raw-lt",
+    public static final ServerVariant RAW_LT = new ServerVariant(
+            "raw-lt",
             "The exercise's level-triggered server on raw epoll: one thread, one accept or read per event",
             "raw-server/target/raw-server.jar",
-            List.of(), List.of(Name.MODE, "lt"), IoModel.LAB_EPOLL, Registration.LEVEL_TRIGGERED,
-            Accepting.ONE_PER_EVENT, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
+            List.of(),
+            List.of(Name.MODE, "lt"),
+            IoModel.LAB_EPOLL,
+            Registration.LEVEL_TRIGGERED,
+            Accepting.ONE_PER_EVENT,
+            NETTY_4_1,
+            Feature.NO_EVENT_LOOP_KNOBS);
     /** The exercise's edge-triggered server on raw epoll: EPOLLET, accept and read until EAGAIN. */
-    public static final ServerVariant RAW_ET = new ServerVariant("raw-et",
+    public static final ServerVariant RAW_ET = new ServerVariant(
+            "raw-et",
             "The exercise's edge-triggered server on raw epoll: `EPOLLET`, accept and read until `EAGAIN`",
             "raw-server/target/raw-server.jar",
-            List.of(), List.of(Name.MODE, "et"), IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED,
-            Accepting.UNTIL_EMPTY, NETTY_4_1, Feature.NO_EVENT_LOOP_KNOBS);
+            List.of(),
+            List.of(Name.MODE, "et"),
+            IoModel.LAB_EPOLL,
+            Registration.EDGE_TRIGGERED,
+            Accepting.UNTIL_EMPTY,
+            NETTY_4_1,
+            Feature.NO_EVENT_LOOP_KNOBS);
     /**
      * raw-et on two loops, the listener in both epoll sets: every loop wakes for each new connection (the
      * thundering herd). The four {@code raw-*} accept strategies differ only in how the loops share new connections.
      */
-    public static final ServerVariant RAW_HERD = rawThreads("herd",
-            "raw-et on two loops, the listener in both epoll sets: every loop wakes for each connection");
+    public static final ServerVariant RAW_HERD = rawThreads(
+            "herd", "raw-et on two loops, the listener in both epoll sets: every loop wakes for each connection");
     /** raw-et on two loops, the listener in both sets with {@code EPOLLEXCLUSIVE}: one loop wakes per connection. */
-    public static final ServerVariant RAW_EXCLUSIVE = rawThreads("exclusive",
-            "raw-et on two loops, the listener in both sets with `EPOLLEXCLUSIVE`: one loop wakes");
+    public static final ServerVariant RAW_EXCLUSIVE = rawThreads(
+            "exclusive", "raw-et on two loops, the listener in both sets with `EPOLLEXCLUSIVE`: one loop wakes");
     /** raw-et on two loops, a listener each on one port ({@code SO_REUSEPORT}): the kernel picks one by hash. */
-    public static final ServerVariant RAW_REUSEPORT = rawThreads("reuseport",
-            "raw-et on two loops, a listener each (`SO_REUSEPORT`): the kernel picks one by hash");
+    public static final ServerVariant RAW_REUSEPORT = rawThreads(
+            "reuseport", "raw-et on two loops, a listener each (`SO_REUSEPORT`): the kernel picks one by hash");
     /** raw-et on two loops and a third thread that accepts and hands each connection to the next loop. */
-    public static final ServerVariant RAW_ACCEPTOR = rawThreads("acceptor",
-            "raw-et on two loops and an acceptor thread that hands each connection to the next loop");
+    public static final ServerVariant RAW_ACCEPTOR = rawThreads(
+            "acceptor", "raw-et on two loops and an acceptor thread that hands each connection to the next loop");
     /** Baseline: Netty's NIO transport on the JDK's epoll selector (level-triggered, no EPOLLRDHUP). */
-    public static final ServerVariant NIO_EPOLL = new ServerVariant("nio-epoll",
+    public static final ServerVariant NIO_EPOLL = new ServerVariant(
+            "nio-epoll",
             "Netty's NIO transport on the JDK's epoll selector (a baseline)",
             "nio-server/target/nio-server.jar",
-            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"), List.of(),
-            IoModel.JDK_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_1, Feature.ALL);
+            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"),
+            List.of(),
+            IoModel.JDK_EPOLL,
+            Registration.LEVEL_TRIGGERED,
+            Accepting.BATCH,
+            NETTY_4_1,
+            Feature.ALL);
     /** Baseline: Netty's NIO transport on the JDK's poll(2) selector: no epoll instance at all. */
-    public static final ServerVariant NIO_POLL = new ServerVariant("nio-poll",
+    public static final ServerVariant NIO_POLL = new ServerVariant(
+            "nio-poll",
             "Netty's NIO transport on the JDK's poll(2) selector: no epoll at all (a baseline)",
             "nio-server/target/nio-server.jar",
-            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"), List.of(),
-            IoModel.JDK_POLL, Registration.NONE, Accepting.BATCH, NETTY_4_1, Feature.ALL);
+            List.of("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"),
+            List.of(),
+            IoModel.JDK_POLL,
+            Registration.NONE,
+            Accepting.BATCH,
+            NETTY_4_1,
+            Feature.ALL);
 
     /** Netty 4.1 with the incubator's io_uring transport: no epoll instance; the process holds an io_uring fd. */
-    public static final ServerVariant URING = new ServerVariant("uring",
+    public static final ServerVariant URING = new ServerVariant(
+            "uring",
             "Netty 4.1 with the incubator's io_uring transport",
             "uring-server/target/uring-server.jar",
-            List.of(), List.of(), IoModel.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION,
-            NETTY_4_1, Feature.ALL);
+            List.of(),
+            List.of(),
+            IoModel.NETTY_IO_URING,
+            Registration.NONE,
+            Accepting.ONE_PER_COMPLETION,
+            NETTY_4_1,
+            Feature.ALL);
     /** Netty 4.2's epoll transport ({@code EpollIoHandler}): level-triggered only, {@code EpollMode} is gone. */
-    public static final ServerVariant EPOLL_4_2 = new ServerVariant("epoll-4.2",
+    public static final ServerVariant EPOLL_4_2 = new ServerVariant(
+            "epoll-4.2",
             "Netty 4.2's epoll `IoHandler`, level-triggered only",
-            "netty42-server/target/netty42-server.jar", List.of(), List.of(Name.TRANSPORT, "epoll"),
-            IoModel.NETTY_EPOLL, Registration.LEVEL_TRIGGERED, Accepting.BATCH, NETTY_4_2, Feature.ALL);
+            "netty42-server/target/netty42-server.jar",
+            List.of(),
+            List.of(Name.TRANSPORT, "epoll"),
+            IoModel.NETTY_EPOLL,
+            Registration.LEVEL_TRIGGERED,
+            Accepting.BATCH,
+            NETTY_4_2,
+            Feature.ALL);
     /** Netty 4.2's io_uring transport ({@code IoUringIoHandler}), graduated from the incubator. */
-    public static final ServerVariant URING_4_2 = new ServerVariant("uring-4.2",
+    public static final ServerVariant URING_4_2 = new ServerVariant(
+            "uring-4.2",
             "Netty 4.2's io_uring `IoHandler`",
-            "netty42-server/target/netty42-server.jar", List.of(), List.of(Name.TRANSPORT, "io_uring"),
-            IoModel.NETTY_IO_URING, Registration.NONE, Accepting.ONE_PER_COMPLETION, NETTY_4_2, Feature.ALL);
+            "netty42-server/target/netty42-server.jar",
+            List.of(),
+            List.of(Name.TRANSPORT, "io_uring"),
+            IoModel.NETTY_IO_URING,
+            Registration.NONE,
+            Accepting.ONE_PER_COMPLETION,
+            NETTY_4_2,
+            Feature.ALL);
 
     /**
      * The baseline: Netty's echo example on epoll (ET, Netty 4.1's default), half-close handled, none of the
      * lab's features. What they cost is the difference from it.
      */
-    public static final ServerVariant BARE = new ServerVariant("bare",
+    public static final ServerVariant BARE = new ServerVariant(
+            "bare",
             "Netty's echo example on epoll with none of the lab's features: the baseline for their cost",
             "bare-server/target/bare-server.jar",
-            List.of(), List.of(), IoModel.NETTY_EPOLL, Registration.EDGE_TRIGGERED, Accepting.NETTY_STOCK,
-            NETTY_4_1, Set.of());
+            List.of(),
+            List.of(),
+            IoModel.NETTY_EPOLL,
+            Registration.EDGE_TRIGGERED,
+            Accepting.NETTY_STOCK,
+            NETTY_4_1,
+            Set.of());
 
     /**
      * The model Netty replaced: a platform thread per connection blocking in {@code read} and {@code write}, one
      * more blocking in {@code accept}; no epoll instance at all. Netty is in the jar for the shared CLI only.
      */
-    public static final ServerVariant THREADS = new ServerVariant("threads",
+    public static final ServerVariant THREADS = new ServerVariant(
+            "threads",
             "A platform thread per connection on blocking `java.net` sockets",
-            "blocking-server/target/blocking-server.jar", List.of(), List.of(Name.THREAD_KIND, "platform"),
-            IoModel.JDK_THREADS, Registration.NONE, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
+            "blocking-server/target/blocking-server.jar",
+            List.of(),
+            List.of(Name.THREAD_KIND, "platform"),
+            IoModel.JDK_THREADS,
+            Registration.NONE,
+            Accepting.ACCEPTOR_THREAD,
+            NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
     /**
      * The same code on virtual threads (Java 21+): a read that would block parks the thread, and the JDK's poller
      * waits for the socket in its own epoll instance, registered {@code EPOLLIN|EPOLLONESHOT}.
      */
-    public static final ServerVariant VIRTUAL = new ServerVariant("virtual",
+    public static final ServerVariant VIRTUAL = new ServerVariant(
+            "virtual",
             "A virtual thread per connection on blocking `java.net` sockets (Java 21+)",
-            "blocking-server/target/blocking-server.jar", List.of(), List.of(Name.THREAD_KIND, "virtual"),
-            IoModel.JDK_VIRTUAL_THREADS, Registration.ONESHOT, Accepting.ACCEPTOR_THREAD, NETTY_4_1,
+            "blocking-server/target/blocking-server.jar",
+            List.of(),
+            List.of(Name.THREAD_KIND, "virtual"),
+            IoModel.JDK_VIRTUAL_THREADS,
+            Registration.ONESHOT,
+            Accepting.ACCEPTOR_THREAD,
+            NETTY_4_1,
             Feature.NO_EVENT_LOOP_KNOBS);
 
-    private static final List<ServerVariant> ALL = List.of(LT, ET, ONESHOT_NETTY, ONESHOT_KERNEL, RAW_LT, RAW_ET,
-            RAW_HERD, RAW_EXCLUSIVE, RAW_REUSEPORT, RAW_ACCEPTOR, NIO_EPOLL, NIO_POLL, URING, EPOLL_4_2, URING_4_2, BARE, THREADS, VIRTUAL);
+    private static final List<ServerVariant> ALL = List.of(
+            LT,
+            ET,
+            ONESHOT_NETTY,
+            ONESHOT_KERNEL,
+            RAW_LT,
+            RAW_ET,
+            RAW_HERD,
+            RAW_EXCLUSIVE,
+            RAW_REUSEPORT,
+            RAW_ACCEPTOR,
+            NIO_EPOLL,
+            NIO_POLL,
+            URING,
+            EPOLL_4_2,
+            URING_4_2,
+            BARE,
+            THREADS,
+            VIRTUAL);
 
     /** The threads the {@code raw-*} accept-strategy variants run: the fewest that share a listener. */
     public static final int RAW_STRATEGY_THREADS = 2;
 
     private static ServerVariant rawThreads(String strategy, String summary) {
-        return new ServerVariant("raw-" + strategy, summary, "raw-server/target/raw-server.jar", List.of(),
-                List.of(Name.MODE, "et", Name.THREADS, Integer.toString(RAW_STRATEGY_THREADS), Name.ACCEPT,
-                        strategy),
-                IoModel.LAB_EPOLL, Registration.EDGE_TRIGGERED, Accepting.UNTIL_EMPTY, NETTY_4_1,
+        return new ServerVariant(
+                "raw-" + strategy,
+                summary,
+                "raw-server/target/raw-server.jar",
+                List.of(),
+                List.of(Name.MODE, "et", Name.THREADS, Integer.toString(RAW_STRATEGY_THREADS), Name.ACCEPT, strategy),
+                IoModel.LAB_EPOLL,
+                Registration.EDGE_TRIGGERED,
+                Accepting.UNTIL_EMPTY,
+                NETTY_4_1,
                 Feature.NO_EVENT_LOOP_KNOBS);
     }
 
@@ -180,7 +297,9 @@ public record ServerVariant(String name, String summary, String jar, List<String
 
     /** Looks a variant up by its short name, e.g. {@code et}. */
     public static ServerVariant named(String name) {
-        return ALL.stream().filter(v -> v.name.equals(name)).findFirst()
+        return ALL.stream()
+                .filter(v -> v.name.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no variant '" + name + "'; known: " + names()));
     }
 
@@ -239,8 +358,8 @@ public record ServerVariant(String name, String summary, String jar, List<String
 
     /** The same jar and capabilities with other fixed server flags, e.g. none, to see the jar's own defaults. */
     public ServerVariant withServerArgs(List<String> args) {
-        return new ServerVariant(name, summary, jar, jvmArgs, args, ioModel, registration, accepting,
-                nettyVersion, features);
+        return new ServerVariant(
+                name, summary, jar, jvmArgs, args, ioModel, registration, accepting, nettyVersion, features);
     }
 
     /** The command name the jar prints in its messages, e.g. {@code lt-server}. */
@@ -251,7 +370,8 @@ public record ServerVariant(String name, String summary, String jar, List<String
     public Path jarPath() {
         Path path = LabPaths.root().resolve(jar);
         if (!Files.isRegularFile(path)) {
-            throw new IllegalStateException(path + " does not exist: build it first (mvn -B package, or mvn -B verify)");
+            throw new IllegalStateException(
+                    path + " does not exist: build it first (mvn -B package, or mvn -B verify)");
         }
         return path;
     }
@@ -278,8 +398,8 @@ public record ServerVariant(String name, String summary, String jar, List<String
          * Netty's io_uring transport: completions from a ring instead of readiness from epoll. Its server channel
          * cannot be opened IPv4-only, in the incubator or in 4.2.
          */
-        NETTY_IO_URING("io_uring", false, true, true,
-                Map.of(Group.EPOLL, "epoll only, and the server runs on io_uring")),
+        NETTY_IO_URING(
+                "io_uring", false, true, true, Map.of(Group.EPOLL, "epoll only, and the server runs on io_uring")),
         /**
          * Blocking {@code java.net} sockets on platform threads: each thread waits in its own {@code read},
          * {@code write} or {@code accept}. {@code java.net.ServerSocket} opens an IPv6 socket wherever IPv6 exists.
@@ -295,13 +415,22 @@ public record ServerVariant(String name, String summary, String jar, List<String
         private final Map<Group, String> refusals;
         private final int minimumJava;
 
-        IoModel(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
-                  Map<Group, String> refusals) {
+        IoModel(
+                String kernelApi,
+                boolean usesEpoll,
+                boolean nativeLibrary,
+                boolean dualStackOnly,
+                Map<Group, String> refusals) {
             this(kernelApi, usesEpoll, nativeLibrary, dualStackOnly, refusals, JavaRuntime.BUILD_FEATURE);
         }
 
-        IoModel(String kernelApi, boolean usesEpoll, boolean nativeLibrary, boolean dualStackOnly,
-                  Map<Group, String> refusals, int minimumJava) {
+        IoModel(
+                String kernelApi,
+                boolean usesEpoll,
+                boolean nativeLibrary,
+                boolean dualStackOnly,
+                Map<Group, String> refusals,
+                int minimumJava) {
             this.kernelApi = kernelApi;
             this.usesEpoll = usesEpoll;
             this.nativeLibrary = nativeLibrary;
@@ -379,8 +508,9 @@ public record ServerVariant(String name, String summary, String jar, List<String
                 Group.NATIVE_SOCKET, "Netty's native transports only, and the server uses java.net sockets",
                 Group.EPOLL, "Netty's epoll transport only, and the server uses java.net sockets",
                 Group.ACCEPT_BATCH, "one thread accepts in a loop, a connection per accept call",
-                Group.NETTY_BUFFERS, "each connection reads into a byte array of its own, min(8k, "
-                        + Name.WRITE_BUFFER_HIGH + "), not into Netty's buffers");
+                Group.NETTY_BUFFERS,
+                        "each connection reads into a byte array of its own, min(8k, " + Name.WRITE_BUFFER_HIGH
+                                + "), not into Netty's buffers");
     }
 
     /** The epoll flags on an accepted socket's registration, as {@code /proc/PID/fdinfo} must show them. */

@@ -19,7 +19,9 @@ class CpuSetTest {
     @Test
     void refusesWhatTasksetWouldRefuseWithOneLine() {
         for (String bad : new String[] {"", "x", "3-1", "-1", "1-2-3", "1,,2"}) {
-            assertThatThrownBy(() -> CpuSet.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> CpuSet.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is not a CPU list");
         }
     }

@@ -29,7 +29,8 @@ class JavaRuntimeTest {
         Path noRelease = fakeHome("no-release", null);
         assertThat(JavaRuntime.at(noRelease)).isEmpty();
         Path oldStyle = fakeHome("jdk8", "JAVA_VERSION=\"1.8.0_402\"\n");
-        assertThat(JavaRuntime.at(oldStyle)).hasValueSatisfying(r -> assertThat(r.feature()).isEqualTo(1));
+        assertThat(JavaRuntime.at(oldStyle))
+                .hasValueSatisfying(r -> assertThat(r.feature()).isEqualTo(1));
     }
 
     @Test
@@ -39,7 +40,8 @@ class JavaRuntimeTest {
         String before = System.getProperty(JavaRuntime.HOME_PROPERTY);
         System.setProperty(JavaRuntime.HOME_PROPERTY, home.toString());
         try {
-            assertThat(JavaRuntime.find(98)).hasValueSatisfying(r -> assertThat(r.home()).isEqualTo(real));
+            assertThat(JavaRuntime.find(98))
+                    .hasValueSatisfying(r -> assertThat(r.home()).isEqualTo(real));
             assertThat(JavaRuntime.exactly(98)).isPresent();
             assertThat(JavaRuntime.find(100)).isEmpty();
         } finally {

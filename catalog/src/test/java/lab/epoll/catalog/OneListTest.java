@@ -37,7 +37,9 @@ class OneListTest {
                 }
             }
         }
-        assertThat(spelled).as("variant names and metric labels belong to ServerVariant and Metric only").isEmpty();
+        assertThat(spelled)
+                .as("variant names and metric labels belong to ServerVariant and Metric only")
+                .isEmpty();
     }
 
     /**
@@ -50,29 +52,35 @@ class OneListTest {
         List<String> spelled = new ArrayList<>();
         for (Path source : mainSourcesOutsideTheCatalog()) {
             for (String literal : literals(source)) {
-                optionNamedIn(literal).ifPresent(option ->
-                        spelled.add(LabPaths.root().relativize(source) + ": " + option + " in \"" + literal + "\""));
+                optionNamedIn(literal)
+                        .ifPresent(option -> spelled.add(
+                                LabPaths.root().relativize(source) + ": " + option + " in \"" + literal + "\""));
             }
         }
-        assertThat(spelled).as("server option names belong to ServerOption only").isEmpty();
+        assertThat(spelled)
+                .as("server option names belong to ServerOption only")
+                .isEmpty();
     }
 
     @Test
     void theCheckFindsASpelledName() {
         assertThat(literals("String v = \"oneshot-kernel\"; String m = \"latency.p99.us\";"))
                 .contains(ServerVariant.ONESHOT_KERNEL.name(), Metric.P99.label());
-        assertThat(literals("args.add(\"--busy-poll 50us\"); // \"--io-threads\" in a comment is prose")
-                .stream().map(OneListTest::optionNamedIn).flatMap(Optional::stream))
+        assertThat(literals("args.add(\"--busy-poll 50us\"); // \"--io-threads\" in a comment is prose").stream()
+                        .map(OneListTest::optionNamedIn)
+                        .flatMap(Optional::stream))
                 .containsExactly(ServerOption.BUSY_POLL);
         assertThat(optionNamedIn("turn it off with --no-tcp-nodelay")).contains(ServerOption.TCP_NODELAY);
         assertThat(optionNamedIn("--accept-batch=8")).contains(ServerOption.ACCEPT_BATCH);
-        assertThat(optionNamedIn("--transports, --accepted, -p targetMetrics=HOST:PORT")).isEmpty();
+        assertThat(optionNamedIn("--transports, --accepted, -p targetMetrics=HOST:PORT"))
+                .isEmpty();
     }
 
     @Test
     void optionNamesAreUniqueAndSpelledAsTheirConstants() {
         for (ServerOption option : ServerOption.values()) {
-            assertThat(option.longName()).as("%s's name", option.name())
+            assertThat(option.longName())
+                    .as("%s's name", option.name())
                     .isEqualTo("--" + option.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         assertThat(ServerOption.Name.NO_TCP_NODELAY)
@@ -89,8 +97,7 @@ class OneListTest {
     private static List<Path> mainSourcesOutsideTheCatalog() {
         Path root = LabPaths.root();
         try (Stream<Path> files = Files.walk(root)) {
-            List<Path> sources = files
-                    .filter(p -> p.toString().endsWith(".java"))
+            List<Path> sources = files.filter(p -> p.toString().endsWith(".java"))
                     .filter(p -> root.relativize(p).toString().contains("/src/main/java/"))
                     .filter(p -> !root.relativize(p).startsWith("catalog"))
                     .toList();
@@ -112,8 +119,10 @@ class OneListTest {
     /** The first server option a text names by its long name, or by its negated form {@code --no-NAME}. */
     private static Optional<ServerOption> optionNamedIn(String text) {
         return Arrays.stream(ServerOption.values())
-                .filter(option -> Pattern.compile("(?<![\\w-])--(no-)?" + Pattern.quote(option.longName().substring(2))
-                        + "(?![\\w-])").matcher(text).find())
+                .filter(option -> Pattern.compile("(?<![\\w-])--(no-)?"
+                                + Pattern.quote(option.longName().substring(2)) + "(?![\\w-])")
+                        .matcher(text)
+                        .find())
                 .findFirst();
     }
 

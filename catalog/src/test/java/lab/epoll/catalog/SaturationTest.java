@@ -20,7 +20,9 @@ class SaturationTest {
         assertThat(Saturation.SERVER_BOUND.usable()).isTrue();
         assertThat(Saturation.LATENCY_BOUND.usable()).isTrue();
         assertThat(Saturation.CLIENT_BOUND.usable()).isFalse();
-        assertThat(Saturation.BOTH_BOUND.usable()).as("the server was saturated").isTrue();
+        assertThat(Saturation.BOTH_BOUND.usable())
+                .as("the server was saturated")
+                .isTrue();
         assertThat(Saturation.CLIENT_BOUND.cell()).isEqualTo("client");
     }
 }

@@ -19,7 +19,8 @@ class BudgetedRecvByteBufAllocatorTest {
         PendingBudget budget = new PendingBudget(1024 * KIB);
         int[] connections = {8};
         RecvByteBufAllocator.Handle handle = BudgetedRecvByteBufAllocator.within(
-                new FixedRecvByteBufAllocator(64 * KIB), budget, () -> connections[0]).newHandle();
+                        new FixedRecvByteBufAllocator(64 * KIB), budget, () -> connections[0])
+                .newHandle();
 
         assertThat(handle.guess()).as("an empty budget: the full read").isEqualTo(64 * KIB);
         budget.add(768 * KIB);
@@ -40,6 +41,7 @@ class BudgetedRecvByteBufAllocatorTest {
     @Test
     void withTheBudgetOffTheSizingIsUntouched() {
         FixedRecvByteBufAllocator sizing = new FixedRecvByteBufAllocator(16 * KIB);
-        assertThat(BudgetedRecvByteBufAllocator.within(sizing, new PendingBudget(0), () -> 1)).isSameAs(sizing);
+        assertThat(BudgetedRecvByteBufAllocator.within(sizing, new PendingBudget(0), () -> 1))
+                .isSameAs(sizing);
     }
 }

@@ -22,8 +22,19 @@ class CliConvertersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"5", "-1s", "2 seconds", "s", "", "1.5s", "99999999999999999999s", "99999999999h",
-        "2562048h", "9223372036854775807ms"})
+    @ValueSource(
+            strings = {
+                "5",
+                "-1s",
+                "2 seconds",
+                "s",
+                "",
+                "1.5s",
+                "99999999999999999999s",
+                "99999999999h",
+                "2562048h",
+                "9223372036854775807ms"
+            })
     void refusesAmbiguousOrMalformedDurations(String text) {
         assertThatThrownBy(() -> new DurationConverter().convert(text)).isInstanceOf(TypeConversionException.class);
     }

@@ -143,7 +143,9 @@ class EchoServerIT {
             client.send(data);
             client.shutdownOutput();
             assertThat(client.readExactly(data.length)).isEqualTo(data);
-            assertThat(client.readsEof()).as("server closes after echoing a half-closed peer").isTrue();
+            assertThat(client.readsEof())
+                    .as("server closes after echoing a half-closed peer")
+                    .isTrue();
         }
         await().atMost(10, SECONDS).until(() -> server.stats().active() == 0);
         assertThat(stopAndCount().bytesIn()).isEqualTo(data.length);
@@ -164,14 +166,17 @@ class EchoServerIT {
                 long now = server.stats().bytesIn();
                 return now == last.getAndSet(now) && now > 0;
             });
-            await().during(Duration.ofSeconds(1)).atMost(5, SECONDS)
+            await().during(Duration.ofSeconds(1))
+                    .atMost(5, SECONDS)
                     .until(() -> server.stats().bytesIn() == last.get());
             assertThat(server.stats().bytesIn()).isLessThan(total);
             // One read batch may land after the mark is crossed: 16 reads of at most 64 KiB each.
             assertThat(server.pendingOutboundBytes()).isBetween(64L * 1024, 64L * 1024 + 16 * 65536);
             assertThat(sent).isNotDone();
 
-            assertThat(client.readExactly(total)).as("everything arrives once we read").isEqualTo(data);
+            assertThat(client.readExactly(total))
+                    .as("everything arrives once we read")
+                    .isEqualTo(data);
             sent.get(30, SECONDS);
         }
         assertThat(stopAndCount().bytesIn()).isEqualTo(total);
@@ -183,14 +188,18 @@ class EchoServerIT {
         start(mode, "--max-connections", "2");
         byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
         try (EchoClient first = EchoClient.connect(address);
-             EchoClient second = EchoClient.connect(address)) {
+                EchoClient second = EchoClient.connect(address)) {
             assertThat(first.roundTrip(ping)).isEqualTo(ping);
             assertThat(second.roundTrip(ping)).isEqualTo(ping);
             try (EchoClient third = EchoClient.connect(address, Duration.ofSeconds(10))) {
-                assertThat(third.readsEof()).as("the third connection is closed at once").isTrue();
+                assertThat(third.readsEof())
+                        .as("the third connection is closed at once")
+                        .isTrue();
             }
             await().atMost(10, SECONDS).until(() -> server.stats().refused() == 1);
-            assertThat(first.roundTrip(ping)).as("existing connections are unaffected").isEqualTo(ping);
+            assertThat(first.roundTrip(ping))
+                    .as("existing connections are unaffected")
+                    .isEqualTo(ping);
         }
         ConnectionStats.Snapshot stats = stopAndCount();
         assertThat(stats.accepted()).isEqualTo(2);
@@ -234,7 +243,9 @@ class EchoServerIT {
             while (received < total) {
                 int n = in.readNBytes(back, received, Math.min(64 * 1024, total - received));
                 received += n;
-                assertThat(n).as("bytes after %d of the echo: closed while still sending", received).isPositive();
+                assertThat(n)
+                        .as("bytes after %d of the echo: closed while still sending", received)
+                        .isPositive();
                 Thread.sleep(20); // the slow reader's own pace
             }
         }

@@ -21,7 +21,9 @@ class PendingBudgetTest {
         assertThat(budget.exhausted()).as("one byte over").isTrue();
         assertThat(told).hasValue(1);
         budget.remove(251);
-        assertThat(budget.exhausted()).as("at three quarters exactly: still exhausted").isTrue();
+        assertThat(budget.exhausted())
+                .as("at three quarters exactly: still exhausted")
+                .isTrue();
         budget.remove(1);
         assertThat(budget.exhausted()).as("below three quarters").isFalse();
         assertThat(told).hasValue(2);

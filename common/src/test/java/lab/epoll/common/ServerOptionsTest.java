@@ -26,7 +26,8 @@ class ServerOptionsTest {
         assertThat(options.writeBufferHigh()).isEqualTo(64 * 1024);
         assertThat(options.tcpNoDelay()).isTrue();
         assertThat(options.listeners()).isEqualTo(1);
-        assertThat(options.maxConnections()).as("the open-file limit less a tenth and 64")
+        assertThat(options.maxConnections())
+                .as("the open-file limit less a tenth and 64")
                 .isEqualTo(Math.max(0, OpenFiles.limit() - 64 - OpenFiles.limit() / 10))
                 .isEqualTo(OpenFiles.defaultMaxConnections());
         assertThat(options.recvAllocator().isAdaptive()).isTrue();
@@ -46,19 +47,21 @@ class ServerOptionsTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-        "--port|70000",
-        "--io-threads|0",
-        "--backlog|0",
-        "--listeners|0",
-        "--max-events|-1",
-        "--max-messages-per-read|0",
-        "--accept-batch|-1",
-        "--max-connections|-5",
-        "--tcp-defer-accept|1500ms",
-        "--busy-poll|1500ns",
-        "--write-buffer-low|128k",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--port|70000",
+                "--io-threads|0",
+                "--backlog|0",
+                "--listeners|0",
+                "--max-events|-1",
+                "--max-messages-per-read|0",
+                "--accept-batch|-1",
+                "--max-connections|-5",
+                "--tcp-defer-accept|1500ms",
+                "--busy-poll|1500ns",
+                "--write-buffer-low|128k",
+            })
     void refusesOutOfRangeValuesNamingTheOption(String option, String value) {
         assertThatThrownBy(() -> ServerOptions.parse(option, value))
                 .isInstanceOf(ParameterException.class)

@@ -16,12 +16,18 @@ import picocli.CommandLine.Command;
  * must drain the socket until {@code EAGAIN}, or remember that it did not; Netty does both (it reads until a
  * read returns nothing, and re-schedules itself when it stops early for fairness or because reading was paused).
  */
-@Command(name = "et-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "et-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) on Netty's native epoll transport, edge-triggered "
                 + "(EpollMode.EDGE_TRIGGERED).",
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
-                + "command line."})
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
+        })
 public final class EdgeTriggeredCommand extends EchoServerCommand {
     @Override
     protected LabServer newServer(ServerOptions options) {

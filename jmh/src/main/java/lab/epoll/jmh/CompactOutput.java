@@ -59,8 +59,8 @@ final class CompactOutput implements OutputFormat {
     }
 
     @Override
-    public void iterationResult(BenchmarkParams benchmParams, IterationParams params, int iteration,
-                                IterationResult data) {
+    public void iterationResult(
+            BenchmarkParams benchmParams, IterationParams params, int iteration, IterationResult data) {
         log.iterationResult(benchmParams, params, iteration, data);
     }
 

@@ -11,8 +11,7 @@ import lab.epoll.jmh.cli.HarnessCli;
  * explains every option. Every trial runs the server and the client on disjoint CPUs ({@link TrialOptions}).
  */
 public final class LabBenchmarks {
-    private LabBenchmarks() {
-    }
+    private LabBenchmarks() {}
 
     public static void main(String[] args) {
         int code = HarnessCli.execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);

@@ -26,15 +26,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * JSON.
  */
 public final class ModeRun {
-    private ModeRun() {
-    }
+    private ModeRun() {}
 
     /** Runs {@code mode}; returns the exit code: 0, or 1 when a trial failed (one line says why). */
     public static int run(RunMode mode, CommandLineOptions user, boolean jmhLog) throws IOException {
         Path results = LabPaths.root().resolve("jmh/target/" + mode.resultsFile());
         Files.createDirectories(results.getParent());
         ChainedOptionsBuilder options = TrialOptions.base(user);
-        RunMode.Param.of(TrialParam.VARIANT.field(), TrialOptions.runnable(mode.variants())).applyTo(options, user);
+        RunMode.Param.of(TrialParam.VARIANT.field(), TrialOptions.runnable(mode.variants()))
+                .applyTo(options, user);
         mode.sweep().applyTo(options, user);
         if (!user.getResult().hasValue()) {
             options.result(results.toString());
@@ -44,19 +44,26 @@ public final class ModeRun {
         }
 
         boolean chosen = !user.getIncludes().isEmpty()
-                || !user.getParameter(TrialParam.VARIANT.field()).orElse(List.of()).isEmpty();
+                || !user.getParameter(TrialParam.VARIANT.field())
+                        .orElse(List.of())
+                        .isEmpty();
         String run = mode == RunMode.QUICK && chosen ? "run of the chosen benchmarks" : mode.label();
         CpuSet[] layout = TrialOptions.layout();
-        System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(),
-                layout[0]) + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1])
+        System.out.println("[lab] " + run + "; server on CPUs " + shown(user, TrialParam.SERVER_CPUS.field(), layout[0])
+                + ", client on CPUs " + shown(user, TrialParam.CLIENT_CPUS.field(), layout[1])
                 + "; server JVMs: see the serverJvm parameter; " + TrialOptions.perfLine());
         Path logFile = results.resolveSibling("jmh.log");
         Collection<RunResult> runResults;
         try (PrintStream log = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8)) {
             Options built = options.build();
-            Runner runner = jmhLog ? new Runner(built) : new Runner(built, new CompactOutput(
-                    OutputFormatFactory.createFormatInstance(log, built.verbosity().orElse(VerboseMode.NORMAL)),
-                    System.out));
+            Runner runner = jmhLog
+                    ? new Runner(built)
+                    : new Runner(
+                            built,
+                            new CompactOutput(
+                                    OutputFormatFactory.createFormatInstance(
+                                            log, built.verbosity().orElse(VerboseMode.NORMAL)),
+                                    System.out));
             if (!jmhLog) {
                 System.out.println("[lab] one line per trial; JMH's full log: " + logFile);
             }
@@ -79,7 +86,8 @@ public final class ModeRun {
     }
 
     private static String shown(CommandLineOptions user, String param, CpuSet fallback) {
-        return user.getParameter(param).hasValue() ? String.join("|", user.getParameter(param).get())
+        return user.getParameter(param).hasValue()
+                ? String.join("|", user.getParameter(param).get())
                 : fallback.text();
     }
 

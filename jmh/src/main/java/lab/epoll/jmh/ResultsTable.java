@@ -20,31 +20,49 @@ public final class ResultsTable {
      * What the console shows beside throughput and the saturated side: the round trip and CPU per echo on both
      * sides, which fit a 120-column terminal; the rest is in the file.
      */
-    private static final List<Metric> CONSOLE = List.of(Metric.P50, Metric.P99, Metric.SERVER_CPU_PER_OP,
-            Metric.CLIENT_CPU_PER_OP);
+    private static final List<Metric> CONSOLE =
+            List.of(Metric.P50, Metric.P99, Metric.SERVER_CPU_PER_OP, Metric.CLIENT_CPU_PER_OP);
 
-    private static final List<Metric> ALL = List.of(Metric.P50, Metric.P99, Metric.P999,
-            Metric.SERVER_CPU_PER_OP, Metric.CLIENT_CPU_PER_OP, Metric.EPOLL_WAIT, Metric.POLL, Metric.IO_URING_ENTER,
-            Metric.READ, Metric.WRITE, Metric.EPOLL_CTL, Metric.EVENTS_PER_WAIT, Metric.SQES_PER_ENTER,
-            Metric.IO_WQ_PER_OP, Metric.SYSCALLS_TOTAL, Metric.SERVER_CORES, Metric.CLIENT_CORES, Metric.RSS_PEAK);
+    private static final List<Metric> ALL = List.of(
+            Metric.P50,
+            Metric.P99,
+            Metric.P999,
+            Metric.SERVER_CPU_PER_OP,
+            Metric.CLIENT_CPU_PER_OP,
+            Metric.EPOLL_WAIT,
+            Metric.POLL,
+            Metric.IO_URING_ENTER,
+            Metric.READ,
+            Metric.WRITE,
+            Metric.EPOLL_CTL,
+            Metric.EVENTS_PER_WAIT,
+            Metric.SQES_PER_ENTER,
+            Metric.IO_WQ_PER_OP,
+            Metric.SYSCALLS_TOTAL,
+            Metric.SERVER_CORES,
+            Metric.CLIENT_CORES,
+            Metric.RSS_PEAK);
 
     /** Shown only when a run has open-loop trials: the rest of their distribution and the schedule's accuracy. */
-    private static final List<Metric> OPEN_LOOP = List.of(Metric.OFFERED, Metric.PACING_P99, Metric.P90,
-            Metric.P9999, Metric.MAX);
+    private static final List<Metric> OPEN_LOOP =
+            List.of(Metric.OFFERED, Metric.PACING_P99, Metric.P90, Metric.P9999, Metric.MAX);
 
     private static final String MARGIN = "± is JMH's 99.9% interval over a trial's measured iterations, wide with few"
             + " of them;\nto tell two variants apart, use --compare (paired trials, a 95% interval on the ratio).";
 
-    private ResultsTable() {
-    }
+    private ResultsTable() {}
 
     /** The console's tables, one per benchmark under its name: the figures that compare, no empty columns. */
     public static String console(Collection<RunResult> results) {
         Map<String, List<RunResult>> byBenchmark = new LinkedHashMap<>();
-        results.forEach(r -> byBenchmark.computeIfAbsent(TrialSummary.of(r).benchmark(), b -> new ArrayList<>()).add(r));
+        results.forEach(r -> byBenchmark
+                .computeIfAbsent(TrialSummary.of(r).benchmark(), b -> new ArrayList<>())
+                .add(r));
         StringBuilder text = new StringBuilder();
-        byBenchmark.forEach((benchmark, runs) -> text.append(benchmark).append(":\n\n")
-                .append(markdown(runs, CONSOLE, true)).append('\n'));
+        byBenchmark.forEach((benchmark, runs) -> text.append(benchmark)
+                .append(":\n\n")
+                .append(markdown(runs, CONSOLE, true))
+                .append('\n'));
         return text.toString().stripTrailing() + "\n\n" + MARGIN + "\n";
     }
 
@@ -70,7 +88,10 @@ public final class ResultsTable {
             // achieved against the offered rate does.
             boolean openLoop = trial.value(Metric.OFFERED) != null;
             List<String> cells = new ArrayList<>(compact ? List.of() : List.of(trial.benchmark()));
-            cells.addAll(List.of(trial.variant(), trial.scenario(), trial.withError(Metric.ECHOES),
+            cells.addAll(List.of(
+                    trial.variant(),
+                    trial.scenario(),
+                    trial.withError(Metric.ECHOES),
                     openLoop ? "open loop" : trial.saturation().cell()));
             metrics.forEach(metric -> cells.add(trial.rounded(metric)));
             table.row(cells);

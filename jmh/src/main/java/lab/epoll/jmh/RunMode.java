@@ -30,27 +30,50 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public enum RunMode {
     // Five measured iterations: JMH's 99.9% margin uses Student's t, 31.6 with three iterations and 8.6 with
     // five, so three would print margins wider than the scores.
-    QUICK("quick run", "Every variant on echo and idle connections, fewer parameters and short iterations: under"
-            + " 10 minutes. The default.", "results.json", ServerVariant.all(),
-            new Scenario(List.of(EchoBenchmark.class, IdleConnectionsBenchmark.class),
+    QUICK(
+            "quick run",
+            "Every variant on echo and idle connections, fewer parameters and short iterations: under"
+                    + " 10 minutes. The default.",
+            "results.json",
+            ServerVariant.all(),
+            new Scenario(
+                    List.of(EchoBenchmark.class, IdleConnectionsBenchmark.class),
                     List.of(Param.of("clients", "1", "50"), Param.of("payload", "512"), Param.of("idle", "0", "10000")),
                     new Iterations(1, 2, 5, 1)),
             null),
-    FULL("full run", "Every variant over the whole parameter matrix, bulk streaming too.", "results.json",
+    FULL(
+            "full run",
+            "Every variant over the whole parameter matrix, bulk streaming too.",
+            "results.json",
             ServerVariant.all(),
             // Bulk streaming is not in the quick run, which must stay under 10 minutes: its 12 trials took 2-3.
-            new Scenario(List.of(EchoBenchmark.class, IdleConnectionsBenchmark.class, BulkStreamBenchmark.class),
-                    List.of(Param.of("clients", "1", "50", "1000"), Param.of("payload", "64", "512", "16384"),
+            new Scenario(
+                    List.of(EchoBenchmark.class, IdleConnectionsBenchmark.class, BulkStreamBenchmark.class),
+                    List.of(
+                            Param.of("clients", "1", "50", "1000"),
+                            Param.of("payload", "64", "512", "16384"),
                             Param.of("idle", "0", "1000", "10000")),
                     new Iterations(2, 3, 5, 3)),
             null),
-    TUNING("tuning run", "One server option at a time on lt and et, each against the untuned server (the empty"
-            + " serverArgs).", "tuning.json", List.of(ServerVariant.LT, ServerVariant.ET),
-            new Scenario(List.of(EchoBenchmark.class),
-                    List.of(Param.of("clients", "50"), Param.of("payload", "512"),
-                            Param.of(TrialParam.SERVER_ARGS.field(), "", Name.NO_TCP_NODELAY, Name.TCP_QUICKACK,
-                                    ServerOption.MAX_EVENTS.with("8"), ServerOption.BUSY_POLL.with("50us"),
-                                    ServerOption.ALLOCATOR.with("unpooled"), ServerOption.LISTENERS.with("2"),
+    TUNING(
+            "tuning run",
+            "One server option at a time on lt and et, each against the untuned server (the empty" + " serverArgs).",
+            "tuning.json",
+            List.of(ServerVariant.LT, ServerVariant.ET),
+            new Scenario(
+                    List.of(EchoBenchmark.class),
+                    List.of(
+                            Param.of("clients", "50"),
+                            Param.of("payload", "512"),
+                            Param.of(
+                                    TrialParam.SERVER_ARGS.field(),
+                                    "",
+                                    Name.NO_TCP_NODELAY,
+                                    Name.TCP_QUICKACK,
+                                    ServerOption.MAX_EVENTS.with("8"),
+                                    ServerOption.BUSY_POLL.with("50us"),
+                                    ServerOption.ALLOCATOR.with("unpooled"),
+                                    ServerOption.LISTENERS.with("2"),
                                     ServerOption.MAX_MESSAGES_PER_READ.with("1"),
                                     ServerOption.RECV_ALLOCATOR.with("fixed:64k"))),
                     new Iterations(1, 2, 5, 1)),
@@ -60,17 +83,28 @@ public enum RunMode {
      * io_uring results part ways (none at 1 connection, gains claimed at 300-500), with Netty's 2020
      * announcement's 128-byte messages.
      */
-    TRANSPORTS("transport sweep", "The JDK's selector, epoll and io_uring on Netty 4.1 and 4.2, over the"
-            + " connection counts where published io_uring results part ways.", "transports.json",
-            List.of(ServerVariant.NIO_EPOLL, ServerVariant.ET, ServerVariant.EPOLL_4_2, ServerVariant.URING,
+    TRANSPORTS(
+            "transport sweep",
+            "The JDK's selector, epoll and io_uring on Netty 4.1 and 4.2, over the"
+                    + " connection counts where published io_uring results part ways.",
+            "transports.json",
+            List.of(
+                    ServerVariant.NIO_EPOLL,
+                    ServerVariant.ET,
+                    ServerVariant.EPOLL_4_2,
+                    ServerVariant.URING,
                     ServerVariant.URING_4_2),
-            new Scenario(List.of(EchoBenchmark.class),
+            new Scenario(
+                    List.of(EchoBenchmark.class),
                     List.of(Param.of("clients", "1", "10", "100", "300", "500", "1000"), Param.of("payload", "128")),
                     new Iterations(1, 2, 5, 1)),
             null),
     // Each iteration is one burst of 100,000 requests (single shot): one to warm up, five measured.
-    EXERCISE("exercise's benchmark", "The epoll exercise's own benchmark on every variant: 10,000 connections x 10"
-            + " requests each, connection setup included, one burst per iteration.", LabPaths.EXERCISE_RESULTS,
+    EXERCISE(
+            "exercise's benchmark",
+            "The epoll exercise's own benchmark on every variant: 10,000 connections x 10"
+                    + " requests each, connection setup included, one burst per iteration.",
+            LabPaths.EXERCISE_RESULTS,
             ServerVariant.all(),
             new Scenario(List.of(ExerciseBenchmark.class), List.of(), new Iterations(1, 1, 5, 1)),
             new Scenario(List.of(ExerciseBenchmark.class), List.of(), new Iterations(1, 1, 5, 1))),
@@ -80,51 +114,82 @@ public enum RunMode {
      * 100,000-150,000 64-byte echoes/s at 50 clients here). The open loop's client spins on its CPU and its JIT
      * must settle before the schedule is exact: two warmups.
      */
-    CURVE("latency-vs-load sweep", "Latency at offered rates from well below to beyond what one server CPU echoes"
-            + " (an open loop); add --no-perf, since latency is the point and perf taxes every syscall.",
+    CURVE(
+            "latency-vs-load sweep",
+            "Latency at offered rates from well below to beyond what one server CPU echoes"
+                    + " (an open loop); add --no-perf, since latency is the point and perf taxes every syscall.",
             LabPaths.CURVE_RESULTS,
-            List.of(ServerVariant.LT, ServerVariant.ET, ServerVariant.ONESHOT_KERNEL, ServerVariant.NIO_POLL,
-                    ServerVariant.URING, ServerVariant.URING_4_2),
-            new Scenario(List.of(OpenLoopBenchmark.class),
-                    List.of(Param.of("rate", "10000", "30000", "60000", "90000", "120000", "150000"),
-                            Param.of("clients", "50"), Param.of("payload", "64")),
+            List.of(
+                    ServerVariant.LT,
+                    ServerVariant.ET,
+                    ServerVariant.ONESHOT_KERNEL,
+                    ServerVariant.NIO_POLL,
+                    ServerVariant.URING,
+                    ServerVariant.URING_4_2),
+            new Scenario(
+                    List.of(OpenLoopBenchmark.class),
+                    List.of(
+                            Param.of("rate", "10000", "30000", "60000", "90000", "120000", "150000"),
+                            Param.of("clients", "50"),
+                            Param.of("payload", "64")),
                     new Iterations(2, 3, 3, 3)),
             null),
     /*
      * From a lightly loaded server to ten thousand busy connections, 200 new ones a second. Waits of seconds
      * need windows of seconds; the warmup lets the server take in its busy connections.
      */
-    NEWCOMERS("newcomer sweep", "Who gets served when the server is busy: new connections, each sending one"
-            + " request, while busy connections and a CPU hog saturate the server.", LabPaths.NEWCOMER_RESULTS,
+    NEWCOMERS(
+            "newcomer sweep",
+            "Who gets served when the server is busy: new connections, each sending one"
+                    + " request, while busy connections and a CPU hog saturate the server.",
+            LabPaths.NEWCOMER_RESULTS,
             ServerVariant.all(),
-            new Scenario(List.of(NewcomerBenchmark.class),
+            new Scenario(
+                    List.of(NewcomerBenchmark.class),
                     List.of(Param.of("busy", "50", "2000", "10000"), Param.of("rate", "200")),
                     new Iterations(1, 5, 3, 5)),
-            new Scenario(List.of(NewcomerBenchmark.class),
-                    List.of(Param.of("busy", "2000"), Param.of("rate", "200")), new Iterations(1, 5, 2, 5))),
+            new Scenario(
+                    List.of(NewcomerBenchmark.class),
+                    List.of(Param.of("busy", "2000"), Param.of("rate", "200")),
+                    new Iterations(1, 5, 2, 5))),
     /*
      * raw-server's four accept strategies, the kernel ONESHOT engine's one shared epoll set and Netty's event
      * loops (one listener on one loop, handing connections round), with new connections arriving one at a time
      * and in bursts of 100, 1,000 a second. Counts and shares settle within seconds; three windows give JMH's
      * interval something to go on.
      */
-    CHURN("churn sweep", "How threads share new connections: raw-server's accept strategies, oneshot-kernel's one"
-            + " shared epoll set and Netty's event loops (et), arriving one at a time and in bursts;"
-            + " -p reuseport=true gives Netty a listener per event loop.", LabPaths.CHURN_RESULTS,
-            List.of(ServerVariant.RAW_HERD, ServerVariant.RAW_EXCLUSIVE, ServerVariant.RAW_REUSEPORT,
-                    ServerVariant.RAW_ACCEPTOR, ServerVariant.ONESHOT_KERNEL, ServerVariant.ET),
-            new Scenario(List.of(ChurnBenchmark.class),
+    CHURN(
+            "churn sweep",
+            "How threads share new connections: raw-server's accept strategies, oneshot-kernel's one"
+                    + " shared epoll set and Netty's event loops (et), arriving one at a time and in bursts;"
+                    + " -p reuseport=true gives Netty a listener per event loop.",
+            LabPaths.CHURN_RESULTS,
+            List.of(
+                    ServerVariant.RAW_HERD,
+                    ServerVariant.RAW_EXCLUSIVE,
+                    ServerVariant.RAW_REUSEPORT,
+                    ServerVariant.RAW_ACCEPTOR,
+                    ServerVariant.ONESHOT_KERNEL,
+                    ServerVariant.ET),
+            new Scenario(
+                    List.of(ChurnBenchmark.class),
                     List.of(Param.of("servingThreads", "1", "2", "4", "8"), Param.of("burst", "1", "100")),
                     new Iterations(1, 2, 3, 3)),
-            new Scenario(List.of(ChurnBenchmark.class), List.of(Param.of("servingThreads", "4")),
+            new Scenario(
+                    List.of(ChurnBenchmark.class),
+                    List.of(Param.of("servingThreads", "4")),
                     new Iterations(1, 2, 2, 3)));
 
     /** What {@code --compare} measures unless a run's paired scenario is named: one closed loop. */
-    public static final Scenario PAIRED_ECHO = new Scenario(List.of(EchoBenchmark.class),
-            List.of(Param.of("clients", "50"), Param.of("payload", "512")), new Iterations(1, 3, 3, 2));
+    public static final Scenario PAIRED_ECHO = new Scenario(
+            List.of(EchoBenchmark.class),
+            List.of(Param.of("clients", "50"), Param.of("payload", "512")),
+            new Iterations(1, 3, 3, 2));
     /** What {@code --profile} measures for each variant's flame graph. */
-    public static final Scenario PROFILED_ECHO = new Scenario(List.of(EchoBenchmark.class),
-            List.of(Param.of("clients", "50"), Param.of("payload", "512")), new Iterations(1, 2, 3, 2));
+    public static final Scenario PROFILED_ECHO = new Scenario(
+            List.of(EchoBenchmark.class),
+            List.of(Param.of("clients", "50"), Param.of("payload", "512")),
+            new Iterations(1, 2, 3, 2));
 
     private final String label;
     private final String description;
@@ -133,7 +198,12 @@ public enum RunMode {
     private final Scenario sweep;
     private final Scenario paired;
 
-    RunMode(String label, String description, String resultsFile, List<ServerVariant> variants, Scenario sweep,
+    RunMode(
+            String label,
+            String description,
+            String resultsFile,
+            List<ServerVariant> variants,
+            Scenario sweep,
             Scenario paired) {
         this.label = label;
         this.description = description;
@@ -207,8 +277,11 @@ public enum RunMode {
             if (user.getParameter(name).hasValue()) {
                 return String.join(",", user.getParameter(name).get());
             }
-            return params.stream().filter(param -> param.name().equals(name)).findFirst()
-                    .map(param -> String.join(",", param.values())).orElse("");
+            return params.stream()
+                    .filter(param -> param.name().equals(name))
+                    .findFirst()
+                    .map(param -> String.join(",", param.values()))
+                    .orElse("");
         }
 
         /** The benchmark names, as a regex the user would type for them: {@code EchoBenchmark}. */
@@ -243,9 +316,10 @@ public enum RunMode {
 
         /** As the user would override it: {@code -p serverArgs="",--no-tcp-nodelay,"--max-events 8"}. */
         public String shown() {
-            return "-p " + name + "=" + values.stream()
-                    .map(value -> value.isEmpty() || value.contains(" ") ? '"' + value + '"' : value)
-                    .collect(Collectors.joining(","));
+            return "-p " + name + "="
+                    + values.stream()
+                            .map(value -> value.isEmpty() || value.contains(" ") ? '"' + value + '"' : value)
+                            .collect(Collectors.joining(","));
         }
     }
 

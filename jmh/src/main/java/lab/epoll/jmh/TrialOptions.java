@@ -27,8 +27,7 @@ public final class TrialOptions {
     /** JMH forks per trial unless {@code -f} says otherwise: each trial already runs its server in a fresh JVM. */
     public static final int FORKS = 1;
 
-    private TrialOptions() {
-    }
+    private TrialOptions() {}
 
     /** The server's and the client's CPUs unless the user pins them: the upper half of the CPUs, and the rest. */
     public static CpuSet[] layout() {
@@ -37,8 +36,11 @@ public final class TrialOptions {
 
     public static ChainedOptionsBuilder base(CommandLineOptions user) {
         CpuSet[] layout = layout();
-        List<String> forkArgs = new ArrayList<>(List.of("-Dlab.root=" + LabPaths.root(),
-                "-D" + PerfStat.PROPERTY + "=" + System.getProperty(PerfStat.PROPERTY, "perf"), "-Xms1g", "-Xmx1g",
+        List<String> forkArgs = new ArrayList<>(List.of(
+                "-Dlab.root=" + LabPaths.root(),
+                "-D" + PerfStat.PROPERTY + "=" + System.getProperty(PerfStat.PROPERTY, "perf"),
+                "-Xms1g",
+                "-Xmx1g",
                 "-Dio.netty.leakDetection.level=disabled"));
         if (System.getProperty(LatencyLog.PROPERTY) != null) {
             forkArgs.add("-D" + LatencyLog.PROPERTY + "=" + System.getProperty(LatencyLog.PROPERTY));
@@ -47,7 +49,8 @@ public final class TrialOptions {
         if (user.getJvmArgsAppend().hasValue()) {
             forkArgs.addAll(user.getJvmArgsAppend().get());
         }
-        ChainedOptionsBuilder options = new OptionsBuilder().parent(user)
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .parent(user)
                 .threads(1)
                 .shouldFailOnError(true)
                 .jvmArgsAppend(forkArgs.toArray(String[]::new))
@@ -72,7 +75,8 @@ public final class TrialOptions {
      */
     public static String[] runnable(List<ServerVariant> variants) {
         return JavaRuntime.runnable(variants, why -> System.out.println("[lab] skipping " + why)).stream()
-                .map(ServerVariant::name).toArray(String[]::new);
+                .map(ServerVariant::name)
+                .toArray(String[]::new);
     }
 
     /**

@@ -1,12 +1,12 @@
 package lab.epoll.jmh;
 
-import lab.epoll.catalog.TrialParam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.Numbers;
 import lab.epoll.catalog.Saturation;
+import lab.epoll.catalog.TrialParam;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -15,8 +15,8 @@ import org.openjdk.jmh.results.RunResult;
  * One finished trial as the lab reads it: its benchmark, variant and scenario, each {@link Metric} with its
  * error margin, and which side ran out of CPU ({@link Saturation}).
  */
-public record TrialSummary(String benchmark, String variant, String scenario, Map<Metric, Result<?>> metrics,
-                           Saturation saturation) {
+public record TrialSummary(
+        String benchmark, String variant, String scenario, Map<Metric, Result<?>> metrics, Saturation saturation) {
     public static TrialSummary of(RunResult run) {
         BenchmarkParams params = run.getParams();
         Map<String, Result> secondary = run.getSecondaryResults();
@@ -30,14 +30,20 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
         String benchmark = params.getBenchmark();
         String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
         String serverCpus = params.getParam(TrialParam.SERVER_CPUS.field());
-        String hog = params.getParamsKeys().contains(Saturation.HOG_PARAM) ? params.getParam(Saturation.HOG_PARAM) : null;
+        String hog =
+                params.getParamsKeys().contains(Saturation.HOG_PARAM) ? params.getParam(Saturation.HOG_PARAM) : null;
         Saturation saturation = Saturation.hogged(hog)
                 ? Saturation.withHog(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.PACING_P99))
                 : metrics.containsKey(Metric.PACING_P99)
-                ? Saturation.openLoop(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.PACING_P99))
-                : Saturation.of(score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.CLIENT_CORES),
-                        params.getParam(TrialParam.CLIENT_CPUS.field()));
-        return new TrialSummary(shortName, params.getParam(TrialParam.VARIANT.field()), scenario(params), metrics, saturation);
+                        ? Saturation.openLoop(
+                                score(metrics, Metric.SERVER_CORES), serverCpus, score(metrics, Metric.PACING_P99))
+                        : Saturation.of(
+                                score(metrics, Metric.SERVER_CORES),
+                                serverCpus,
+                                score(metrics, Metric.CLIENT_CORES),
+                                params.getParam(TrialParam.CLIENT_CPUS.field()));
+        return new TrialSummary(
+                shortName, params.getParam(TrialParam.VARIANT.field()), scenario(params), metrics, saturation);
     }
 
     private static double score(Map<Metric, Result<?>> metrics, Metric metric) {
@@ -52,7 +58,8 @@ public record TrialSummary(String benchmark, String variant, String scenario, Ma
             String value = params.getParam(key);
             // The setup stays out, but for what changes the server under test: a tuning knob, an idle timeout, an
             // external target.
-            boolean shown = TrialParam.named(key).map(p -> p.marksScenario(value)).orElse(!value.isEmpty());
+            boolean shown =
+                    TrialParam.named(key).map(p -> p.marksScenario(value)).orElse(!value.isEmpty());
             if (shown) {
                 parts.add(key + "=" + value);
             }

@@ -25,7 +25,8 @@ class RunModeTest {
         }
         for (RunMode.Scenario scenario : scenarios) {
             for (RunMode.Param param : scenario.params()) {
-                assertThat(scenario.benchmarks()).as("%s in %s", param.name(), scenario.shown())
+                assertThat(scenario.benchmarks())
+                        .as("%s in %s", param.name(), scenario.shown())
                         .anyMatch(benchmark -> params(benchmark).contains(param.name()));
             }
         }
@@ -33,7 +34,9 @@ class RunModeTest {
 
     @Test
     void eachRunWritesItsOwnResultsFileButTheQuickAndFullRunsShareTheReportsOne() {
-        assertThat(Stream.of(RunMode.values()).filter(mode -> mode != RunMode.FULL).map(RunMode::resultsFile))
+        assertThat(Stream.of(RunMode.values())
+                        .filter(mode -> mode != RunMode.FULL)
+                        .map(RunMode::resultsFile))
                 .doesNotHaveDuplicates();
         assertThat(RunMode.FULL.resultsFile()).isEqualTo(RunMode.QUICK.resultsFile());
     }

@@ -16,12 +16,18 @@ import picocli.CommandLine.Command;
  * left. Netty can therefore stop reading after a short read without waiting for {@code EAGAIN}: the next wait
  * will tell it about anything it left.
  */
-@Command(name = "lt-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "lt-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) on Netty's native epoll transport, level-triggered "
                 + "(EpollMode.LEVEL_TRIGGERED).",
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
-                + "command line."})
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
+        })
 public final class LevelTriggeredCommand extends EchoServerCommand {
     @Override
     protected LabServer newServer(ServerOptions options) {

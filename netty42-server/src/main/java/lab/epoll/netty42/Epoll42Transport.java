@@ -35,14 +35,16 @@ final class Epoll42Transport implements Transport {
 
     @Override
     public EventLoopGroup newEventLoopGroup(ServerOptions options) {
-        IoHandlerFactory handler = options.maxEvents() == 0 ? EpollIoHandler.newFactory()
+        IoHandlerFactory handler = options.maxEvents() == 0
+                ? EpollIoHandler.newFactory()
                 : EpollIoHandler.newFactory(options.maxEvents(), DefaultSelectStrategyFactory.INSTANCE);
         return new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("epoll42"), handler);
     }
 
     @Override
     public ServerChannel newServerChannel(InetAddress address) {
-        return address instanceof Inet4Address ? new EpollServerSocketChannel(SocketProtocolFamily.INET)
+        return address instanceof Inet4Address
+                ? new EpollServerSocketChannel(SocketProtocolFamily.INET)
                 : new EpollServerSocketChannel();
     }
 

@@ -24,8 +24,11 @@ import lab.epoll.common.transport.Transport;
  */
 final class IoUring42Transport implements Transport {
     private static final NativeSocketOptions SOCKET_OPTIONS = new NativeSocketOptions(
-            IoUringChannelOption.SO_REUSEPORT, IoUringChannelOption.TCP_FASTOPEN,
-            IoUringChannelOption.TCP_DEFER_ACCEPT, IoUringChannelOption.TCP_QUICKACK, null);
+            IoUringChannelOption.SO_REUSEPORT,
+            IoUringChannelOption.TCP_FASTOPEN,
+            IoUringChannelOption.TCP_DEFER_ACCEPT,
+            IoUringChannelOption.TCP_QUICKACK,
+            null);
 
     @Override
     public void ensureAvailable() throws ServerStartException {
@@ -41,8 +44,8 @@ final class IoUring42Transport implements Transport {
 
     @Override
     public EventLoopGroup newEventLoopGroup(ServerOptions options) {
-        return new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("io_uring42"),
-                IoUringIoHandler.newFactory());
+        return new MultiThreadIoEventLoopGroup(
+                options.ioThreads(), new DefaultThreadFactory("io_uring42"), IoUringIoHandler.newFactory());
     }
 
     @Override

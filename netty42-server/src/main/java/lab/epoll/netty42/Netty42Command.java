@@ -16,18 +16,32 @@ import picocli.CommandLine.Option;
  * {@code MultiThreadIoEventLoopGroup} with the epoll or the io_uring {@code IoHandler}. It answers "what would
  * upgrading to 4.2 change?", and with {@code --transport io_uring}, "and switching to io_uring on 4.2?".
  */
-@Command(name = "netty42-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Echo server (RFC 862) on Netty 4.2: epoll (level-triggered; 4.2 has no EpollMode) or io_uring.",
-                "With " + Name.TRANSPORT + " io_uring, " + Name.BUSY_POLL + " and " + Name.MAX_EVENTS
-                        + " are epoll only: refused whenever given, even at the default value."},
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
-                + "command line."})
+@Command(
+        name = "netty42-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Echo server (RFC 862) on Netty 4.2: epoll (level-triggered; 4.2 has no EpollMode) or io_uring.",
+            "With " + Name.TRANSPORT + " io_uring, " + Name.BUSY_POLL + " and " + Name.MAX_EVENTS
+                    + " are epoll only: refused whenever given, even at the default value."
+        },
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
+        })
 public final class Netty42Command extends EchoServerCommand {
     /** Which of 4.2's native IoHandlers carries the connections. */
-    enum TransportChoice { epoll, io_uring }
+    enum TransportChoice {
+        epoll,
+        io_uring
+    }
 
-    @Option(names = Name.TRANSPORT, paramLabel = "epoll|io_uring", defaultValue = "epoll",
+    @Option(
+            names = Name.TRANSPORT,
+            paramLabel = "epoll|io_uring",
+            defaultValue = "epoll",
             description = "Netty 4.2 IoHandler: epoll (EpollIoHandler) or io_uring (IoUringIoHandler) "
                     + "(default: ${DEFAULT-VALUE}).")
     private TransportChoice transport;
@@ -41,8 +55,8 @@ public final class Netty42Command extends EchoServerCommand {
 
     @Override
     protected LabServer newServer(ServerOptions options) {
-        return new EchoServer(options, transport == TransportChoice.epoll
-                ? new Epoll42Transport() : new IoUring42Transport());
+        return new EchoServer(
+                options, transport == TransportChoice.epoll ? new Epoll42Transport() : new IoUring42Transport());
     }
 
     /** Netty 4.2's switch for io_uring's multishot accept (one accept request that keeps delivering sockets). */

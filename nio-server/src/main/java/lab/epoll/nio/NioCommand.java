@@ -17,13 +17,21 @@ import picocli.CommandLine.Command;
  * can put Netty's own epoll next to the JDK's epoll selector and the JDK's poll(2) selector (chosen with
  * {@code -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider}).
  */
-@Command(name = "nio-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Echo server (RFC 862) on Netty's NIO transport: the JDK's selector, epoll by default on Linux.",
-                "For poll(2), run the JVM with",
-                "  -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"},
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
-                + "command line."})
+@Command(
+        name = "nio-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Echo server (RFC 862) on Netty's NIO transport: the JDK's selector, epoll by default on Linux.",
+            "For poll(2), run the JVM with",
+            "  -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"
+        },
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
+        })
 public final class NioCommand extends EchoServerCommand {
 
     /** Netty's native socket and epoll knobs: the JDK's selectors, poll(2) and epoll alike, have neither. */

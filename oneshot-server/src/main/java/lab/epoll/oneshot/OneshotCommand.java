@@ -27,32 +27,50 @@ import picocli.CommandLine.ParameterException;
  * </ul>
  * Both share the other variants' options, counters, idle timeout and graceful shutdown.
  */
-@Command(name = "oneshot-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "oneshot-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) where any of several threads may handle a connection, but only one "
                 + "at a time: EPOLLONESHOT, emulated on Netty (" + Name.ENGINE + " netty) or the kernel's own on one "
                 + "shared epoll instance (" + Name.ENGINE + " kernel).",
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
-                + "command line."})
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
+        })
 public final class OneshotCommand extends EchoServerCommand {
     /** Which implementation serves the connections. */
-    public enum Engine { netty, kernel }
+    public enum Engine {
+        netty,
+        kernel
+    }
 
-    @Option(names = Name.ENGINE, paramLabel = "netty|kernel", defaultValue = "netty",
+    @Option(
+            names = Name.ENGINE,
+            paramLabel = "netty|kernel",
+            defaultValue = "netty",
             description = "netty: Netty's event loops (one epoll instance and thread each) with AUTO_READ off, "
                     + "each read handed to a worker pool that re-arms the connection with read(). "
-                    + "kernel: " + Name.WORKERS + " threads in epoll_wait on ONE shared epoll instance, every client fd "
+                    + "kernel: " + Name.WORKERS
+                    + " threads in epoll_wait on ONE shared epoll instance, every client fd "
                     + "registered with EPOLLIN|EPOLLRDHUP|EPOLLONESHOT and re-armed with EPOLL_CTL_MOD "
                     + "(default: ${DEFAULT-VALUE}).")
     private Engine engine;
 
-    @Option(names = Name.WORKERS, paramLabel = "N", defaultValue = "${sys:lab.defaultIoThreads}",
+    @Option(
+            names = Name.WORKERS,
+            paramLabel = "N",
+            defaultValue = "${sys:lab.defaultIoThreads}",
             description = "netty: threads of the worker pool that does the echo. kernel: threads waiting in "
                     + "epoll_wait, which also do the I/O; the kernel engine has no event loops, so " + Name.IO_THREADS
                     + " is refused with it, whenever given (default: the number of cores, ${DEFAULT-VALUE} here).")
     private int workers;
 
-    @Option(names = Name.EPOLL_MODE, paramLabel = "EDGE_TRIGGERED|LEVEL_TRIGGERED",
+    @Option(
+            names = Name.EPOLL_MODE,
+            paramLabel = "EDGE_TRIGGERED|LEVEL_TRIGGERED",
             description = "netty engine only: how its sockets are registered (default: Netty 4.1's, "
                     + "${DEFAULT-VALUE}). With AUTO_READ off both pay two epoll_ctl per read. The kernel engine is "
                     + "level-triggered with EPOLLONESHOT.")
@@ -64,16 +82,18 @@ public final class OneshotCommand extends EchoServerCommand {
     }
 
     /** What the kernel engine lacks of Netty's, and why. */
-    private static final Map<Group, String> NOT_IN_THE_KERNEL_ENGINE = Map.of(
-            Group.EVENT_LOOPS, "the kernel engine has no event loops; its threads are " + Name.WORKERS);
+    private static final Map<Group, String> NOT_IN_THE_KERNEL_ENGINE =
+            Map.of(Group.EVENT_LOOPS, "the kernel engine has no event loops; its threads are " + Name.WORKERS);
 
     @Override
     protected void validate() {
         ServerOptions.requireRange(spec.commandLine(), Name.WORKERS, workers, 1, 4096);
         if (engine == Engine.kernel && spec.commandLine().getParseResult().hasMatchedOption(Name.EPOLL_MODE)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + Name.EPOLL_MODE
-                    + "': the kernel engine registers every socket level-triggered with EPOLLONESHOT; "
-                    + Name.EPOLL_MODE + " is for " + Name.ENGINE + " netty");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '" + Name.EPOLL_MODE
+                            + "': the kernel engine registers every socket level-triggered with EPOLLONESHOT; "
+                            + Name.EPOLL_MODE + " is for " + Name.ENGINE + " netty");
         }
         if (engine == Engine.kernel) {
             refuseIfGiven(NOT_IN_THE_KERNEL_ENGINE);

@@ -52,29 +52,32 @@ class OneshotEnginesIT {
             long deadline = System.nanoTime() + RUN.toNanos();
             for (int i = 0; i < CLIENTS; i++) {
                 int client = i;
-                done[i] = CompletableFuture.runAsync(() -> {
-                    Random random = new Random(client);
-                    try (EchoClient c = EchoClient.connect(server.address(), Duration.ofSeconds(10))) {
-                        while (System.nanoTime() < deadline && failure.get() == null) {
-                            byte[] message = new byte[1 + random.nextInt(2048)];
-                            random.nextBytes(message);
-                            byte[] echoed = c.roundTrip(message);
-                            if (!Arrays.equals(message, echoed)) {
-                                throw new AssertionError("client " + client + ": echo differs");
+                done[i] = CompletableFuture.runAsync(
+                        () -> {
+                            Random random = new Random(client);
+                            try (EchoClient c = EchoClient.connect(server.address(), Duration.ofSeconds(10))) {
+                                while (System.nanoTime() < deadline && failure.get() == null) {
+                                    byte[] message = new byte[1 + random.nextInt(2048)];
+                                    random.nextBytes(message);
+                                    byte[] echoed = c.roundTrip(message);
+                                    if (!Arrays.equals(message, echoed)) {
+                                        throw new AssertionError("client " + client + ": echo differs");
+                                    }
+                                    roundTrips.incrementAndGet(client);
+                                }
+                            } catch (Throwable t) {
+                                failure.compareAndSet(null, t);
                             }
-                            roundTrips.incrementAndGet(client);
-                        }
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                    }
-                }, clients);
+                        },
+                        clients);
             }
 
             // No lost wake-ups: in every window of the run, every single client completes another round trip.
             int windows = 0;
             while (System.nanoTime() < deadline - Duration.ofMillis(500).toNanos()) {
                 long[] before = snapshot(roundTrips);
-                await("every client progresses (window " + windows + ")").atMost(Duration.ofSeconds(5))
+                await("every client progresses (window " + windows + ")")
+                        .atMost(Duration.ofSeconds(5))
                         .until(() -> failure.get() != null || allAdvanced(roundTrips, before));
                 assertThat(failure.get()).as("client failure").isNull();
                 windows++;
@@ -86,8 +89,12 @@ class OneshotEnginesIT {
             long total = Arrays.stream(snapshot(roundTrips)).sum();
             assertThat(windows).as("progress windows checked").isGreaterThanOrEqualTo(3);
             assertThat(server.inFlight().events()).as("events handled").isGreaterThanOrEqualTo(CLIENTS);
-            assertThat(server.inFlight().violations()).as("two threads on one connection").isZero();
-            assertThat(server.stats().bytesIn()).isEqualTo(server.stats().bytesOut()).isPositive();
+            assertThat(server.inFlight().violations())
+                    .as("two threads on one connection")
+                    .isZero();
+            assertThat(server.stats().bytesIn())
+                    .isEqualTo(server.stats().bytesOut())
+                    .isPositive();
             assertThat(total).isGreaterThan(CLIENTS * 3L);
         }
     }
@@ -115,7 +122,7 @@ class OneshotEnginesIT {
         byte[] data = new byte[8 * 1024 * 1024 + 13];
         new Random(4).nextBytes(data);
         try (InProcessServer server = InProcessServer.start(engine, 2);
-             EchoClient client = EchoClient.connect(server.address())) {
+                EchoClient client = EchoClient.connect(server.address())) {
             // Send and receive at once: the echo of 8 MiB does not fit in the socket buffers.
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                 for (int offset = 0; offset < data.length; offset += 100_000) {
@@ -124,7 +131,9 @@ class OneshotEnginesIT {
             });
             byte[] echoed = client.readExactly(data.length);
             sending.get(30, TimeUnit.SECONDS);
-            assertThat(Arrays.equals(echoed, data)).as("8 MiB echoed byte for byte").isTrue();
+            assertThat(Arrays.equals(echoed, data))
+                    .as("8 MiB echoed byte for byte")
+                    .isTrue();
             assertThat(server.inFlight().violations()).isZero();
         }
     }
@@ -134,7 +143,7 @@ class OneshotEnginesIT {
     void echoesSmallMessagesByteExact(Engine engine) throws Exception {
         Random random = new Random(5);
         try (InProcessServer server = InProcessServer.start(engine, 2);
-             EchoClient client = EchoClient.connect(server.address())) {
+                EchoClient client = EchoClient.connect(server.address())) {
             for (int size : new int[] {1, 2, 3, 7, 64, 100, 1000, 2047, 2048, 2049, 4096, 65535, 65536, 65537}) {
                 byte[] message = new byte[size];
                 random.nextBytes(message);
@@ -150,7 +159,7 @@ class OneshotEnginesIT {
         byte[] data = new byte[300_000];
         new Random(6).nextBytes(data);
         try (InProcessServer server = InProcessServer.start(engine, 2);
-             EchoClient client = EchoClient.connect(server.address())) {
+                EchoClient client = EchoClient.connect(server.address())) {
             client.send(data);
             client.shutdownOutput();
             assertThat(client.readExactly(data.length)).isEqualTo(data);
@@ -166,9 +175,9 @@ class OneshotEnginesIT {
         int high = 64 * 1024;
         byte[] data = new byte[32 * 1024 * 1024];
         new Random(7).nextBytes(data);
-        try (InProcessServer server = InProcessServer.start(engine, 2,
-                "--write-buffer-low", "32k", "--write-buffer-high", "64k");
-             Socket socket = new Socket()) {
+        try (InProcessServer server =
+                        InProcessServer.start(engine, 2, "--write-buffer-low", "32k", "--write-buffer-high", "64k");
+                Socket socket = new Socket()) {
             // A small receive buffer, fixed before connecting, so the kernel cannot absorb the test's 32 MiB.
             socket.setReceiveBufferSize(64 * 1024);
             socket.connect(server.address(), 10_000);
@@ -193,7 +202,8 @@ class OneshotEnginesIT {
             // ...and then stops: for a whole second it holds no more than the mark plus one read batch
             // (Netty's read loop may read up to 16 buffers before the worker sees the channel unwritable).
             long bound = high + 16 * 64 * 1024 + 64 * 1024;
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> held(server) <= bound && !sending.isDone());
             assertThat(sent.get()).as("the client is blocked, not done").isLessThan(data.length);
 
@@ -207,7 +217,9 @@ class OneshotEnginesIT {
                 read += n;
             }
             sending.get(30, TimeUnit.SECONDS);
-            assertThat(Arrays.equals(echoed, data)).as("32 MiB echoed byte for byte").isTrue();
+            assertThat(Arrays.equals(echoed, data))
+                    .as("32 MiB echoed byte for byte")
+                    .isTrue();
             assertThat(server.inFlight().violations()).isZero();
         }
     }
@@ -225,8 +237,8 @@ class OneshotEnginesIT {
     @EnumSource(Engine.class)
     void closesIdleConnectionsButNotBusyOnes(Engine engine) throws Exception {
         try (InProcessServer server = InProcessServer.start(engine, 2, "--idle-timeout", "1s");
-             EchoClient idle = EchoClient.connect(server.address(), Duration.ofSeconds(10));
-             EchoClient busy = EchoClient.connect(server.address(), Duration.ofSeconds(10))) {
+                EchoClient idle = EchoClient.connect(server.address(), Duration.ofSeconds(10));
+                EchoClient busy = EchoClient.connect(server.address(), Duration.ofSeconds(10))) {
             idle.roundTrip(new byte[] {1});
             CompletableFuture<Boolean> idleClosed = CompletableFuture.supplyAsync(idle::readsEof);
             int roundTrips = 0;
@@ -234,15 +246,21 @@ class OneshotEnginesIT {
                 busy.roundTrip(new byte[] {2});
                 roundTrips++;
             }
-            assertThat(idleClosed.get()).as("idle connection closed by the server").isTrue();
+            assertThat(idleClosed.get())
+                    .as("idle connection closed by the server")
+                    .isTrue();
             assertThat(roundTrips).isPositive();
             // The busy one stays open for another whole timeout and more, talking all the while.
             long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
             while (System.nanoTime() < until) {
-                assertThat(busy.roundTrip(new byte[] {3})).as("the busy one is still served").containsExactly(3);
+                assertThat(busy.roundTrip(new byte[] {3}))
+                        .as("the busy one is still served")
+                        .containsExactly(3);
             }
             assertThat(server.stats().closedIdle()).as("closed as idle").isPositive();
-            assertThat(server.stats().active()).as("the busy connection, still open").isEqualTo(1);
+            assertThat(server.stats().active())
+                    .as("the busy connection, still open")
+                    .isEqualTo(1);
         }
     }
 
@@ -250,12 +268,14 @@ class OneshotEnginesIT {
     @EnumSource(Engine.class)
     void refusesConnectionsBeyondMaxConnections(Engine engine) throws Exception {
         try (InProcessServer server = InProcessServer.start(engine, 2, "--max-connections", "2");
-             EchoClient first = EchoClient.connect(server.address(), Duration.ofSeconds(10));
-             EchoClient second = EchoClient.connect(server.address(), Duration.ofSeconds(10))) {
+                EchoClient first = EchoClient.connect(server.address(), Duration.ofSeconds(10));
+                EchoClient second = EchoClient.connect(server.address(), Duration.ofSeconds(10))) {
             assertThat(first.roundTrip(new byte[] {1})).containsExactly(1);
             assertThat(second.roundTrip(new byte[] {2})).containsExactly(2);
             try (EchoClient third = EchoClient.connect(server.address(), Duration.ofSeconds(10))) {
-                assertThat(third.readsEof()).as("third connection closed at once").isTrue();
+                assertThat(third.readsEof())
+                        .as("third connection closed at once")
+                        .isTrue();
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().refused() == 1);
             assertThat(server.stats().accepted()).isEqualTo(2);
@@ -273,9 +293,11 @@ class OneshotEnginesIT {
             long start = System.nanoTime();
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(2)));
 
-            await().atMost(Duration.ofSeconds(1)).untilAsserted(() ->
-                    assertThatThrownBy(() -> EchoClient.connect(address).close())
-                            .as("new connections refused").isInstanceOf(UncheckedIOException.class));
+            await().atMost(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThatThrownBy(
+                                    () -> EchoClient.connect(address).close())
+                            .as("new connections refused")
+                            .isInstanceOf(UncheckedIOException.class));
             // Open connections are still served during the grace period...
             assertThat(client.roundTrip(new byte[] {2})).containsExactly(2);
             // ...and closed when it ends.

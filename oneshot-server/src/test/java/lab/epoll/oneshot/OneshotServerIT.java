@@ -1,6 +1,5 @@
 package lab.epoll.oneshot;
 
-import lab.epoll.catalog.EpollFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,13 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import lab.epoll.catalog.EpollFlags;
+import lab.epoll.catalog.ServerVariant;
 import lab.epoll.oneshot.OneshotCommand.Engine;
 import lab.epoll.process.EchoClient;
 import lab.epoll.process.ProcFs;
 import lab.epoll.process.ProcFs.EpollRegistration;
 import lab.epoll.process.ServerCounters;
 import lab.epoll.process.ServerProcess;
-import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class OneshotServerIT {
     static Stream<Arguments> engines() {
-        return Stream.of(Arguments.of(ServerVariant.ONESHOT_NETTY, Engine.netty),
+        return Stream.of(
+                Arguments.of(ServerVariant.ONESHOT_NETTY, Engine.netty),
                 Arguments.of(ServerVariant.ONESHOT_KERNEL, Engine.kernel));
     }
 
@@ -38,9 +39,10 @@ class OneshotServerIT {
     @MethodSource("engines")
     void servesUntilSigtermThenExitsZeroWithTheSummary(ServerVariant variant, Engine engine) {
         try (ServerProcess server = ServerProcess.start(variant, "--workers", "2")) {
-            assertThat(server.stdout().get(0)).matches("listening on 127\\.0\\.0\\.1:\\d+ \\(engine=" + engine
-                    + ", workers=2, .*idle-timeout=60s, max-connections=\\d+, max-pending-bytes=64m, pid="
-                    + server.pid() + "\\)");
+            assertThat(server.stdout().get(0))
+                    .matches("listening on 127\\.0\\.0\\.1:\\d+ \\(engine=" + engine
+                            + ", workers=2, .*idle-timeout=60s, max-connections=\\d+, max-pending-bytes=64m, pid="
+                            + server.pid() + "\\)");
             byte[] hi = "hi\n".getBytes(StandardCharsets.US_ASCII);
             try (EchoClient client = server.connect()) {
                 assertThat(client.roundTrip(hi)).isEqualTo(hi);
@@ -49,10 +51,13 @@ class OneshotServerIT {
             ServerCounters summary = server.summary();
             long connections = 1 + ServerProcess.LEAK_PROBE_CONNECTIONS;
             long bytes = hi.length + ServerProcess.LEAK_PROBE_BYTES;
-            assertThat(summary).as(server.output()).usingRecursiveComparison()
+            assertThat(summary)
+                    .as(server.output())
+                    .usingRecursiveComparison()
                     .ignoringFields("pendingOut", "directMemory")
                     .isEqualTo(new ServerCounters(connections, 0, connections, 0, 0, 0, bytes, bytes, -1, -1, -1, -1));
-            assertThat(server.stderr()).as(server.output())
+            assertThat(server.stderr())
+                    .as(server.output())
                     .anyMatch(line -> line.matches(".*in-flight guard: events=\\d+ violations=0"));
         }
     }
@@ -71,9 +76,11 @@ class OneshotServerIT {
         ServerVariant plain = ServerVariant.ONESHOT_NETTY.withServerArgs(List.of()); // the jar, no --engine
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(args);
-        try (ServerProcess server = ServerProcess.launch(plain, ServerProcess.TEST_JVM_ARGS,
-                all.toArray(String[]::new))) {
-            assertThat(server.awaitExit(Duration.ofSeconds(30))).as(server.output()).isEqualTo(2);
+        try (ServerProcess server =
+                ServerProcess.launch(plain, ServerProcess.TEST_JVM_ARGS, all.toArray(String[]::new))) {
+            assertThat(server.awaitExit(Duration.ofSeconds(30)))
+                    .as(server.output())
+                    .isEqualTo(2);
             assertThat(server.stderr()).as(server.output()).hasSize(1);
             assertThat(server.stderr().get(0)).startsWith("oneshot-server: ").contains(option);
             assertThat(server.stdout()).isEmpty();
@@ -95,17 +102,29 @@ class OneshotServerIT {
                     List<EpollRegistration> registrations = clientRegistrations(server.pid(), clients);
                     assertThat(registrations).hasSize(clients.size());
                     assertThat(registrations).allSatisfy(r -> {
-                        assertThat(r.has(EpollFlags.EPOLLONESHOT)).as("EPOLLONESHOT 0x40000000 in %x", r.events()).isTrue();
-                        assertThat(r.has(EpollFlags.EPOLLIN)).as("armed: EPOLLIN in %x", r.events()).isTrue();
+                        assertThat(r.has(EpollFlags.EPOLLONESHOT))
+                                .as("EPOLLONESHOT 0x40000000 in %x", r.events())
+                                .isTrue();
+                        assertThat(r.has(EpollFlags.EPOLLIN))
+                                .as("armed: EPOLLIN in %x", r.events())
+                                .isTrue();
                         assertThat(r.has(EpollFlags.EPOLLRDHUP)).isTrue();
-                        assertThat(r.has(EpollFlags.EPOLLET)).as("level-triggered").isFalse();
+                        assertThat(r.has(EpollFlags.EPOLLET))
+                                .as("level-triggered")
+                                .isFalse();
                     });
-                    assertThat(registrations.stream().map(EpollRegistration::epollFd).distinct())
-                            .as("one shared epoll set").hasSize(1);
+                    assertThat(registrations.stream()
+                                    .map(EpollRegistration::epollFd)
+                                    .distinct())
+                            .as("one shared epoll set")
+                            .hasSize(1);
                 });
                 int epollFd = clientRegistrations(server.pid(), clients).get(0).epollFd();
-                assertThat(ProcFs.epollRegistrations(server.pid()).stream().map(EpollRegistration::epollFd)
-                        .distinct()).as("the process has exactly one epoll instance").containsExactly(epollFd);
+                assertThat(ProcFs.epollRegistrations(server.pid()).stream()
+                                .map(EpollRegistration::epollFd)
+                                .distinct())
+                        .as("the process has exactly one epoll instance")
+                        .containsExactly(epollFd);
 
                 // All three workers go back to epoll_wait on that one fd.
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -132,7 +151,9 @@ class OneshotServerIT {
                     assertThat(registrations).singleElement().satisfies(r -> {
                         assertThat(r.has(EpollFlags.EPOLLET)).isEqualTo(ServerVariant.ONESHOT_NETTY.epollet());
                         assertThat(r.has(EpollFlags.EPOLLONESHOT)).isEqualTo(ServerVariant.ONESHOT_NETTY.oneshot());
-                        assertThat(r.has(EpollFlags.EPOLLIN)).as("read() re-armed it").isTrue();
+                        assertThat(r.has(EpollFlags.EPOLLIN))
+                                .as("read() re-armed it")
+                                .isTrue();
                     });
                 });
             }

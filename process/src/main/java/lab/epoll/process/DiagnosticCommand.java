@@ -19,8 +19,7 @@ import java.nio.charset.StandardCharsets;
 public final class DiagnosticCommand {
     private static final String EXPORT_FLAG = "--add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED";
 
-    private DiagnosticCommand() {
-    }
+    private DiagnosticCommand() {}
 
     /** Runs {@code command} (e.g. {@code GC.run}) in the JVM {@code pid} and returns what it printed. */
     public static String run(long pid, String command) {
@@ -36,8 +35,8 @@ public final class DiagnosticCommand {
                 return new String(out.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IllegalAccessException | NoSuchMethodException e) {
-            throw new IllegalStateException("the attach API's jcmd is not reachable; run this JVM with "
-                    + EXPORT_FLAG, e);
+            throw new IllegalStateException(
+                    "the attach API's jcmd is not reachable; run this JVM with " + EXPORT_FLAG, e);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("JVM " + pid + " failed " + command + ": " + e.getCause(), e.getCause());
         } catch (IOException e) {

@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  * and {@code echo_*} samples the lab reads. (The Prometheus Java client writes the format but has no reader.)
  */
 public final class MetricsScrape {
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{[^}]*\\})? (\\S+)(?: \\d+)?$");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{[^}]*\\})? (\\S+)(?: \\d+)?$");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, Double> samples;
 
@@ -35,8 +37,11 @@ public final class MetricsScrape {
 
     public static MetricsScrape of(URI endpoint) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(endpoint)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(endpoint + " answered HTTP " + response.statusCode());
             }

@@ -32,10 +32,10 @@ public final class ProcFs {
     public static final Set<Integer> EPOLL_WAIT_SYSCALLS =
             "aarch64".equals(System.getProperty("os.arch")) ? Set.of(22, 441) : Set.of(232, 281, 441);
 
-    private static final Pattern TFD = Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-f]+)\\s+data:\\s*([0-9a-f]+).*");
+    private static final Pattern TFD =
+            Pattern.compile("^tfd:\\s*(\\d+)\\s+events:\\s*([0-9a-f]+)\\s+data:\\s*([0-9a-f]+).*");
 
-    private ProcFs() {
-    }
+    private ProcFs() {}
 
     /** One fd registered in one epoll instance, as {@code /proc/PID/fdinfo/EPFD} lists it. */
     public record EpollRegistration(int epollFd, int fd, long events, String fdTarget) {
@@ -56,8 +56,7 @@ public final class ProcFs {
     }
 
     /** A TCP socket from {@code /proc/PID/net/tcp[6]}; {@code state} is the kernel's code, 0x0A = LISTEN. */
-    public record TcpSocket(long inode, int localPort, int remotePort, int state) {
-    }
+    public record TcpSocket(long inode, int localPort, int remotePort, int state) {}
 
     /** fd number to what it points at: {@code socket:[123]}, {@code anon_inode:[eventpoll]}, a path, ... */
     public static Map<Integer, String> fds(long pid) {
@@ -65,7 +64,9 @@ public final class ProcFs {
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
             for (Path fd : dir) {
                 try {
-                    fds.put(Integer.parseInt(fd.getFileName().toString()), Files.readSymbolicLink(fd).toString());
+                    fds.put(
+                            Integer.parseInt(fd.getFileName().toString()),
+                            Files.readSymbolicLink(fd).toString());
                 } catch (NoSuchFileException closedMeanwhile) {
                     // The fd was closed between listing and reading it.
                 }
@@ -88,12 +89,13 @@ public final class ProcFs {
             if (!entry.getValue().equals("anon_inode:[eventpoll]")) {
                 continue;
             }
-            for (String line : readLines(Path.of("/proc", Long.toString(pid), "fdinfo", entry.getKey().toString()))) {
+            for (String line : readLines(Path.of(
+                    "/proc", Long.toString(pid), "fdinfo", entry.getKey().toString()))) {
                 Matcher m = TFD.matcher(line.trim());
                 if (m.matches()) {
                     int fd = Integer.parseInt(m.group(1));
-                    registrations.add(new EpollRegistration(entry.getKey(), fd, Long.parseLong(m.group(2), 16),
-                            fds.getOrDefault(fd, "?")));
+                    registrations.add(new EpollRegistration(
+                            entry.getKey(), fd, Long.parseLong(m.group(2), 16), fds.getOrDefault(fd, "?")));
                 }
             }
         }
@@ -123,8 +125,11 @@ public final class ProcFs {
                 if (f.length < 2 || !f[0].matches("\\d+")) {
                     continue;
                 }
-                threads.add(new BlockedThread(Long.parseLong(task.getFileName().toString()), name,
-                        Integer.parseInt(f[0]), Long.parseUnsignedLong(f[1].replaceFirst("^0x", ""), 16)));
+                threads.add(new BlockedThread(
+                        Long.parseLong(task.getFileName().toString()),
+                        name,
+                        Integer.parseInt(f[0]),
+                        Long.parseUnsignedLong(f[1].replaceFirst("^0x", ""), 16)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -137,7 +142,8 @@ public final class ProcFs {
         Map<Integer, List<BlockedThread>> waiters = new TreeMap<>();
         for (BlockedThread thread : blockedThreads(pid)) {
             if (thread.inEpollWait()) {
-                waiters.computeIfAbsent((int) thread.firstArgument(), fd -> new ArrayList<>()).add(thread);
+                waiters.computeIfAbsent((int) thread.firstArgument(), fd -> new ArrayList<>())
+                        .add(thread);
             }
         }
         return waiters;
@@ -172,7 +178,8 @@ public final class ProcFs {
 
     /** User plus system CPU time the process has used, in clock ticks (USER_HZ, 100 per second on Linux). */
     public static long cpuTicks(long pid) {
-        return cpuTicksOfStat(readLines(Path.of("/proc", Long.toString(pid), "stat")).get(0));
+        return cpuTicksOfStat(
+                readLines(Path.of("/proc", Long.toString(pid), "stat")).get(0));
     }
 
     /** utime + stime of a {@code /proc/PID/stat} or {@code /proc/PID/task/TID/stat} line, in clock ticks. */

@@ -18,13 +18,24 @@ import java.util.Map;
  */
 public final class ProcThreads {
     /** Name prefixes of HotSpot's own threads: JIT compilers, garbage collectors, VM housekeeping. */
-    public static final List<String> JVM_INTERNAL = List.of("C1 CompilerThre", "C2 CompilerThre", "GC Thread",
-            "G1 ", "VM Thread", "VM Periodic", "Sweeper thread", "Monitor Deflati", "Service Thread",
-            "Notification Th", "Common-Cleaner", "Reference Handl", "Finalizer", "Signal Dispatch",
+    public static final List<String> JVM_INTERNAL = List.of(
+            "C1 CompilerThre",
+            "C2 CompilerThre",
+            "GC Thread",
+            "G1 ",
+            "VM Thread",
+            "VM Periodic",
+            "Sweeper thread",
+            "Monitor Deflati",
+            "Service Thread",
+            "Notification Th",
+            "Common-Cleaner",
+            "Reference Handl",
+            "Finalizer",
+            "Signal Dispatch",
             "Attach Listener");
 
-    private ProcThreads() {
-    }
+    private ProcThreads() {}
 
     /** User plus system ticks (1/100 s) per thread name; threads sharing a name are summed. */
     public static Map<String, Long> cpuTicksByName(long pid) {
@@ -74,8 +85,12 @@ public final class ProcThreads {
     public static long voluntarySwitches(long pid, long tid) {
         Path status = Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "status");
         try {
-            return Files.readAllLines(status).stream().filter(l -> l.startsWith("voluntary_ctxt_switches:"))
-                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElse(-1);
+            return Files.readAllLines(status).stream()
+                    .filter(l -> l.startsWith("voluntary_ctxt_switches:"))
+                    .mapToLong(
+                            l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+                    .findFirst()
+                    .orElse(-1);
         } catch (NoSuchFileException exited) {
             return -1;
         } catch (IOException e) {
@@ -87,6 +102,7 @@ public final class ProcThreads {
     public static long applicationCpuTicks(long pid) {
         return cpuTicksByName(pid).entrySet().stream()
                 .filter(e -> JVM_INTERNAL.stream().noneMatch(e.getKey()::startsWith))
-                .mapToLong(Map.Entry::getValue).sum();
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 }

@@ -19,9 +19,19 @@ import java.util.regex.Pattern;
  * @param budgetPauses {@code -1} on the summary line
  * @param budgetPeak   {@code -1} on the summary line; 0 while the budget was never exceeded
  */
-public record ServerCounters(long accepted, long active, long closed, long closedIdle, long refused, long errors,
-                             long bytesIn, long bytesOut, long pendingOut, long directMemory, long budgetPauses,
-                             long budgetPeak) {
+public record ServerCounters(
+        long accepted,
+        long active,
+        long closed,
+        long closedIdle,
+        long refused,
+        long errors,
+        long bytesIn,
+        long bytesOut,
+        long pendingOut,
+        long directMemory,
+        long budgetPauses,
+        long budgetPeak) {
     private static final Pattern FIELD = Pattern.compile("([a-z-]+)=(-?\\d+)");
 
     /** Parses the {@code key=value} fields after {@code marker} (e.g. {@code "stats: "}) in {@code line}. */
@@ -35,16 +45,24 @@ public record ServerCounters(long accepted, long active, long closed, long close
         while (m.find()) {
             fields.put(m.group(1), Long.parseLong(m.group(2)));
         }
-        for (String required : List.of("accepted", "active", "closed", "closed-idle", "refused", "errors",
-                "bytes-in", "bytes-out")) {
+        for (String required :
+                List.of("accepted", "active", "closed", "closed-idle", "refused", "errors", "bytes-in", "bytes-out")) {
             if (!fields.containsKey(required)) {
                 throw new IllegalArgumentException("no " + required + "= in: " + line);
             }
         }
-        return new ServerCounters(fields.get("accepted"), fields.get("active"), fields.get("closed"),
-                fields.get("closed-idle"), fields.get("refused"), fields.get("errors"), fields.get("bytes-in"),
-                fields.get("bytes-out"), fields.getOrDefault("pending-out", -1L),
-                fields.getOrDefault("direct-memory", -1L), fields.getOrDefault("budget-pauses", -1L),
+        return new ServerCounters(
+                fields.get("accepted"),
+                fields.get("active"),
+                fields.get("closed"),
+                fields.get("closed-idle"),
+                fields.get("refused"),
+                fields.get("errors"),
+                fields.get("bytes-in"),
+                fields.get("bytes-out"),
+                fields.getOrDefault("pending-out", -1L),
+                fields.getOrDefault("direct-memory", -1L),
+                fields.getOrDefault("budget-pauses", -1L),
                 fields.getOrDefault("budget-peak", -1L));
     }
 
@@ -73,7 +91,9 @@ public record ServerCounters(long accepted, long active, long closed, long close
 
     /** The {@code stopped: ...} summary among a server's stdout lines, if it printed one. */
     public static Optional<ServerCounters> summary(List<String> stdout) {
-        return stdout.stream().filter(line -> line.startsWith("stopped: ")).findFirst()
+        return stdout.stream()
+                .filter(line -> line.startsWith("stopped: "))
+                .findFirst()
                 .map(line -> parse(line, "stopped: "));
     }
 }

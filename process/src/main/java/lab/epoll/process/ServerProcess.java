@@ -53,6 +53,7 @@ public final class ServerProcess implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(Long.getLong("lab.wait.seconds", 60));
     /** The leak probe of {@link #stopChecked()} is one more accepted (and closed) connection in the summary. */
     public static final int LEAK_PROBE_CONNECTIONS = 1;
+
     private static final byte[] LEAK_PROBE = "leak probe\n".getBytes(StandardCharsets.US_ASCII);
     /** The bytes the leak probe adds to the summary's {@code bytes-in} and {@code bytes-out}. */
     public static final int LEAK_PROBE_BYTES = LEAK_PROBE.length;
@@ -118,16 +119,20 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Like {@link #start(ServerVariant, List, String...)}, with {@code java ...} run through {@code commandPrefix}. */
-    public static ServerProcess startWrapped(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
-                                             String... serverArgs) {
+    public static ServerProcess startWrapped(
+            List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs, String... serverArgs) {
         return startWrapped(commandPrefix, variant, runtimeOf(variant), jvmArgs, serverArgs);
     }
 
     /** Like {@link #startWrapped(List, ServerVariant, List, String...)}, on a given Java runtime, e.g. Java 25. */
-    public static ServerProcess startWrapped(List<String> commandPrefix, ServerVariant variant, JavaRuntime runtime,
-                                             List<String> jvmArgs, String... serverArgs) {
-        List<String> flags = new ArrayList<>(runtime.equals(runtimeOf(variant))
-                ? StartupArchive.jvmFlags(variant) : List.of());
+    public static ServerProcess startWrapped(
+            List<String> commandPrefix,
+            ServerVariant variant,
+            JavaRuntime runtime,
+            List<String> jvmArgs,
+            String... serverArgs) {
+        List<String> flags =
+                new ArrayList<>(runtime.equals(runtimeOf(variant)) ? StartupArchive.jvmFlags(variant) : List.of());
         flags.addAll(jvmArgs);
         ServerProcess server = launchPlain(commandPrefix, variant, runtime, flags, serverArgs);
         server.awaitListening(Duration.ofSeconds(30));
@@ -135,8 +140,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Like {@link #launch}, with {@code java ...} run as the arguments of {@code commandPrefix}. */
-    public static ServerProcess launchWrapped(List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs,
-                                              String... serverArgs) {
+    public static ServerProcess launchWrapped(
+            List<String> commandPrefix, ServerVariant variant, List<String> jvmArgs, String... serverArgs) {
         List<String> flags = new ArrayList<>(StartupArchive.jvmFlags(variant));
         flags.addAll(jvmArgs);
         return launchPlain(commandPrefix, variant, runtimeOf(variant), flags, serverArgs);
@@ -148,14 +153,20 @@ public final class ServerProcess implements AutoCloseable {
      * has fails here with one line saying where the lab looked.
      */
     public static JavaRuntime runtimeOf(ServerVariant variant) {
-        return RUNTIMES.computeIfAbsent(variant.name(), name -> JavaRuntime.forVariant(variant)
-                .orElseThrow(() -> new IllegalStateException(variant + ": "
-                        + JavaRuntime.missing(variant.ioModel().minimumJava()))));
+        return RUNTIMES.computeIfAbsent(
+                variant.name(),
+                name -> JavaRuntime.forVariant(variant)
+                        .orElseThrow(() -> new IllegalStateException(variant + ": "
+                                + JavaRuntime.missing(variant.ioModel().minimumJava()))));
     }
 
     /** {@link #launchWrapped} without a {@link StartupArchive}, e.g. to make one. */
-    static ServerProcess launchPlain(List<String> commandPrefix, ServerVariant variant, JavaRuntime runtime,
-                                     List<String> jvmArgs, String... serverArgs) {
+    static ServerProcess launchPlain(
+            List<String> commandPrefix,
+            ServerVariant variant,
+            JavaRuntime runtime,
+            List<String> jvmArgs,
+            String... serverArgs) {
         List<String> command = new ArrayList<>(commandPrefix);
         command.add(runtime.java().toString());
         command.addAll(jvmArgs);
@@ -165,8 +176,11 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(variant.serverArgs());
         command.addAll(List.of(serverArgs));
         try {
-            return new ServerProcess(variant,
-                    new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
+            return new ServerProcess(
+                    variant,
+                    new ProcessBuilder(command)
+                            .redirectInput(ProcessBuilder.Redirect.PIPE)
+                            .start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -181,25 +195,28 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private void pump(InputStream stream, List<String> lines, String name) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (lines == stdout && port < 0) {
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.matches()) {
-                            host = m.group(1);
-                            port = Integer.parseInt(m.group(2));
+        Thread thread = new Thread(
+                () -> {
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            if (lines == stdout && port < 0) {
+                                Matcher m = LISTENING.matcher(line);
+                                if (m.matches()) {
+                                    host = m.group(1);
+                                    port = Integer.parseInt(m.group(2));
+                                }
+                            }
+                            lines.add(line);
                         }
+                    } catch (IOException ignored) {
+                        // The process died; its exit code tells the rest.
+                    } finally {
+                        outputClosed.countDown();
                     }
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // The process died; its exit code tells the rest.
-            } finally {
-                outputClosed.countDown();
-            }
-        }, "server-" + name + "-" + process.pid());
+                },
+                "server-" + name + "-" + process.pid());
         thread.setDaemon(true);
         thread.start();
     }
@@ -209,13 +226,13 @@ public final class ServerProcess implements AutoCloseable {
         while (port < 0) {
             if (!process.isAlive()) {
                 awaitOutput();
-                throw new IllegalStateException("server exited with " + process.exitValue()
-                        + " before listening:\n" + output());
+                throw new IllegalStateException(
+                        "server exited with " + process.exitValue() + " before listening:\n" + output());
             }
             if (System.nanoTime() > deadline) {
                 close();
-                throw new IllegalStateException("server did not print 'listening on' within " + timeout + ":\n"
-                        + output());
+                throw new IllegalStateException(
+                        "server did not print 'listening on' within " + timeout + ":\n" + output());
             }
             try {
                 process.waitFor(10, TimeUnit.MILLISECONDS);
@@ -295,7 +312,8 @@ public final class ServerProcess implements AutoCloseable {
     public URI metricsEndpoint() {
         Matcher m = METRICS_URL.matcher(String.join("\n", stdout));
         if (!m.find()) {
-            throw new IllegalStateException("no metrics= on the listening line (was " + Name.METRICS_PORT + " given?)\n" + tail());
+            throw new IllegalStateException(
+                    "no metrics= on the listening line (was " + Name.METRICS_PORT + " given?)\n" + tail());
         }
         return MetricsScrape.endpoint(m.group(1));
     }
@@ -358,7 +376,9 @@ public final class ServerProcess implements AutoCloseable {
         requireCounters();
         List<String> lines = stderr();
         return lines.subList(Math.min(mark, lines.size()), lines.size()).stream()
-                .filter(ServerCounters::isStatsLine).map(ServerCounters::fromStatsLine).toList();
+                .filter(ServerCounters::isStatsLine)
+                .map(ServerCounters::fromStatsLine)
+                .toList();
     }
 
     /**
@@ -367,10 +387,16 @@ public final class ServerProcess implements AutoCloseable {
      */
     public ServerCounters awaitStats(String what, Predicate<ServerCounters> condition) {
         int mark = logMark();
-        return awaitValue(what, () -> {
-            List<ServerCounters> fresh = statsSince(mark);
-            return fresh.isEmpty() ? Optional.<ServerCounters>empty() : Optional.of(fresh.get(fresh.size() - 1));
-        }, c -> c.isPresent() && condition.test(c.get())).orElseThrow();
+        return awaitValue(
+                        what,
+                        () -> {
+                            List<ServerCounters> fresh = statsSince(mark);
+                            return fresh.isEmpty()
+                                    ? Optional.<ServerCounters>empty()
+                                    : Optional.of(fresh.get(fresh.size() - 1));
+                        },
+                        c -> c.isPresent() && condition.test(c.get()))
+                .orElseThrow();
     }
 
     /** Polls {@code value} until it satisfies {@code condition}; after {@link #WAIT} fails with the last value. */
@@ -440,8 +466,9 @@ public final class ServerProcess implements AutoCloseable {
             throw new AssertionError(variant + " server reported Netty buffer leaks\n" + output());
         }
         if (variant.has(Feature.COUNTERS)) {
-            summary = ServerCounters.summary(stdout()).orElseThrow(() -> new AssertionError(
-                    variant + " server printed no 'stopped:' summary\n" + output()));
+            summary = ServerCounters.summary(stdout())
+                    .orElseThrow(
+                            () -> new AssertionError(variant + " server printed no 'stopped:' summary\n" + output()));
         }
     }
 

@@ -29,10 +29,10 @@ final class StartupArchive {
     static final boolean ENABLED = Boolean.getBoolean("lab.startupArchive");
     /** The JVM says nothing of the archive, on stdout, even if it cannot map it: tests read stdout. */
     private static final String QUIET = "-Xlog:cds=off,cds+dynamic=off";
+
     private static final Map<String, Optional<Path>> ARCHIVES = new ConcurrentHashMap<>();
 
-    private StartupArchive() {
-    }
+    private StartupArchive() {}
 
     /** The JVM flags that make a server of {@code variant} start from its archive; none when it is off. */
     static List<String> jvmFlags(ServerVariant variant) {
@@ -56,8 +56,8 @@ final class StartupArchive {
             Files.delete(partial); // the JVM writes the archive itself
             List<String> flags = new ArrayList<>(ServerProcess.TEST_JVM_ARGS);
             flags.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, QUIET));
-            try (ServerProcess server = ServerProcess.launchPlain(List.of(), variant, ServerProcess.runtimeOf(variant),
-                    flags, Name.PORT, "0")) {
+            try (ServerProcess server = ServerProcess.launchPlain(
+                    List.of(), variant, ServerProcess.runtimeOf(variant), flags, Name.PORT, "0")) {
                 server.awaitListening(ServerProcess.WAIT);
                 byte[] ping = "startup archive\n".getBytes(StandardCharsets.US_ASCII);
                 try (EchoClient client = server.connect()) {

@@ -42,8 +42,13 @@ public final class Admission<C extends EpollConnection> {
     private final ConnectionTable<C> table;
     private final Engine<C> engine;
 
-    public Admission(ServerOptions options, ConnectionStats stats, OpenConnections open, ConnectionEnds ends,
-                     ConnectionTable<C> table, Engine<C> engine) {
+    public Admission(
+            ServerOptions options,
+            ConnectionStats stats,
+            OpenConnections open,
+            ConnectionEnds ends,
+            ConnectionTable<C> table,
+            Engine<C> engine) {
         this.options = options;
         this.stats = stats;
         this.open = open;

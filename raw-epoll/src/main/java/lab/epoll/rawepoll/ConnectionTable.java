@@ -36,8 +36,7 @@ public final class ConnectionTable<C extends EpollConnection> {
     }
 
     /** For a loop whose thread alone touches the table: a plain map, nothing to synchronise on each event. */
-    public static <C extends EpollConnection> ConnectionTable<C> confined(ServerOptions options,
-                                                                          ConnectionEnds ends) {
+    public static <C extends EpollConnection> ConnectionTable<C> confined(ServerOptions options, ConnectionEnds ends) {
         return new ConnectionTable<>(new HashMap<>(), options, ends);
     }
 

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class Listener {
     /** How long a listener rests after a failed accept (EMFILE...), like Netty's ServerBootstrap. */
     public static final long BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final Logger log = LoggerFactory.getLogger(Listener.class);
     /**
      * When a failed accept was last logged, by any listener of this process: out of fds, every listener fails
@@ -46,6 +47,7 @@ public final class Listener {
     private final int fd;
     /** accept4(2) writes the peer's address here; 26 bytes is what Netty's own server channel passes. */
     private final byte[] acceptedAddress = new byte[26];
+
     private volatile boolean closeRequested;
     private boolean closed;
     /**
@@ -81,15 +83,18 @@ public final class Listener {
             return listeners;
         } catch (IOException | ChannelException e) {
             listeners.forEach(Listener::close);
-            throw new ServerStartException("cannot listen on " + HostPort.format(requested) + ": " + ErrorText.of(e), e);
+            throw new ServerStartException(
+                    "cannot listen on " + HostPort.format(requested) + ": " + ErrorText.of(e), e);
         }
     }
 
-    private static InetSocketAddress open(InetSocketAddress address, ServerOptions options, boolean reusePort,
-                                          List<Listener> into) throws IOException {
+    private static InetSocketAddress open(
+            InetSocketAddress address, ServerOptions options, boolean reusePort, List<Listener> into)
+            throws IOException {
         // An IPv4 address gets an IPv4 socket: 0.0.0.0 means IPv4 only, not dual-stack.
         LinuxSocket socket = address.getAddress() instanceof Inet4Address
-                ? LinuxSocket.newSocketStream(InternetProtocolFamily.IPv4) : LinuxSocket.newSocketStream();
+                ? LinuxSocket.newSocketStream(InternetProtocolFamily.IPv4)
+                : LinuxSocket.newSocketStream();
         into.add(new Listener(socket));
         socket.setReuseAddress(true);
         if (reusePort) {
@@ -148,8 +153,11 @@ public final class Listener {
         }
         long logged = lastLoggedNanos.get();
         if ((logged == 0 || now - logged >= BACKOFF_NANOS) && lastLoggedNanos.compareAndSet(logged, now)) {
-            log.warn("accept on {} failed: {}; accepting again in {} s", HostPort.format(localAddress()),
-                    ErrorText.of(cause), TimeUnit.NANOSECONDS.toSeconds(BACKOFF_NANOS));
+            log.warn(
+                    "accept on {} failed: {}; accepting again in {} s",
+                    HostPort.format(localAddress()),
+                    ErrorText.of(cause),
+                    TimeUnit.NANOSECONDS.toSeconds(BACKOFF_NANOS));
         }
         backoffUntilNanos = now + BACKOFF_NANOS;
     }

@@ -17,8 +17,7 @@ public final class SocketOptions {
     private static final int TCP_QUICKACK = 12;
     private static final int TCP_FASTOPEN = 23;
 
-    private SocketOptions() {
-    }
+    private SocketOptions() {}
 
     /** {@code --tcp-fastopen} and {@code --tcp-defer-accept}, on a socket before it listens. */
     static void tuneListening(Socket socket, ServerOptions options) throws IOException {
@@ -26,7 +25,8 @@ public final class SocketOptions {
             socket.setIntOpt(IPPROTO_TCP, TCP_FASTOPEN, options.tcpFastOpen());
         }
         if (!options.tcpDeferAccept().isZero()) {
-            socket.setIntOpt(IPPROTO_TCP, TCP_DEFER_ACCEPT, (int) options.tcpDeferAccept().toSeconds());
+            socket.setIntOpt(IPPROTO_TCP, TCP_DEFER_ACCEPT, (int)
+                    options.tcpDeferAccept().toSeconds());
         }
     }
 

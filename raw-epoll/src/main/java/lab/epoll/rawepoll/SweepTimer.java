@@ -8,8 +8,7 @@ import lab.epoll.common.pipeline.IdleSweep;
  * ({@link IdleSweep#periodNanos}), and often enough to print the {@code --stats-interval} line on time.
  */
 public final class SweepTimer {
-    private SweepTimer() {
-    }
+    private SweepTimer() {}
 
     /** The period in nanoseconds, or 0 when neither an idle timeout nor a stats line needs a timer. */
     public static long periodNanos(Duration idleTimeout, Duration statsInterval) {

@@ -26,6 +26,7 @@ public final class UnsentEcho {
     private final PendingBudget budget;
     /** Bytes waiting, plus {@link PendingBudget#BUFFER_OVERHEAD} per buffer. */
     private volatile int bytes;
+
     private boolean overHigh;
 
     public UnsentEcho(int low, int high, PendingBudget budget) {

@@ -51,7 +51,9 @@ class AdmissionTest {
         assertThat(counted.active()).as("active").isZero();
         assertThat(counted.errors()).as("errors").isEqualTo(1);
         assertThat(open.count()).as("open").isZero();
-        assertThat(readsEof(clients.get(0))).as("the peer sees the socket closed").isTrue();
+        assertThat(readsEof(clients.get(0)))
+                .as("the peer sees the socket closed")
+                .isTrue();
     }
 
     @Test
@@ -85,9 +87,13 @@ class AdmissionTest {
         assertThat(counted.refused()).as("refused").isEqualTo(1);
         assertThat(counted.active()).as("active").isEqualTo(1);
         assertThat(open.count()).as("open").isEqualTo(1);
-        assertThat(readsEof(clients.get(1))).as("the refused peer sees the socket closed").isTrue();
+        assertThat(readsEof(clients.get(1)))
+                .as("the refused peer sees the socket closed")
+                .isTrue();
         engine.close(engine.table.all().iterator().next(), Reason.PEER);
-        assertThat(stats.snapshot().closed()).as("closed").isEqualTo(stats.snapshot().accepted());
+        assertThat(stats.snapshot().closed())
+                .as("closed")
+                .isEqualTo(stats.snapshot().accepted());
     }
 
     private Admission<TestConnection> admission(TestEngine engine, String... args) throws Exception {
@@ -101,8 +107,8 @@ class AdmissionTest {
 
     /** A client connects (a blocking connect returns once the handshake is done); the listener accepts it. */
     private Socket acceptOne() throws IOException {
-        java.net.Socket client = new java.net.Socket(listener.localAddress().getAddress(),
-                listener.localAddress().getPort());
+        java.net.Socket client = new java.net.Socket(
+                listener.localAddress().getAddress(), listener.localAddress().getPort());
         client.setSoTimeout(5000);
         clients.add(client);
         int fd = listener.accept();

@@ -25,22 +25,44 @@ class ReadSizerTest {
 
         List<Integer> ours = sizesAsked(bursts, new Reads() {
             final ReadSizer sizer = new ReadSizer(RecvAllocatorSpec.ADAPTIVE);
-            public void starts() { sizer.eventStarts(); }
-            public int next() { return sizer.next(); }
-            public void read(int n) { sizer.read(n); }
-            public void ends() { sizer.eventEnds(); }
+
+            public void starts() {
+                sizer.eventStarts();
+            }
+
+            public int next() {
+                return sizer.next();
+            }
+
+            public void read(int n) {
+                sizer.read(n);
+            }
+
+            public void ends() {
+                sizer.eventEnds();
+            }
         });
         List<Integer> netty = sizesAsked(bursts, new Reads() {
             final RecvByteBufAllocator.Handle handle = new AdaptiveRecvByteBufAllocator().newHandle();
+
             @SuppressWarnings("deprecation")
-            public void starts() { handle.reset(null); }
+            public void starts() {
+                handle.reset(null);
+            }
+
             public int next() {
                 int size = handle.guess();
                 handle.attemptedBytesRead(size);
                 return size;
             }
-            public void read(int n) { handle.lastBytesRead(n); }
-            public void ends() { handle.readComplete(); }
+
+            public void read(int n) {
+                handle.lastBytesRead(n);
+            }
+
+            public void ends() {
+                handle.readComplete();
+            }
         });
 
         assertThat(ours).isEqualTo(netty);
@@ -49,15 +71,21 @@ class ReadSizerTest {
     @Test
     void adaptiveTakesNettysStepsNotPlainDoubling() {
         ReadSizer sizer = new ReadSizer(RecvAllocatorSpec.ADAPTIVE);
-        assertThat(event(sizer, 2048)).as("the first read asks for Netty's initial 2 KiB").isEqualTo(2048);
+        assertThat(event(sizer, 2048))
+                .as("the first read asks for Netty's initial 2 KiB")
+                .isEqualTo(2048);
         // A read that filled the buffer jumps four entries up the size table: 2K -> 4K -> 8K -> 16K -> 32K.
         assertThat(sizer.next()).isEqualTo(32 * 1024);
 
         ReadSizer shrinking = new ReadSizer(RecvAllocatorSpec.ADAPTIVE);
         event(shrinking, 100);
-        assertThat(shrinking.next()).as("one small event is not enough to shrink").isEqualTo(2048);
+        assertThat(shrinking.next())
+                .as("one small event is not enough to shrink")
+                .isEqualTo(2048);
         event(shrinking, 100);
-        assertThat(shrinking.next()).as("the second in a row steps down one entry").isEqualTo(1024);
+        assertThat(shrinking.next())
+                .as("the second in a row steps down one entry")
+                .isEqualTo(1024);
     }
 
     @Test
@@ -71,10 +99,21 @@ class ReadSizerTest {
     /** One event with {@code waiting} bytes, read until empty; returns the size the first read asked for. */
     private static int event(ReadSizer sizer, int waiting) {
         List<Integer> asked = sizesAsked(new int[] {waiting}, new Reads() {
-            public void starts() { sizer.eventStarts(); }
-            public int next() { return sizer.next(); }
-            public void read(int n) { sizer.read(n); }
-            public void ends() { sizer.eventEnds(); }
+            public void starts() {
+                sizer.eventStarts();
+            }
+
+            public int next() {
+                return sizer.next();
+            }
+
+            public void read(int n) {
+                sizer.read(n);
+            }
+
+            public void ends() {
+                sizer.eventEnds();
+            }
         });
         return asked.get(0);
     }
@@ -85,7 +124,7 @@ class ReadSizerTest {
         for (int waiting : bursts) {
             reads.starts();
             int left = waiting;
-            for (;;) {
+            for (; ; ) {
                 int size = reads.next();
                 asked.add(size);
                 int n = Math.min(size, left);

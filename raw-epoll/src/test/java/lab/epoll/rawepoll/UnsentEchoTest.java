@@ -51,13 +51,19 @@ class UnsentEchoTest {
                     unsent.flush(server);
                 }
                 int expected = HIGH / (1 + PendingBudget.BUFFER_OVERHEAD) + 1;
-                assertThat(buffers).as("one-byte buffers queued when the high water mark paused reading")
+                assertThat(buffers)
+                        .as("one-byte buffers queued when the high water mark paused reading")
                         .isEqualTo(expected);
-                assertThat(unsent.bytes()).as("what the stats line reports: bytes plus overhead")
+                assertThat(unsent.bytes())
+                        .as("what the stats line reports: bytes plus overhead")
                         .isEqualTo(expected * (1 + PendingBudget.BUFFER_OVERHEAD));
-                assertThat(budget.pending()).as("what the server-wide budget holds").isEqualTo(unsent.bytes());
+                assertThat(budget.pending())
+                        .as("what the server-wide budget holds")
+                        .isEqualTo(unsent.bytes());
                 unsent.release();
-                assertThat(budget.pending()).as("the budget after the echo was dropped").isZero();
+                assertThat(budget.pending())
+                        .as("the budget after the echo was dropped")
+                        .isZero();
             } finally {
                 server.close();
             }

@@ -17,28 +17,40 @@ import picocli.CommandLine.ParameterException;
  * ({@code --mode lt}) or edge-triggered ({@code --mode et}), with the shared options, counters, idle timeout and
  * graceful shutdown. See {@link Mode} for the two recipes and {@link RawEchoServer} for the loop.
  */
-@Command(name = "raw-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "raw-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) written like the epoll exercise: one thread, one epoll set, driven "
                 + "directly (no Netty event loop). lt: one accept or read per readiness event. et: EPOLLET, "
                 + "accept and read until EAGAIN. Both write what the socket takes and arm EPOLLOUT only while "
                 + "echo waits. " + Name.THREADS + " N runs N such loops, each with its own epoll set and connections, "
                 + "and " + Name.ACCEPT + " says how they share the listener.",
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
-                + "command line."})
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
+        })
 public final class RawCommand extends EchoServerCommand {
-    @Option(names = Name.MODE, paramLabel = "lt|et",
+    @Option(
+            names = Name.MODE,
+            paramLabel = "lt|et",
             description = "lt: level-triggered, one accept or read per event, the next epoll_wait reports "
                     + "leftovers. et: edge-triggered (EPOLLET), every event drained until EAGAIN "
                     + "(default: ${DEFAULT-VALUE}).")
     private Mode mode = Mode.et;
 
-    @Option(names = Name.THREADS, paramLabel = "N",
+    @Option(
+            names = Name.THREADS,
+            paramLabel = "N",
             description = "Event-loop threads, each with its own epoll set; a connection stays on one for life "
                     + "(default: ${DEFAULT-VALUE}, the exercise's server; 1 to 1024).")
     private int threads = 1;
 
-    @Option(names = Name.ACCEPT, paramLabel = "herd|exclusive|reuseport|acceptor",
+    @Option(
+            names = Name.ACCEPT,
+            paramLabel = "herd|exclusive|reuseport|acceptor",
             description = "How the loops share new connections. herd: the listener in every loop's epoll set "
                     + "(every loop wakes for each connection). exclusive: the same with EPOLLEXCLUSIVE (one loop "
                     + "wakes). reuseport: a listener per loop on one port (SO_REUSEPORT; the kernel picks by a hash). "
@@ -51,22 +63,30 @@ public final class RawCommand extends EchoServerCommand {
     @Override
     protected Map<Group, String> refusedGroups() {
         return Map.of(
-                Group.EVENT_LOOPS, "raw-server's threads are " + Name.THREADS + ", each a loop of its own",
-                Group.READ_LOOP, "the mode fixes the reads per event: one in lt, until EAGAIN in et");
+                Group.EVENT_LOOPS,
+                "raw-server's threads are " + Name.THREADS + ", each a loop of its own",
+                Group.READ_LOOP,
+                "the mode fixes the reads per event: one in lt, until EAGAIN in et");
     }
 
     @Override
     protected void validate() {
         if (mode == Mode.et && options.acceptBatch(0) != 0) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + Name.ACCEPT_BATCH
-                    + "': edge-triggered must accept until EAGAIN (0): no later event would report the connections "
-                    + "a smaller batch leaves queued");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '" + Name.ACCEPT_BATCH
+                            + "': edge-triggered must accept until EAGAIN (0): no later event would report the connections "
+                            + "a smaller batch leaves queued");
         }
         ServerOptions.requireRange(spec.commandLine(), Name.THREADS, threads, 1, 1024);
-        if (accept == AcceptStrategy.reuseport && threads > 1 && options.listeners() > 1
+        if (accept == AcceptStrategy.reuseport
+                && threads > 1
+                && options.listeners() > 1
                 && options.listeners() != threads) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + Name.LISTENERS + "': "
-                    + Name.ACCEPT + " reuseport opens one listener per thread (" + Name.THREADS + " " + threads + ")");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '" + Name.LISTENERS + "': " + Name.ACCEPT
+                            + " reuseport opens one listener per thread (" + Name.THREADS + " " + threads + ")");
         }
     }
 

@@ -43,6 +43,7 @@ final class RawConnection implements EpollConnection {
 
     /** Every loop's connections' unsent echo together, for the stats line; this one's share, as last added. */
     private final LongAdder unsentTotal;
+
     private int unsentCounted;
     private boolean inputClosed;
     private int registered;
@@ -50,9 +51,17 @@ final class RawConnection implements EpollConnection {
     private long bytesIn;
     private long bytesOut;
 
-    RawConnection(Socket socket, String name, Mode mode, ReadSizer readSizer, UnsentEcho unsent,
-                  PendingBudget budget, MinProgress progress, ByteBufAllocator allocator, ConnectionStats stats,
-                  LongAdder unsentTotal) {
+    RawConnection(
+            Socket socket,
+            String name,
+            Mode mode,
+            ReadSizer readSizer,
+            UnsentEcho unsent,
+            PendingBudget budget,
+            MinProgress progress,
+            ByteBufAllocator allocator,
+            ConnectionStats stats,
+            LongAdder unsentTotal) {
         this.unsentTotal = unsentTotal;
         this.budget = budget;
         this.progress = progress;

@@ -40,6 +40,7 @@ public final class RawEchoServer implements LabServer {
     final Mode mode;
     /** Accepts per listener event ({@code --accept-batch}); 0: until EAGAIN. */
     final int acceptBatch;
+
     final int maxEvents;
     final ByteBufAllocator allocator;
     final long statsNanos;
@@ -56,6 +57,7 @@ public final class RawEchoServer implements LabServer {
     private final List<Listener> listeners = new ArrayList<>();
     /** The loops that serve connections; the acceptor's, if any, is not among them. */
     private final List<RawLoop> loops = new ArrayList<>();
+
     private RawLoop acceptor;
 
     public RawEchoServer(ServerOptions options, Mode mode) {
@@ -80,10 +82,11 @@ public final class RawEchoServer implements LabServer {
 
     @Override
     public String describe() {
-        String loopsText = threads == 1 && strategy != AcceptStrategy.acceptor ? "threads=1, epoll-instances=1"
+        String loopsText = threads == 1 && strategy != AcceptStrategy.acceptor
+                ? "threads=1, epoll-instances=1"
                 : "threads=" + threads + ", accept=" + strategy + (strategy.handsOff() ? " (+1 thread)" : "")
-                + ", epoll-instances=" + (threads + (strategy.handsOff() ? 1 : 0))
-                + ", listeners=" + listenerCount() + " " + EpollFlags.describe(listenerFlags());
+                        + ", epoll-instances=" + (threads + (strategy.handsOff() ? 1 : 0))
+                        + ", listeners=" + listenerCount() + " " + EpollFlags.describe(listenerFlags());
         return "mode=" + mode + ", " + loopsText + ", registered="
                 + EpollFlags.describe(EPOLLIN | EPOLLRDHUP | mode.triggerFlag())
                 + ", reads-per-event=" + (mode.drainsEachEvent() ? "until EAGAIN" : "1")

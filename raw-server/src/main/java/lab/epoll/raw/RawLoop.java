@@ -64,6 +64,7 @@ final class RawLoop implements Admission.Engine<RawConnection> {
     private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
     /** The listeners this loop took out of its set after a failed accept, until their rest ends. */
     private final Set<Listener> resting = new HashSet<>();
+
     private int listenerFlags;
     private boolean armTimer;
     private long nextStatsNanos;
@@ -280,9 +281,16 @@ final class RawLoop implements Admission.Engine<RawConnection> {
 
     @Override
     public RawConnection newConnection(Socket socket, String name) {
-        return new RawConnection(socket, name, server.mode, new ReadSizer(server.options.recvAllocator()),
+        return new RawConnection(
+                socket,
+                name,
+                server.mode,
+                new ReadSizer(server.options.recvAllocator()),
                 new UnsentEcho(server.options.writeBufferLow(), server.options.writeBufferHigh(), server.budget),
-                server.budget, new MinProgress(server.options.minProgress()), server.allocator, server.stats,
+                server.budget,
+                new MinProgress(server.options.minProgress()),
+                server.allocator,
+                server.stats,
                 server.unsentTotal);
     }
 
@@ -316,7 +324,8 @@ final class RawLoop implements Admission.Engine<RawConnection> {
                 try {
                     epoll.add(listener.fd(), listenerFlags);
                 } catch (IOException e) {
-                    log.error("re-arming the listener failed; no new connections will be accepted here: {}",
+                    log.error(
+                            "re-arming the listener failed; no new connections will be accepted here: {}",
                             ErrorText.of(e));
                 }
             }

@@ -12,21 +12,48 @@ import java.util.function.Function;
  */
 enum Block {
     RUN("run", "The run", Results::trials, MarkdownTables::run),
-    THROUGHPUT("throughput", "Throughput", baseline(BenchmarkClass.ECHO), MarkdownTables::throughput,
+    THROUGHPUT(
+            "throughput",
+            "Throughput",
+            baseline(BenchmarkClass.ECHO),
+            MarkdownTables::throughput,
             new Charts.Chart("throughput.png", "Throughput", Charts::throughput)),
-    LATENCY("latency", "Closed-loop round trips (service times)", baseline(BenchmarkClass.ECHO),
+    LATENCY(
+            "latency",
+            "Closed-loop round trips (service times)",
+            baseline(BenchmarkClass.ECHO),
             MarkdownTables::latency,
             new Charts.Chart("latency.png", "Closed-loop round-trip percentiles", Charts::latency)),
-    CPU("cpu", "Server CPU per request", baseline(BenchmarkClass.ECHO), MarkdownTables::cpu,
+    CPU(
+            "cpu",
+            "Server CPU per request",
+            baseline(BenchmarkClass.ECHO),
+            MarkdownTables::cpu,
             new Charts.Chart("cpu-per-op.png", "Server CPU per echo", Charts::cpuPerOp)),
-    SYSCALLS("syscalls", "Syscalls per request", baseline(BenchmarkClass.ECHO), MarkdownTables::syscalls,
+    SYSCALLS(
+            "syscalls",
+            "Syscalls per request",
+            baseline(BenchmarkClass.ECHO),
+            MarkdownTables::syscalls,
             new Charts.Chart("syscalls-per-op.png", "Syscalls per echo", Charts::syscalls)),
-    IDLE("idle", "Idle connections: epoll against poll", baseline(BenchmarkClass.IDLE), MarkdownTables::idle,
+    IDLE(
+            "idle",
+            "Idle connections: epoll against poll",
+            baseline(BenchmarkClass.IDLE),
+            MarkdownTables::idle,
             new Charts.Chart("idle-scaling.png", "Idle-connection scaling", Charts::idleScaling)),
-    BULK("bulk", "Bulk streaming", baseline(BenchmarkClass.BULK), MarkdownTables::bulk,
+    BULK(
+            "bulk",
+            "Bulk streaming",
+            baseline(BenchmarkClass.BULK),
+            MarkdownTables::bulk,
             new Charts.Chart("bulk.png", "Bulk streaming", Charts::bulk)),
     /** Peak RSS for every benchmark the report knows: a trial of any of them is news here. */
-    MEMORY("memory", "Memory", baseline(BenchmarkClass.values()), MarkdownTables::memory,
+    MEMORY(
+            "memory",
+            "Memory",
+            baseline(BenchmarkClass.values()),
+            MarkdownTables::memory,
             new Charts.Chart("memory.png", "Peak RSS", Charts::memory)),
     /** Filled from the tuning run when there is one (see {@link #source}), so knobs meet a same-session baseline. */
     TUNING("tuning", "Tuning runs", Results::tuning, MarkdownTables::tuning);
@@ -37,8 +64,12 @@ enum Block {
     private final Function<Results, String> table;
     private final List<Charts.Chart> charts;
 
-    Block(String id, String heading, Function<Results, List<Trial>> trials, Function<Results, String> table,
-          Charts.Chart... charts) {
+    Block(
+            String id,
+            String heading,
+            Function<Results, List<Trial>> trials,
+            Function<Results, String> table,
+            Charts.Chart... charts) {
         this.id = id;
         this.heading = heading;
         this.trials = trials;
@@ -81,6 +112,7 @@ enum Block {
 
     /** The untuned trials of the given benchmarks. */
     private static Function<Results, List<Trial>> baseline(BenchmarkClass... benchmarks) {
-        return r -> Arrays.stream(benchmarks).flatMap(b -> r.baseline(b).stream()).toList();
+        return r ->
+                Arrays.stream(benchmarks).flatMap(b -> r.baseline(b).stream()).toList();
     }
 }

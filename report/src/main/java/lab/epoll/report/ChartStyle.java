@@ -28,13 +28,17 @@ final class ChartStyle {
         System.setProperty("java.awt.headless", "true");
     }
 
-    private ChartStyle() {
-    }
+    private ChartStyle() {}
 
     /** A bar chart with the lab's styling; series are added by the caller. */
     static CategoryChart bars(String title, String xTitle, String yTitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         apply(chart.getStyler());
         chart.getStyler().setOverlapped(false);
         return chart;
@@ -65,8 +69,12 @@ final class ChartStyle {
      */
     static void fit(CategoryChart chart) {
         int series = chart.getSeriesMap().size();
-        int categories = chart.getSeriesMap().values().stream().mapToInt(s -> s.getXData().size()).max().orElse(0);
-        boolean oneBarPerCategory = chart.getStyler().isStacked() || chart.getStyler().isOverlapped();
+        int categories = chart.getSeriesMap().values().stream()
+                .mapToInt(s -> s.getXData().size())
+                .max()
+                .orElse(0);
+        boolean oneBarPerCategory =
+                chart.getStyler().isStacked() || chart.getStyler().isOverlapped();
         int bars = oneBarPerCategory ? categories : series * categories;
         chart.getStyler().setAvailableSpaceFill(Math.min(0.8, 0.2 * bars));
         if (categories > 6 && chart.getStyler().getXAxisLabelRotation() == 0) {

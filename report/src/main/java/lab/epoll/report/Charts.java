@@ -1,7 +1,5 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.Numbers;
-import lab.epoll.catalog.Metric;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Numbers;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 
@@ -27,19 +27,18 @@ import org.knowm.xchart.CategorySeries;
  */
 final class Charts {
     /** A chart a {@link Block} can show: the file it goes to under docs/, its alt text, and how it is drawn. */
-    record Chart(String file, String title, Function<Results, Optional<CategoryChart>> draw) {
-    }
+    record Chart(String file, String title, Function<Results, Optional<CategoryChart>> draw) {}
 
     /** A chart drawn for one report block, and the file it goes to under docs/. */
-    record Drawn(Block block, String file, String title, CategoryChart chart) {
-    }
+    record Drawn(Block block, String file, String title, CategoryChart chart) {}
 
     /** Every chart file the report can write, in block order. */
-    static final List<String> FILES = Arrays.stream(Block.values()).flatMap(b -> b.charts().stream())
-            .map(Chart::file).toList();
+    static final List<String> FILES = Arrays.stream(Block.values())
+            .flatMap(b -> b.charts().stream())
+            .map(Chart::file)
+            .toList();
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** {@link #render(Results, Path, Set) Renders} the charts of every block the results have trials for. */
     static List<Drawn> render(Results results, Path dir) throws IOException {
@@ -54,7 +53,8 @@ final class Charts {
      * removed, as stale. The charts of other blocks are left as they are: their blocks keep their content.
      */
     static List<Drawn> render(Results results, Path dir, Set<Block> blocks) throws IOException {
-        List<Drawn> drawn = draw(results).stream().filter(d -> blocks.contains(d.block())).toList();
+        List<Drawn> drawn =
+                draw(results).stream().filter(d -> blocks.contains(d.block())).toList();
         for (Drawn d : drawn) {
             ChartStyle.save(d.chart(), dir.resolve(d.file()));
         }
@@ -72,8 +72,7 @@ final class Charts {
         List<Drawn> drawn = new ArrayList<>();
         for (Block block : Block.values()) {
             for (Chart chart : block.charts()) {
-                chart.draw().apply(results)
-                        .ifPresent(c -> drawn.add(new Drawn(block, chart.file(), chart.title(), c)));
+                chart.draw().apply(results).ifPresent(c -> drawn.add(new Drawn(block, chart.file(), chart.title(), c)));
             }
         }
         return drawn;
@@ -85,8 +84,8 @@ final class Charts {
         if (echo.isEmpty()) {
             return Optional.empty();
         }
-        CategoryChart chart = ChartStyle.bars("Echo throughput by variant", "concurrent clients · payload",
-                "echoes per second");
+        CategoryChart chart =
+                ChartStyle.bars("Echo throughput by variant", "concurrent clients · payload", "echoes per second");
         chart.getStyler().setYAxisDecimalPattern("#,###");
         perVariant(chart, echo, Charts::clientsAndPayload, t -> Optional.of(t.throughput()));
         return Optional.of(chart);
@@ -98,8 +97,10 @@ final class Charts {
         if (!Results.anyHas(echo, Metric.P50)) {
             return Optional.empty();
         }
-        CategoryChart chart = ChartStyle.bars("Closed-loop echo round trips, payload " + payloadOf(echo) + " (log scale)",
-                "percentile · concurrent clients", "latency (µs)");
+        CategoryChart chart = ChartStyle.bars(
+                "Closed-loop echo round trips, payload " + payloadOf(echo) + " (log scale)",
+                "percentile · concurrent clients",
+                "latency (µs)");
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setYAxisDecimalPattern("#,###.#");
         List<String> categories = new ArrayList<>();
@@ -113,17 +114,25 @@ final class Charts {
             List<Double> values = new ArrayList<>();
             for (String clients : ParamValues.distinct(echo, "clients")) {
                 Optional<Trial> trial = echo.stream()
-                        .filter(t -> t.variant().equals(variant) && t.param("clients").equals(clients)).findFirst();
+                        .filter(t -> t.variant().equals(variant)
+                                && t.param("clients").equals(clients))
+                        .findFirst();
                 for (Metric label : List.of(Metric.P50, Metric.P99, Metric.P999)) {
-                    values.add(trial.flatMap(t -> t.metric(label)).map(Score::score).orElse(null));
+                    values.add(trial.flatMap(t -> t.metric(label))
+                            .map(Score::score)
+                            .orElse(null));
                 }
             }
             chart.addSeries(variant, categories, values);
         }
         ChartStyle.colourByVariant(chart, variants);
         // Bars start at zero unless told otherwise, and a log axis has no zero: start at the decade below.
-        double lowest = echo.stream().flatMap(t -> t.metric(Metric.P50).stream()).mapToDouble(Score::score)
-                .filter(v -> v > 0).min().orElse(1);
+        double lowest = echo.stream()
+                .flatMap(t -> t.metric(Metric.P50).stream())
+                .mapToDouble(Score::score)
+                .filter(v -> v > 0)
+                .min()
+                .orElse(1);
         chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
         return Optional.of(chart);
     }
@@ -134,8 +143,8 @@ final class Charts {
         if (!Results.anyHas(echo, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
-        CategoryChart chart = ChartStyle.bars("Server CPU time per echo", "concurrent clients · payload",
-                "server CPU per echo (µs)");
+        CategoryChart chart =
+                ChartStyle.bars("Server CPU time per echo", "concurrent clients · payload", "server CPU per echo (µs)");
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         perVariant(chart, echo, Charts::clientsAndPayload, t -> t.metric(Metric.SERVER_CPU_PER_OP));
         return Optional.of(chart);
@@ -150,20 +159,26 @@ final class Charts {
         if (!Results.anyHas(echo, Metric.SYSCALLS_TOTAL)) {
             return Optional.empty();
         }
-        CategoryChart chart = ChartStyle.bars("Syscalls per echo by kind, payload " + payloadOf(echo),
-                "variant · concurrent clients", "syscalls per echo");
+        CategoryChart chart = ChartStyle.bars(
+                "Syscalls per echo by kind, payload " + payloadOf(echo),
+                "variant · concurrent clients",
+                "syscalls per echo");
         chart.getStyler().setStacked(true);
         chart.getStyler().setYAxisDecimalPattern("#,##0.0");
         List<Trial> ordered = echo.stream()
                 .sorted(Comparator.comparing(Trial::variant, Variants.order())
                         .thenComparing(t -> t.param("clients"), ParamValues::compare))
                 .toList();
-        List<String> categories = ordered.stream().map(t -> t.variant() + " · " + clients(t.param("clients")))
+        List<String> categories = ordered.stream()
+                .map(t -> t.variant() + " · " + clients(t.param("clients")))
                 .toList();
         List<Color> colours = new ArrayList<>();
         for (Metric label : Metric.SYSCALL_KINDS) {
-            List<Double> values = ordered.stream().map(t -> t.metric(Metric.SYSCALLS_TOTAL).isEmpty() ? null
-                    : t.metric(label).map(Score::score).orElse(0.0)).toList();
+            List<Double> values = ordered.stream()
+                    .map(t -> t.metric(Metric.SYSCALLS_TOTAL).isEmpty()
+                            ? null
+                            : t.metric(label).map(Score::score).orElse(0.0))
+                    .toList();
             if (values.stream().anyMatch(v -> v != null && v > 0)) {
                 chart.addSeries(label.syscallName(), categories, values);
                 colours.add(syscallColour(label));
@@ -179,8 +194,10 @@ final class Charts {
         if (!Results.anyHas(idle, Metric.SERVER_CPU_PER_OP)) {
             return Optional.empty();
         }
-        CategoryChart chart = ChartStyle.bars("Server CPU per echo as idle connections are added",
-                "idle connections (beside the active clients)", "server CPU per echo (µs)");
+        CategoryChart chart = ChartStyle.bars(
+                "Server CPU per echo as idle connections are added",
+                "idle connections (beside the active clients)",
+                "server CPU per echo (µs)");
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setOverlapped(true); // Lines share each x position; bars would sit side by side.
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
@@ -208,15 +225,18 @@ final class Charts {
         if (groups.isEmpty()) {
             return Optional.empty();
         }
-        CategoryChart chart = ChartStyle.bars("Server peak resident memory (VmHWM)", "benchmark",
-                "peak RSS (MiB)");
+        CategoryChart chart = ChartStyle.bars("Server peak resident memory (VmHWM)", "benchmark", "peak RSS (MiB)");
         chart.getStyler().setYAxisDecimalPattern("#,###");
         List<String> categories = List.copyOf(groups.keySet());
-        List<String> variants = groups.values().stream().flatMap(g -> g.keySet().stream()).distinct()
-                .sorted(Variants.order()).toList();
+        List<String> variants = groups.values().stream()
+                .flatMap(g -> g.keySet().stream())
+                .distinct()
+                .sorted(Variants.order())
+                .toList();
         for (String variant : variants) {
             List<Double> values = groups.values().stream()
-                    .map(g -> g.containsKey(variant) ? g.get(variant).score() : null).toList();
+                    .map(g -> g.containsKey(variant) ? g.get(variant).score() : null)
+                    .toList();
             chart.addSeries(variant, categories, values);
         }
         ChartStyle.colourByVariant(chart, variants);
@@ -227,20 +247,26 @@ final class Charts {
      * A series per variant over the trials' categories (in trial order), with error bars when JMH gave margins
      * for all of them. A variant without a trial in some category leaves a gap there.
      */
-    private static void perVariant(CategoryChart chart, List<Trial> trials, Function<Trial, String> category,
-                                   Function<Trial, Optional<Score>> metric) {
+    private static void perVariant(
+            CategoryChart chart,
+            List<Trial> trials,
+            Function<Trial, String> category,
+            Function<Trial, Optional<Score>> metric) {
         List<String> categories = trials.stream().map(category).distinct().toList();
         List<String> variants = Results.variants(trials);
         // A missing margin drawn as a zero-height error bar would read as "no error": all margins or none.
-        boolean errorBars = trials.stream().map(metric).allMatch(m -> m.map(Score::hasError).orElse(true))
-                && trials.stream().map(metric).anyMatch(Optional::isPresent);
+        boolean errorBars =
+                trials.stream().map(metric).allMatch(m -> m.map(Score::hasError).orElse(true))
+                        && trials.stream().map(metric).anyMatch(Optional::isPresent);
         for (String variant : variants) {
             List<Double> values = new ArrayList<>();
             List<Double> errors = new ArrayList<>();
             for (String c : categories) {
                 Optional<Score> m = trials.stream()
-                        .filter(t -> t.variant().equals(variant) && category.apply(t).equals(c))
-                        .findFirst().flatMap(metric);
+                        .filter(t ->
+                                t.variant().equals(variant) && category.apply(t).equals(c))
+                        .findFirst()
+                        .flatMap(metric);
                 values.add(m.map(Score::score).orElse(null));
                 errors.add(m.filter(Score::hasError).map(Score::error).orElse(0.0));
             }

@@ -18,8 +18,7 @@ record ExerciseExpectations(List<Row> rows) {
     private static final String END = "<!-- /exercise:expected -->";
 
     /** One server's expected figures, as the exercise writes them (approximations keep their "~"). */
-    record Row(String server, String requestsPerSecond, String latencyMs, String cpuPercent, String waitsPerRequest) {
-    }
+    record Row(String server, String requestsPerSecond, String latencyMs, String cpuPercent, String waitsPerRequest) {}
 
     static ExerciseExpectations read() {
         Path path = LabPaths.root().resolve(DOCUMENT);
@@ -38,7 +37,8 @@ record ExerciseExpectations(List<Row> rows) {
             throw new IllegalStateException(DOCUMENT + " has no " + START + " ... " + END + " table");
         }
         List<Row> rows = new ArrayList<>();
-        for (String line : document.substring(start + START.length(), end).strip().split("\n")) {
+        for (String line :
+                document.substring(start + START.length(), end).strip().split("\n")) {
             String[] cells = line.strip().replaceAll("^\\||\\|$", "").split("\\|");
             if (cells.length != 5) {
                 throw new IllegalStateException(DOCUMENT + ": an expected-figures row needs 5 cells: " + line);

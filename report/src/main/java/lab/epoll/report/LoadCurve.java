@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
-import lab.epoll.catalog.Saturation;
 import lab.epoll.catalog.Numbers;
+import lab.epoll.catalog.Saturation;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -31,8 +31,7 @@ final class LoadCurve {
     /** A point kept up when its achieved rate is within this fraction of the offered one. */
     static final double KEPT_UP = 0.95;
 
-    private LoadCurve() {
-    }
+    private LoadCurve() {}
 
     /** The open-loop trials of {@code results}, by variant and then offered rate. */
     static List<Trial> trials(Results results) {
@@ -51,26 +50,55 @@ final class LoadCurve {
         if (trials.isEmpty()) {
             return "_No open-loop trials in this run._";
         }
-        MarkdownTable table = new MarkdownTable(2, "variant", "offered/s", "achieved/s", "p50 µs", "p90 µs", "p99 µs",
-                "p99.9 µs", "max µs", "pacing p99 µs", "kept up");
+        MarkdownTable table = new MarkdownTable(
+                2,
+                "variant",
+                "offered/s",
+                "achieved/s",
+                "p50 µs",
+                "p90 µs",
+                "p99 µs",
+                "p99.9 µs",
+                "max µs",
+                "pacing p99 µs",
+                "kept up");
         for (Trial t : trials) {
-            table.row(t.variant(), Numbers.count(t.param("rate")), Score.text(t.throughput()),
-                    value(t, Metric.P50), value(t, Metric.P90), value(t, Metric.P99), value(t, Metric.P999),
-                    value(t, Metric.MAX), value(t, Metric.PACING_P99), keptUp(t) ? "yes" : "**no**");
+            table.row(
+                    t.variant(),
+                    Numbers.count(t.param("rate")),
+                    Score.text(t.throughput()),
+                    value(t, Metric.P50),
+                    value(t, Metric.P90),
+                    value(t, Metric.P99),
+                    value(t, Metric.P999),
+                    value(t, Metric.MAX),
+                    value(t, Metric.PACING_P99),
+                    keptUp(t) ? "yes" : "**no**");
         }
         StringBuilder out = new StringBuilder(table.render()).append('\n');
         Trial first = trials.get(0);
-        out.append("Open loop, ").append(Numbers.count(first.param("clients"))).append(" connections × ")
-                .append(Numbers.bytes(first.param("payload"))).append(", one trial per cell; latency from each")
+        out.append("Open loop, ")
+                .append(Numbers.count(first.param("clients")))
+                .append(" connections × ")
+                .append(Numbers.bytes(first.param("payload")))
+                .append(", one trial per cell; latency from each")
                 .append(" request's due time to its echo. The knee: the last offered rate at which the server")
-                .append(" kept up (achieved ≥ ").append(Math.round(KEPT_UP * 100)).append("% of offered) and p90")
-                .append(" stayed within ").append(Numbers.rounded(KNEE_FACTOR)).append("x its p90 at the lowest rate;")
+                .append(" kept up (achieved ≥ ")
+                .append(Math.round(KEPT_UP * 100))
+                .append("% of offered) and p90")
+                .append(" stayed within ")
+                .append(Numbers.rounded(KNEE_FACTOR))
+                .append("x its p90 at the lowest rate;")
                 .append(" p90 because the client itself is late by milliseconds now and then (pacing p99), which moves")
                 .append(" p99 at every rate. Where the client fell more than ")
-                .append(Numbers.rounded(Saturation.CLIENT_LATE_MICROS / 1000)).append(" ms behind its schedule (pacing p99), the")
+                .append(Numbers.rounded(Saturation.CLIENT_LATE_MICROS / 1000))
+                .append(" ms behind its schedule (pacing p99), the")
                 .append(" curve is the client's.\n\n");
         for (String variant : Results.variants(trials)) {
-            out.append("- ").append(knee(trials.stream().filter(t -> t.variant().equals(variant)).toList()))
+            out.append("- ")
+                    .append(knee(trials.stream()
+                            .filter(t -> t.variant().equals(variant))
+                            .toList()))
                     .append('\n');
         }
         return out.toString();
@@ -86,7 +114,9 @@ final class LoadCurve {
         Trial last = null;
         Trial bent = null;
         for (Trial t : curve) {
-            boolean low = t.metric(Metric.P90).map(p -> p.score() <= KNEE_FACTOR * base.get()).orElse(false);
+            boolean low = t.metric(Metric.P90)
+                    .map(p -> p.score() <= KNEE_FACTOR * base.get())
+                    .orElse(false);
             if (keptUp(t) && low) {
                 last = t;
             } else {
@@ -118,7 +148,9 @@ final class LoadCurve {
 
     /** Whether the client's own lateness (pacing p99) is past {@link Saturation#CLIENT_LATE_MICROS}. */
     private static boolean clientLate(Trial trial) {
-        return trial.metric(Metric.PACING_P99).map(p -> Saturation.clientLate(p.score())).orElse(false);
+        return trial.metric(Metric.PACING_P99)
+                .map(p -> Saturation.clientLate(p.score()))
+                .orElse(false);
     }
 
     /** Whether the server echoed at least {@link #KEPT_UP} of the offered rate. */
@@ -136,12 +168,17 @@ final class LoadCurve {
         if (trials.isEmpty()) {
             return Optional.empty();
         }
-        XYChart chart = new XYChartBuilder().width(ChartStyle.WIDTH).height(ChartStyle.HEIGHT + 100)
+        XYChart chart = new XYChartBuilder()
+                .width(ChartStyle.WIDTH)
+                .height(ChartStyle.HEIGHT + 100)
                 .title("Latency at a given load (open loop; ◆ p50, ● p99, ▲ p99.9)")
-                .xAxisTitle("offered requests/s").yAxisTitle("latency from due time (µs, log)").build();
+                .xAxisTitle("offered requests/s")
+                .yAxisTitle("latency from due time (µs, log)")
+                .build();
         style(chart);
         for (String variant : Results.variants(trials)) {
-            List<Trial> curve = trials.stream().filter(t -> t.variant().equals(variant)).toList();
+            List<Trial> curve =
+                    trials.stream().filter(t -> t.variant().equals(variant)).toList();
             add(chart, variant, curve, Metric.P50, "p50", SeriesLines.DASH_DASH, SeriesMarkers.DIAMOND);
             add(chart, variant, curve, Metric.P99, "p99", SeriesLines.SOLID, SeriesMarkers.CIRCLE);
             add(chart, variant, curve, Metric.P999, "p99.9", SeriesLines.DOT_DOT, SeriesMarkers.TRIANGLE_UP);
@@ -149,8 +186,14 @@ final class LoadCurve {
         return Optional.of(chart);
     }
 
-    private static void add(XYChart chart, String variant, List<Trial> curve, Metric metric, String name,
-                            BasicStroke line, Marker marker) {
+    private static void add(
+            XYChart chart,
+            String variant,
+            List<Trial> curve,
+            Metric metric,
+            String name,
+            BasicStroke line,
+            Marker marker) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (Trial t : curve) {

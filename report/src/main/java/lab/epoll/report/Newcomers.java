@@ -2,13 +2,11 @@ package lab.epoll.report;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import lab.epoll.catalog.LabPaths;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
@@ -26,33 +24,60 @@ final class Newcomers {
     /** The harness's newcomer results file without its ending: every file that starts so is read. */
     static final String FILE_PREFIX = LabPaths.NEWCOMER_RESULTS.replaceFirst("\\.json$", "");
 
-    private Newcomers() {
-    }
+    private Newcomers() {}
 
     /** Every newcomer trial in {@code newcomers*.json} beside {@code json}; empty when there is none. */
     static List<Trial> read(Path json) throws IOException {
         List<Trial> trials = ResultsReader.readAll(json, FILE_PREFIX, BenchmarkClass.NEWCOMER);
         trials.sort(Comparator.comparingInt((Trial t) -> Integer.parseInt(t.param("busy")))
                 .thenComparingDouble(Newcomers::rate)
-                .thenComparing(Trial::variant, Variants.order()).thenComparing(Trial::serverArgs));
+                .thenComparing(Trial::variant, Variants.order())
+                .thenComparing(Trial::serverArgs));
         return trials;
     }
-
 
     /** The table, and what its columns mean. */
     static String markdown(List<Trial> trials) {
         if (trials.isEmpty()) {
             return "_No newcomer trials._";
         }
-        MarkdownTable table = new MarkdownTable(4, "busy", "new/s", "variant", "server args", "newcomers", "unanswered",
-                "p50 ms", "p99 ms", "p99.9 ms", "max ms", "busy echoes/s", "busy Jain", "busy unserved %",
-                "accept queue", "waits/s", "accepts/wait", "srv cores");
+        MarkdownTable table = new MarkdownTable(
+                4,
+                "busy",
+                "new/s",
+                "variant",
+                "server args",
+                "newcomers",
+                "unanswered",
+                "p50 ms",
+                "p99 ms",
+                "p99.9 ms",
+                "max ms",
+                "busy echoes/s",
+                "busy Jain",
+                "busy unserved %",
+                "accept queue",
+                "waits/s",
+                "accepts/wait",
+                "srv cores");
         for (Trial t : trials) {
-            table.row(Numbers.count(t.param("busy")), Numbers.count(t.param("rate")), t.variant(), t.serverArgs().isEmpty() ? "" : "`" + t.serverArgs()
-                            + "`", value(t, Metric.NEWCOMERS), unanswered(t), value(t, Metric.NEWCOMER_P50),
-                    value(t, Metric.NEWCOMER_P99), value(t, Metric.NEWCOMER_P999), value(t, Metric.NEWCOMER_MAX),
-                    Score.text(t.throughput()), value(t, Metric.BUSY_JAIN), value(t, Metric.BUSY_UNSERVED),
-                    value(t, Metric.LISTEN_BACKLOG), value(t, Metric.WAITS_PER_S), value(t, Metric.ACCEPTS_PER_WAIT),
+            table.row(
+                    Numbers.count(t.param("busy")),
+                    Numbers.count(t.param("rate")),
+                    t.variant(),
+                    t.serverArgs().isEmpty() ? "" : "`" + t.serverArgs() + "`",
+                    value(t, Metric.NEWCOMERS),
+                    unanswered(t),
+                    value(t, Metric.NEWCOMER_P50),
+                    value(t, Metric.NEWCOMER_P99),
+                    value(t, Metric.NEWCOMER_P999),
+                    value(t, Metric.NEWCOMER_MAX),
+                    Score.text(t.throughput()),
+                    value(t, Metric.BUSY_JAIN),
+                    value(t, Metric.BUSY_UNSERVED),
+                    value(t, Metric.LISTEN_BACKLOG),
+                    value(t, Metric.WAITS_PER_S),
+                    value(t, Metric.ACCEPTS_PER_WAIT),
                     value(t, Metric.SERVER_CORES));
         }
         Trial first = trials.get(0);
@@ -73,7 +98,8 @@ final class Newcomers {
     private static String unanswered(Trial trial) {
         String text = value(trial, Metric.NEWCOMERS_UNANSWERED);
         return trial.metric(Metric.NEWCOMERS_UNANSWERED).map(s -> s.score() > 0).orElse(false)
-                ? "**" + text + "**" : text;
+                ? "**" + text + "**"
+                : text;
     }
 
     private static String value(Trial trial, Metric metric) {
@@ -88,25 +114,37 @@ final class Newcomers {
         if (all.isEmpty()) {
             return Optional.empty();
         }
-        String mainRate = all.stream().collect(java.util.stream.Collectors.groupingBy(t -> t.param("rate"),
-                java.util.stream.Collectors.counting())).entrySet().stream()
-                .max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
-        List<Trial> trials = all.stream().filter(t -> t.param("rate").equals(mainRate)).toList();
+        String mainRate = all.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        t -> t.param("rate"), java.util.stream.Collectors.counting()))
+                .entrySet()
+                .stream()
+                .max(java.util.Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
+        List<Trial> trials =
+                all.stream().filter(t -> t.param("rate").equals(mainRate)).toList();
         // A linear axis: a bar at the patience (5,000 ms) is a configuration whose newcomers mostly gave up.
-        CategoryChart chart = ChartStyle.bars("New connections' wait while the server is saturated (p99, "
-                        + Numbers.count(mainRate) + " new/s)",
-                "variant (and server args)", "newcomer wait p99, ms (5,000: gave up)");
+        CategoryChart chart = ChartStyle.bars(
+                "New connections' wait while the server is saturated (p99, " + Numbers.count(mainRate) + " new/s)",
+                "variant (and server args)",
+                "newcomer wait p99, ms (5,000: gave up)");
         chart.getStyler().setYAxisDecimalPattern("#,###");
         chart.getStyler().setXAxisLabelRotation(45);
         List<String> configs = trials.stream().map(Newcomers::label).distinct().toList();
-        List<String> busyCounts = trials.stream().map(t -> t.param("busy")).distinct().toList();
+        List<String> busyCounts =
+                trials.stream().map(t -> t.param("busy")).distinct().toList();
         Color[] shades = {new Color(0x9ecae1), new Color(0x3182bd), new Color(0x08519c)};
         List<Color> colors = new ArrayList<>();
         for (String busy : busyCounts) {
             List<Double> y = new ArrayList<>();
             for (String config : configs) {
-                y.add(trials.stream().filter(t -> t.param("busy").equals(busy) && label(t).equals(config))
-                        .findFirst().flatMap(t -> t.metric(Metric.NEWCOMER_P99)).map(Score::score).orElse(0.0));
+                y.add(trials.stream()
+                        .filter(t -> t.param("busy").equals(busy) && label(t).equals(config))
+                        .findFirst()
+                        .flatMap(t -> t.metric(Metric.NEWCOMER_P99))
+                        .map(Score::score)
+                        .orElse(0.0));
             }
             chart.addSeries(Numbers.count(busy) + " busy", configs, y);
             colors.add(shades[colors.size() % shades.length]);

@@ -6,8 +6,7 @@ import java.util.Objects;
 
 /** JMH keeps every {@code @Param} as text; the report orders them as numbers when they are, so 50 sorts before 1000. */
 final class ParamValues {
-    private ParamValues() {
-    }
+    private ParamValues() {}
 
     static int compare(String a, String b) {
         Long x = asLong(a);
@@ -23,8 +22,12 @@ final class ParamValues {
 
     /** The distinct values the trials have for a parameter, in order; trials without it are skipped. */
     static List<String> distinct(Collection<Trial> trials, String name) {
-        return trials.stream().map(t -> t.params().get(name)).filter(Objects::nonNull).distinct()
-                .sorted(ParamValues::compare).toList();
+        return trials.stream()
+                .map(t -> t.params().get(name))
+                .filter(Objects::nonNull)
+                .distinct()
+                .sorted(ParamValues::compare)
+                .toList();
     }
 
     /** The middle value of a parameter: the one a chart shows when it can show only one (512 of 64/512/16384). */

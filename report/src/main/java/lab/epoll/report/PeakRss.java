@@ -1,12 +1,12 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.Numbers;
-import lab.epoll.catalog.Metric;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Numbers;
 
 /**
  * The server's peak resident memory, grouped the way it differs: the echo benchmark as one group (its highest
@@ -14,8 +14,7 @@ import java.util.Optional;
  * bulk scenario. The memory table and chart both show these groups.
  */
 final class PeakRss {
-    private PeakRss() {
-    }
+    private PeakRss() {}
 
     /** Group label, e.g. {@code idle 10,000}, to each variant's peak RSS; groups in report order. */
     static Map<String, Map<String, Score>> byGroup(Results results) {
@@ -24,8 +23,10 @@ final class PeakRss {
         if (!echo.isEmpty()) {
             Map<String, Score> highest = new LinkedHashMap<>();
             for (String variant : Results.variants(echo)) {
-                echo.stream().filter(t -> t.variant().equals(variant))
-                        .map(t -> t.metric(Metric.RSS_PEAK)).flatMap(Optional::stream)
+                echo.stream()
+                        .filter(t -> t.variant().equals(variant))
+                        .map(t -> t.metric(Metric.RSS_PEAK))
+                        .flatMap(Optional::stream)
                         .max(Comparator.comparingDouble(Score::score))
                         .ifPresent(m -> highest.put(variant, m));
             }
@@ -36,11 +37,12 @@ final class PeakRss {
         return groups;
     }
 
-    private static void addPerValue(Map<String, Map<String, Score>> groups, List<Trial> trials, String param,
-                                    String prefix, String suffix) {
+    private static void addPerValue(
+            Map<String, Map<String, Score>> groups, List<Trial> trials, String param, String prefix, String suffix) {
         for (String value : ParamValues.distinct(trials, param)) {
             Map<String, Score> byVariant = new LinkedHashMap<>();
-            trials.stream().filter(t -> t.param(param).equals(value))
+            trials.stream()
+                    .filter(t -> t.param(param).equals(value))
                     .forEach(t -> t.metric(Metric.RSS_PEAK).ifPresent(m -> byVariant.put(t.variant(), m)));
             put(groups, prefix + Numbers.count(value) + suffix, byVariant);
         }

@@ -20,15 +20,13 @@ import java.util.regex.Pattern;
 final class PerformanceMarkdown {
     private static final Pattern MARKER = Pattern.compile("<!--\\s*(/?)report:([A-Za-z0-9_.-]+)\\s*-->");
 
-    private PerformanceMarkdown() {
-    }
+    private PerformanceMarkdown() {}
 
     /**
      * The outcome of a rewrite: the new text, the blocks the document had no markers for, and the blocks whose
      * content the rewrite changed (in document order).
      */
-    record Rewrite(String text, List<String> missing, List<String> changed) {
-    }
+    record Rewrite(String text, List<String> missing, List<String> changed) {}
 
     /** Replaces each named block's content; names absent from the document come back in {@code missing}. */
     static Rewrite replaceBlocks(String document, Map<String, String> contents) {
@@ -64,7 +62,9 @@ final class PerformanceMarkdown {
 
     /** The Markdown table lines in a block's content, header lines included, separator lines not. */
     static long tableRows(String content) {
-        return content.lines().filter(line -> line.startsWith("|") && !line.matches("\\|[\\s:|-]+\\|")).count();
+        return content.lines()
+                .filter(line -> line.startsWith("|") && !line.matches("\\|[\\s:|-]+\\|"))
+                .count();
     }
 
     /** A new PERFORMANCE.md: a heading and an empty block for each {@link Block}, ready for prose. */
@@ -76,8 +76,13 @@ final class PerformanceMarkdown {
                 .append("`mvn -pl report exec:java`, which rewrites only those blocks:\n")
                 .append("write the analysis around them.\n");
         for (Block block : Block.values()) {
-            out.append("\n## ").append(block.heading()).append("\n\n")
-                    .append(open(block.id())).append('\n').append(close(block.id())).append('\n');
+            out.append("\n## ")
+                    .append(block.heading())
+                    .append("\n\n")
+                    .append(open(block.id()))
+                    .append('\n')
+                    .append(close(block.id()))
+                    .append('\n');
         }
         return out.toString();
     }

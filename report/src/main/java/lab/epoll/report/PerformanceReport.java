@@ -9,10 +9,10 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lab.epoll.catalog.LabPaths;
@@ -36,11 +36,13 @@ public final class PerformanceReport {
      * gains rows, unless the user says {@code --force}.
      */
     static final String DRAFT = "PERFORMANCE.draft.md";
+
     static final String DRAFT_CHART_DIR = "docs/draft";
     /** Beside results.json: the paired comparisons, one Markdown file each. */
     static final String COMPARE_DIR = "compare";
     /** The transport sweep's results ({@code --transports}) beside results.json, and the block it fills. */
     static final String TRANSPORTS_JSON = "transports.json";
+
     static final String TRANSPORTS_BLOCK = "transports";
     /** The exercise's benchmark ({@code --exercise}) beside results.json fills this block. */
     static final String EXERCISE_BLOCK = "exercise";
@@ -48,10 +50,10 @@ public final class PerformanceReport {
     static final String CURVE_BLOCK = "curve";
     /** The flame graphs' summary ({@code --profile}, copied to docs/flame/ with the graphs) and its block. */
     static final String FLAMES_SUMMARY = LabPaths.FLAME_DIR + LabPaths.FLAME_SUMMARY;
+
     static final String FLAMES_BLOCK = "flames";
 
-    private PerformanceReport() {
-    }
+    private PerformanceReport() {}
 
     /**
      * The command: the one optional argument is the results file, relative to the working directory;
@@ -104,7 +106,9 @@ public final class PerformanceReport {
      */
     static List<String> generate(Path json, Path tuningJson, Path root, boolean force) throws IOException {
         Results results = ResultsReader.read(json);
-        long withoutBars = results.trials().stream().filter(t -> !t.throughput().hasError()).count();
+        long withoutBars = results.trials().stream()
+                .filter(t -> !t.throughput().hasError())
+                .count();
         if (withoutBars > 0 && !force) {
             throw new RefusedRun(withoutBars + " of " + results.trials().size() + " trials in " + json
                     + " have no error bar (too few iterations to compute one): their differences cannot be told from"
@@ -147,17 +151,31 @@ public final class PerformanceReport {
         // and one chart each.
         List<Trial> newcomers = Newcomers.read(json);
         if (!newcomers.isEmpty()) {
-            report.add("read " + newcomers.size() + " newcomer trials from " + json.resolveSibling(
-                    Newcomers.FILE_PREFIX + "*.json"));
-            comparisons.put(Newcomers.BLOCK, chartAbove(Newcomers.chart(newcomers), Newcomers.CHART,
-                    "New connections' wait while the server is saturated", root, report)
-                    + Newcomers.markdown(newcomers));
+            report.add("read " + newcomers.size() + " newcomer trials from "
+                    + json.resolveSibling(Newcomers.FILE_PREFIX + "*.json"));
+            comparisons.put(
+                    Newcomers.BLOCK,
+                    chartAbove(
+                                    Newcomers.chart(newcomers),
+                                    Newcomers.CHART,
+                                    "New connections' wait while the server is saturated",
+                                    root,
+                                    report)
+                            + Newcomers.markdown(newcomers));
         }
         List<Trial> churn = Churn.read(json);
         if (!churn.isEmpty()) {
-            report.add("read " + churn.size() + " churn trials from " + json.resolveSibling(Churn.FILE_PREFIX + "*.json"));
-            comparisons.put(Churn.BLOCK, chartAbove(Churn.chart(churn), Churn.CHART,
-                    "Each serving thread's share of new connections", root, report) + Churn.markdown(churn));
+            report.add(
+                    "read " + churn.size() + " churn trials from " + json.resolveSibling(Churn.FILE_PREFIX + "*.json"));
+            comparisons.put(
+                    Churn.BLOCK,
+                    chartAbove(
+                                    Churn.chart(churn),
+                                    Churn.CHART,
+                                    "Each serving thread's share of new connections",
+                                    root,
+                                    report)
+                            + Churn.markdown(churn));
         }
         // The flame graphs' summary (--profile), published beside the graphs, fills its block as written.
         Path flames = root.resolve(FLAMES_SUMMARY);
@@ -178,8 +196,10 @@ public final class PerformanceReport {
         if (Files.isDirectory(root.resolve("docs"))) {
             for (String name : LabPaths.documents(root)) {
                 Path document = root.resolve(name);
-                if (!document.equals(written.document()) && Files.exists(document)
-                        && PerformanceMarkdown.contents(Files.readString(document)).containsKey(TableOfContents.BLOCK)) {
+                if (!document.equals(written.document())
+                        && Files.exists(document)
+                        && PerformanceMarkdown.contents(Files.readString(document))
+                                .containsKey(TableOfContents.BLOCK)) {
                     report.addAll(writeContents(document));
                 }
             }
@@ -188,8 +208,9 @@ public final class PerformanceReport {
     }
 
     /** Saves the chart, if there is one, and returns the Markdown that shows it above a block's table. */
-    private static String chartAbove(Optional<org.knowm.xchart.CategoryChart> chart, String name, String alt,
-                                     Path root, List<String> report) throws IOException {
+    private static String chartAbove(
+            Optional<org.knowm.xchart.CategoryChart> chart, String name, String alt, Path root, List<String> report)
+            throws IOException {
         if (chart.isEmpty()) {
             return "";
         }
@@ -207,7 +228,8 @@ public final class PerformanceReport {
         Map<String, String> blocks = new TreeMap<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".md")).sorted()::iterator) {
+                for (Path file : (Iterable<Path>)
+                        files.filter(f -> f.toString().endsWith(".md")).sorted()::iterator) {
                     String name = file.getFileName().toString();
                     blocks.put("compare-" + name.substring(0, name.length() - ".md".length()), Files.readString(file));
                 }
@@ -228,10 +250,11 @@ public final class PerformanceReport {
         }
         List<String> report = new ArrayList<>();
         for (String id : comparisons.keySet()) {
-            report.add(rewrite.missing().contains(id)
-                    ? "warning: " + document.getFileName() + " has no " + PerformanceMarkdown.open(id) + " ... "
-                            + PerformanceMarkdown.close(id) + " block for this comparison"
-                    : "block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged"));
+            report.add(
+                    rewrite.missing().contains(id)
+                            ? "warning: " + document.getFileName() + " has no " + PerformanceMarkdown.open(id) + " ... "
+                                    + PerformanceMarkdown.close(id) + " block for this comparison"
+                            : "block " + id + ": " + (rewrite.changed().contains(id) ? "updated" : "unchanged"));
         }
         return report;
     }
@@ -256,8 +279,8 @@ public final class PerformanceReport {
     private static List<String> writeBlock(Path document, String block, UnaryOperator<String> content, String what)
             throws IOException {
         String before = Files.readString(document);
-        PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(before,
-                Map.of(block, content.apply(before)));
+        PerformanceMarkdown.Rewrite rewrite =
+                PerformanceMarkdown.replaceBlocks(before, Map.of(block, content.apply(before)));
         if (!rewrite.missing().isEmpty()) {
             return List.of("warning: " + document.getFileName() + " has no " + PerformanceMarkdown.open(block)
                     + " block for " + what);
@@ -269,8 +292,7 @@ public final class PerformanceReport {
     }
 
     /** Where a report was written (PERFORMANCE.md or the draft), and what it did there, by line. */
-    record Written(Path document, List<String> lines) {
-    }
+    record Written(Path document, List<String> lines) {}
 
     /**
      * Writes the charts and PERFORMANCE.md under {@code root} from results already read. A new document gets
@@ -320,8 +342,10 @@ public final class PerformanceReport {
             report.add("this run would shrink " + String.join(", ", shrunk) + ": " + DOCUMENT + " is unchanged, the"
                     + " report went to " + DRAFT + " (charts in " + DRAFT_CHART_DIR + "); --force writes it in place");
         }
-        report.add("charts: " + (charts.isEmpty() ? "none (no data for any)" : charts.stream()
-                .map(c -> chartDir + "/" + c.file()).collect(Collectors.joining(", "))));
+        report.add("charts: "
+                + (charts.isEmpty()
+                        ? "none (no data for any)"
+                        : charts.stream().map(c -> chartDir + "/" + c.file()).collect(Collectors.joining(", "))));
         report.add((existed && !draft ? (changed ? "updated " : "unchanged: ") : "created ") + target);
         for (Block block : Block.values()) {
             String id = block.id();
@@ -348,8 +372,15 @@ public final class PerformanceReport {
         Map<String, String> blocks = new LinkedHashMap<>();
         for (Block block : Block.values()) {
             StringBuilder content = new StringBuilder();
-            charts.stream().filter(c -> c.block() == block).forEach(c -> content.append("![").append(c.title())
-                    .append("](").append(chartDir).append('/').append(c.file()).append(")\n\n"));
+            charts.stream()
+                    .filter(c -> c.block() == block)
+                    .forEach(c -> content.append("![")
+                            .append(c.title())
+                            .append("](")
+                            .append(chartDir)
+                            .append('/')
+                            .append(c.file())
+                            .append(")\n\n"));
             content.append(block.table(results, tuning));
             blocks.put(block.id(), content.toString());
         }

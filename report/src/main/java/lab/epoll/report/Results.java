@@ -1,12 +1,12 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.TrialParam;
-import lab.epoll.catalog.Metric;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.TrialParam;
 
 /**
  * Every trial of one results.json, in report order (benchmark, scenario, variant), and the views the tables and
@@ -51,7 +51,11 @@ public record Results(List<Trial> trials) {
 
     /** The variants among the trials, in the lab's order. */
     static List<String> variants(Collection<Trial> trials) {
-        return trials.stream().map(Trial::variant).distinct().sorted(Variants.order()).toList();
+        return trials.stream()
+                .map(Trial::variant)
+                .distinct()
+                .sorted(Variants.order())
+                .toList();
     }
 
     /** The trial's parameters with its knobs (server options, idle timeout) taken out. */

@@ -23,8 +23,7 @@ public final class ResultsReader {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
 
-    private ResultsReader() {
-    }
+    private ResultsReader() {}
 
     public static Results read(Path json) throws IOException {
         try (InputStream in = Files.newInputStream(json)) {
@@ -40,9 +39,12 @@ public final class ResultsReader {
         Path dir = json.toAbsolutePath().getParent();
         java.util.List<Trial> trials = new java.util.ArrayList<>();
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith(prefix)
-                    && f.getFileName().toString().endsWith(".json")).sorted()::iterator) {
-                read(file).trials().stream().filter(t -> t.benchmarkClass().equals(benchmark.simpleName()))
+            for (Path file : (Iterable<Path>)
+                    files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                                    && f.getFileName().toString().endsWith(".json"))
+                            .sorted()::iterator) {
+                read(file).trials().stream()
+                        .filter(t -> t.benchmarkClass().equals(benchmark.simpleName()))
                         .forEach(trials::add);
             }
         }
@@ -56,10 +58,21 @@ public final class ResultsReader {
 
     /** One element of JMH's top-level array; {@code scoreError} may be the string "NaN", which Jackson accepts. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record Entry(String jmhVersion, String benchmark, int threads, int forks, String jdkVersion,
-                         String vmName, String vmVersion, int warmupIterations, String warmupTime,
-                         int measurementIterations, String measurementTime, Map<String, String> params,
-                         JsonMetric primaryMetric, Map<String, JsonMetric> secondaryMetrics) {
+    private record Entry(
+            String jmhVersion,
+            String benchmark,
+            int threads,
+            int forks,
+            String jdkVersion,
+            String vmName,
+            String vmVersion,
+            int warmupIterations,
+            String warmupTime,
+            int measurementIterations,
+            String measurementTime,
+            Map<String, String> params,
+            JsonMetric primaryMetric,
+            Map<String, JsonMetric> secondaryMetrics) {
         Trial toTrial() {
             if (benchmark == null || primaryMetric == null) {
                 throw new IllegalArgumentException("not a JMH result entry (no benchmark or primaryMetric): " + this);
@@ -68,17 +81,27 @@ public final class ResultsReader {
             if (secondaryMetrics != null) {
                 secondaryMetrics.forEach((label, m) -> secondary.put(label, m.toMetric()));
             }
-            RunSetup setup = new RunSetup(jmhVersion, vmName, jdkVersion, vmVersion, forks, threads,
-                    warmupIterations, warmupTime, measurementIterations, measurementTime);
-            return new Trial(benchmark, params == null ? Map.of() : params, primaryMetric.toMetric(), secondary,
-                    setup);
+            RunSetup setup = new RunSetup(
+                    jmhVersion,
+                    vmName,
+                    jdkVersion,
+                    vmVersion,
+                    forks,
+                    threads,
+                    warmupIterations,
+                    warmupTime,
+                    measurementIterations,
+                    measurementTime);
+            return new Trial(benchmark, params == null ? Map.of() : params, primaryMetric.toMetric(), secondary, setup);
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     private record JsonMetric(Double score, Double scoreError, String scoreUnit) {
         Score toMetric() {
-            return new Score(score == null ? Double.NaN : score, scoreError == null ? Double.NaN : scoreError,
+            return new Score(
+                    score == null ? Double.NaN : score,
+                    scoreError == null ? Double.NaN : scoreError,
                     scoreUnit == null ? "" : scoreUnit);
         }
     }

@@ -15,8 +15,7 @@ final class TableOfContents {
     /** The block the table goes into. */
     static final String BLOCK = "contents";
 
-    private TableOfContents() {
-    }
+    private TableOfContents() {}
 
     static String of(String document) {
         List<String> lines = new ArrayList<>();
@@ -45,6 +44,8 @@ final class TableOfContents {
 
     /** GitHub's anchor for a heading. */
     static String anchor(String title) {
-        return title.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{M}\\p{N} _-]", "").replace(' ', '-');
+        return title.toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{M}\\p{N} _-]", "")
+                .replace(' ', '-');
     }
 }

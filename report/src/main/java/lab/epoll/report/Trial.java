@@ -1,14 +1,13 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.Saturation;
-import lab.epoll.catalog.ServerOption;
-import lab.epoll.catalog.TrialParam;
-import lab.epoll.catalog.Metric;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.Saturation;
+import lab.epoll.catalog.ServerOption;
+import lab.epoll.catalog.TrialParam;
 
 /**
  * One benchmark trial from results.json: one variant under one set of parameters, with its score and the
@@ -21,8 +20,8 @@ import java.util.Set;
  * @param secondary the profiler's metrics keyed by label, e.g. {@code latency.p99.us}
  * @param setup     how JMH ran it
  */
-public record Trial(String benchmark, Map<String, String> params, Score primary, Map<String, Score> secondary,
-                    RunSetup setup) {
+public record Trial(
+        String benchmark, Map<String, String> params, Score primary, Map<String, Score> secondary, RunSetup setup) {
 
     public Trial {
         params = Map.copyOf(params);
@@ -52,7 +51,9 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
     public String serverArgs() {
         String idle = param(TrialParam.IDLE_TIMEOUT.field());
         String args = param(TrialParam.SERVER_ARGS.field()).trim();
-        return TrialParam.IDLE_TIMEOUT.marksScenario(idle) ? (ServerOption.IDLE_TIMEOUT.with(idle) + " " + args).trim() : args;
+        return TrialParam.IDLE_TIMEOUT.marksScenario(idle)
+                ? (ServerOption.IDLE_TIMEOUT.with(idle) + " " + args).trim()
+                : args;
     }
 
     /** A tuning run turns one server knob; its numbers are compared with the baseline, never mixed in. */
@@ -79,17 +80,22 @@ public record Trial(String benchmark, Map<String, String> params, Score primary,
         Optional<Score> server = metric(Metric.SERVER_CORES);
         Optional<Score> client = metric(Metric.CLIENT_CORES);
         Optional<Score> pacing = metric(Metric.PACING_P99);
-        if (Saturation.hogged(param(Saturation.HOG_PARAM)) && pacing.isPresent() && server.isPresent()
+        if (Saturation.hogged(param(Saturation.HOG_PARAM))
+                && pacing.isPresent()
+                && server.isPresent()
                 && !serverCpus.isEmpty()) {
-            return Optional.of(Saturation.withHog(server.get().score(), serverCpus, pacing.get().score()));
+            return Optional.of(Saturation.withHog(
+                    server.get().score(), serverCpus, pacing.get().score()));
         }
         if (pacing.isPresent() && server.isPresent() && !serverCpus.isEmpty()) {
-            return Optional.of(Saturation.openLoop(server.get().score(), serverCpus, pacing.get().score()));
+            return Optional.of(Saturation.openLoop(
+                    server.get().score(), serverCpus, pacing.get().score()));
         }
         if (serverCpus.isEmpty() || clientCpus.isEmpty() || server.isEmpty() || client.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Saturation.of(server.get().score(), serverCpus, client.get().score(), clientCpus));
+        return Optional.of(
+                Saturation.of(server.get().score(), serverCpus, client.get().score(), clientCpus));
     }
 
     /** A secondary metric, empty when this trial did not measure it (or measured nothing usable). */

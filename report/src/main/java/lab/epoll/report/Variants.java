@@ -19,10 +19,10 @@ final class Variants {
         new Color(0xd62728), new Color(0x8c564b), new Color(0xe377c2), new Color(0xbcbd22), new Color(0xaec7e8),
         new Color(0x98df8a), new Color(0xffbb78), new Color(0xc5b0d5), new Color(0xc49c94),
     };
+
     private static final Color OTHER = new Color(0x7f7f7f);
 
-    private Variants() {
-    }
+    private Variants() {}
 
     static Comparator<String> order() {
         return Comparator.comparingInt(Variants::rank).thenComparing(Comparator.naturalOrder());

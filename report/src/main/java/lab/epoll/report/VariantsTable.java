@@ -14,8 +14,7 @@ final class VariantsTable {
     /** The README block this table fills. */
     static final String BLOCK = "variants";
 
-    private VariantsTable() {
-    }
+    private VariantsTable() {}
 
     static String markdown() {
         MarkdownTable table = new MarkdownTable(3, "variant", "what it is", "run it");

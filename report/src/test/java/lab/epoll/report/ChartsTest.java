@@ -19,8 +19,10 @@ class ChartsTest {
     void drawsTheSamplesChartsAsPngs(@TempDir Path dir) throws IOException {
         List<Charts.Drawn> drawn = Charts.render(ResultsReaderTest.sample(), dir);
 
-        assertThat(drawn).extracting(Charts.Drawn::file).containsExactly("throughput.png", "latency.png",
-                "cpu-per-op.png", "syscalls-per-op.png", "memory.png");
+        assertThat(drawn)
+                .extracting(Charts.Drawn::file)
+                .containsExactly(
+                        "throughput.png", "latency.png", "cpu-per-op.png", "syscalls-per-op.png", "memory.png");
         for (Charts.Drawn d : drawn) {
             assertIsPng(dir.resolve(d.file()));
         }
@@ -42,7 +44,9 @@ class ChartsTest {
 
         List<Charts.Drawn> drawn = Charts.render(SyntheticResults.fullRun(false), dir);
 
-        assertThat(drawn).extracting(Charts.Drawn::block).doesNotContain(Block.SYSCALLS)
+        assertThat(drawn)
+                .extracting(Charts.Drawn::block)
+                .doesNotContain(Block.SYSCALLS)
                 .contains(Block.IDLE, Block.MEMORY);
         assertThat(dir.resolve("syscalls-per-op.png")).doesNotExist();
         assertThat(dir.resolve("idle-scaling.png")).exists();
@@ -51,7 +55,9 @@ class ChartsTest {
     private static void assertIsPng(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         assertThat(bytes.length).as(file + " size").isGreaterThan(5_000);
-        assertThat(Arrays.copyOf(bytes, PNG_SIGNATURE.length)).as(file + " signature").isEqualTo(PNG_SIGNATURE);
+        assertThat(Arrays.copyOf(bytes, PNG_SIGNATURE.length))
+                .as(file + " signature")
+                .isEqualTo(PNG_SIGNATURE);
         BufferedImage image = ImageIO.read(file.toFile());
         assertThat(image).as(file + " decodes").isNotNull();
         assertThat(image.getWidth()).isEqualTo(ChartStyle.WIDTH);

@@ -11,14 +11,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The churn table and chart from the published sweep: every trial a row, each serving thread's share a series. */
 class ChurnTest {
-    private static final Path PUBLISHED = LabPaths.root().resolve("docs/results").resolve(LabPaths.CHURN_RESULTS);
+    private static final Path PUBLISHED =
+            LabPaths.root().resolve("docs/results").resolve(LabPaths.CHURN_RESULTS);
 
     @Test
     void readsEveryChurnFileAndTablesEachTrialOnce() throws Exception {
         List<Trial> trials = Churn.read(PUBLISHED);
         assertThat(trials).isNotEmpty().allMatch(t -> t.benchmarkClass().equals(BenchmarkClass.CHURN.simpleName()));
         String markdown = Churn.markdown(trials);
-        long rows = markdown.lines().filter(l -> l.startsWith("| 1 ") || l.startsWith("| 100 ")).count();
+        long rows = markdown.lines()
+                .filter(l -> l.startsWith("| 1 ") || l.startsWith("| 100 "))
+                .count();
         assertThat(rows).isEqualTo(trials.size());
         assertThat(markdown).contains("--listeners N").contains("busiest %").contains("Jain");
     }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ExerciseExpectationsTest {
     @Test
     void theDocumentGivesAnLtAndAnEtRow() {
-        assertThat(ExerciseExpectations.read().rows()).extracting(ExerciseExpectations.Row::server)
+        assertThat(ExerciseExpectations.read().rows())
+                .extracting(ExerciseExpectations.Row::server)
                 .containsExactly("LT", "ET");
     }
 

@@ -18,16 +18,19 @@ class LoadCurveTest {
         // et: p90 75 µs at 90,000/s is 2.5x its 30 µs at 10,000/s, within the knee factor of 3.
         assertThat(markdown).contains("**et**: no knee up to 90,000/s (p90 30.0 µs at 10,000/s, 75.0 µs at 90,000/s).");
         // nio-poll: p90 75 µs at 60,000/s is within 3x its 40 µs; at 90,000/s it falls behind, p90 2,000 µs.
-        assertThat(markdown).contains("**nio-poll**: the knee is between 60,000/s and 90,000/s: p90 40.0 µs at"
-                + " 10,000/s, 75.0 µs at 60,000/s, then 2,000 µs (p99 4,000 µs) with 70,000 ± 20 achieved.");
+        assertThat(markdown)
+                .contains("**nio-poll**: the knee is between 60,000/s and 90,000/s: p90 40.0 µs at"
+                        + " 10,000/s, 75.0 µs at 60,000/s, then 2,000 µs (p99 4,000 µs) with 70,000 ± 20 achieved.");
     }
 
     @Test
     void aClientBehindItsScheduleIsNotTakenForTheServersKnee() {
         String markdown = LoadCurve.markdown(SyntheticResults.curveRun(20_000)).replaceAll(" +", " ");
 
-        assertThat(markdown).contains("**nio-poll**: no knee this client can show: on schedule up to 60,000/s",
-                "at 90,000/s the client itself fell behind its schedule (pacing p99 20,000 µs)");
+        assertThat(markdown)
+                .contains(
+                        "**nio-poll**: no knee this client can show: on schedule up to 60,000/s",
+                        "at 90,000/s the client itself fell behind its schedule (pacing p99 20,000 µs)");
     }
 
     @Test

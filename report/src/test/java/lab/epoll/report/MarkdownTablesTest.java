@@ -1,11 +1,11 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.MarkdownTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.ServerVariant;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +35,12 @@ class MarkdownTablesTest {
     void latencyCpuAndSyscallTablesFromTheSample() throws IOException {
         Results sample = ResultsReaderTest.sample();
 
-        assertThat(MarkdownTables.latency(sample)).contains("p50 µs", "p99 µs", "p99.9 µs", "965 ± n/a",
-                "4,361 ± n/a", "6,646 ± n/a");
+        assertThat(MarkdownTables.latency(sample))
+                .contains("p50 µs", "p99 µs", "p99.9 µs", "965 ± n/a", "4,361 ± n/a", "6,646 ± n/a");
         assertThat(MarkdownTables.cpu(sample)).contains("server CPU µs/echo", "15.2 ± n/a", "13.9 ± n/a");
         String syscalls = squeezed(MarkdownTables.syscalls(sample));
-        assertThat(rows(syscalls).get(0)).contains("epoll_wait", "poll", "read", "write", "epoll_ctl", "total",
-                "events/wait");
+        assertThat(rows(syscalls).get(0))
+                .contains("epoll_wait", "poll", "read", "write", "epoll_ctl", "total", "events/wait");
         assertThat(syscalls).contains("| 0.443 ± n/a |", "| 0 ± n/a |", "| 2.70 ± n/a |");
     }
 
@@ -48,14 +48,20 @@ class MarkdownTablesTest {
     void theTransportSweepSetsEachTransportAgainstNetty41EpollInItsOwnScenario() {
         List<String> rows = rows(squeezed(MarkdownTables.transports(SyntheticResults.fullRun(true))));
 
-        assertThat(rows.get(0)).contains("echoes/s", "vs et", "srv CPU µs/echo", "io_uring_enter/op", "SQEs/enter",
-                "io-wq/op");
+        assertThat(rows.get(0))
+                .contains("echoes/s", "vs et", "srv CPU µs/echo", "io_uring_enter/op", "SQEs/enter", "io-wq/op");
         // Synthetic throughput falls 5% per variant in the lab's order: uring against et (2nd, 0.95).
         double uring = 1 - 0.05 * ServerVariant.names().indexOf(ServerVariant.URING.name());
         String change = String.format(java.util.Locale.ROOT, "| %+.1f%% |", 100 * (uring / 0.95 - 1));
-        assertThat(rows).filteredOn(r -> r.startsWith("| 50 | 512 B | uring |")).singleElement().asString()
+        assertThat(rows)
+                .filteredOn(r -> r.startsWith("| 50 | 512 B | uring |"))
+                .singleElement()
+                .asString()
                 .contains(change);
-        assertThat(rows).filteredOn(r -> r.startsWith("| 50 | 512 B | et |")).singleElement().asString()
+        assertThat(rows)
+                .filteredOn(r -> r.startsWith("| 50 | 512 B | et |"))
+                .singleElement()
+                .asString()
                 .contains("| +0.0% |");
     }
 
@@ -67,7 +73,10 @@ class MarkdownTablesTest {
         assertThat(rows.get(2)).startsWith("| _exercise, LT (expected)_ | ~50,000 |");
         assertThat(rows.get(3)).startsWith("| _exercise, ET (expected)_ | ~80,000 |");
         // Latency in ms (44,000 µs x 1.1 mean), CPU in % of a core (0.7 cores), requests/s from the profiler's count.
-        assertThat(rows).filteredOn(r -> r.startsWith("| raw-et |")).singleElement().asString()
+        assertThat(rows)
+                .filteredOn(r -> r.startsWith("| raw-et |"))
+                .singleElement()
+                .asString()
                 .contains("| 65,000 ± 2,000 |", "| 48.4 |", "| 70.0 |", "| 0.097 |", "| 2.10 |");
         assertThat(MarkdownTables.exercise(SyntheticResults.fullRun(true)))
                 .isEqualTo("_No exercise trials in this run._");
@@ -86,9 +95,16 @@ class MarkdownTablesTest {
     void runBlockStatesHowTheNumbersWereTaken() throws IOException {
         String run = squeezed(MarkdownTables.run(ResultsReaderTest.sample()));
 
-        assertThat(run).contains("JMH 1.37", "OpenJDK 64-Bit Server VM 17.0.15", "1 fork;", "warmup 1 × 2 s",
-                "measurement 2 × 2 s", "`-Xms512m -Xmx512m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled`",
-                "2 trials", "\"n/a\" where JMH gives none");
+        assertThat(run)
+                .contains(
+                        "JMH 1.37",
+                        "OpenJDK 64-Bit Server VM 17.0.15",
+                        "1 fork;",
+                        "warmup 1 × 2 s",
+                        "measurement 2 × 2 s",
+                        "`-Xms512m -Xmx512m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled`",
+                        "2 trials",
+                        "\"n/a\" where JMH gives none");
         assertThat(rows(run)).hasSize(4);
         assertThat(run).contains("| 1 | EchoBenchmark | lt ", "| 2 | EchoBenchmark | et ", "clients=50 payload=512");
     }
@@ -118,8 +134,8 @@ class MarkdownTablesTest {
         assertThat(idle).contains("| 10,000 ");
         assertThat(rows(MarkdownTables.bulk(results)).get(0)).contains("connections", "MiB/s", "read/MiB");
         String memory = MarkdownTables.memory(results);
-        assertThat(rows(memory).get(0)).contains("variant", "echo (highest)", "idle 0", "idle 1,000", "idle 10,000",
-                "bulk 4 conns");
+        assertThat(rows(memory).get(0))
+                .contains("variant", "echo (highest)", "idle 0", "idle 1,000", "idle 10,000", "bulk 4 conns");
         assertThat(rows(memory)).hasSize(2 + SyntheticResults.VARIANTS.size());
     }
 
@@ -138,8 +154,15 @@ class MarkdownTablesTest {
 
         List<String> rows = rows(tuning);
         assertThat(rows).hasSize(4);
-        assertThat(rows.get(2)).contains("Echo", "clients=50 payload=512", " lt ", "`--busy-poll 50us`",
-                "48,000 ± 1,440", "52,000 ± 1,560", "+8.3%");
+        assertThat(rows.get(2))
+                .contains(
+                        "Echo",
+                        "clients=50 payload=512",
+                        " lt ",
+                        "`--busy-poll 50us`",
+                        "48,000 ± 1,440",
+                        "52,000 ± 1,560",
+                        "+8.3%");
         assertThat(rows.get(3)).contains(" et ", "`--max-messages-per-read 1`");
     }
 
@@ -157,6 +180,8 @@ class MarkdownTablesTest {
 
     /** The table's lines, without the text before and after it. */
     private static List<String> rows(String markdown) {
-        return Arrays.stream(markdown.split("\n")).filter(line -> line.startsWith("|")).toList();
+        return Arrays.stream(markdown.split("\n"))
+                .filter(line -> line.startsWith("|"))
+                .toList();
     }
 }

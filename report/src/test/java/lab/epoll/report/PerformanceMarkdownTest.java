@@ -8,8 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PerformanceMarkdownTest {
-    private static final String PROSE_BEFORE = "# Performance\r\n\nHand-written: *ET* wins at 1000 clients.  \n\n"
-            + "## Throughput\n\n";
+    private static final String PROSE_BEFORE =
+            "# Performance\r\n\nHand-written: *ET* wins at 1000 clients.  \n\n" + "## Throughput\n\n";
     private static final String PROSE_BETWEEN = "\n\nWhy: fewer wake-ups per echo — see the syscall table.\t\n\n";
     private static final String PROSE_AFTER = "\n\n<!-- an ordinary comment -->\nThe end, no final newline";
     private static final String DOCUMENT = PROSE_BEFORE
@@ -21,9 +21,10 @@ class PerformanceMarkdownTest {
         String out = PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| new | table |\n", "latency\ntable"))
                 .text();
 
-        assertThat(out).isEqualTo(PROSE_BEFORE
-                + "<!-- report:throughput -->\n| new | table |\n<!-- /report:throughput -->" + PROSE_BETWEEN
-                + "<!-- report:latency -->\nlatency\ntable\n<!-- /report:latency -->" + PROSE_AFTER);
+        assertThat(out)
+                .isEqualTo(PROSE_BEFORE
+                        + "<!-- report:throughput -->\n| new | table |\n<!-- /report:throughput -->" + PROSE_BETWEEN
+                        + "<!-- report:latency -->\nlatency\ntable\n<!-- /report:latency -->" + PROSE_AFTER);
     }
 
     @Test
@@ -49,12 +50,14 @@ class PerformanceMarkdownTest {
 
     @Test
     void reportsWhichBlocksItChanged() {
-        String once = PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b")).text();
+        String once = PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b"))
+                .text();
 
         PerformanceMarkdown.Rewrite rewrite = PerformanceMarkdown.replaceBlocks(once, blocks("| a |\n", "c"));
 
         assertThat(rewrite.changed()).containsExactly("latency");
-        assertThat(PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b")).changed())
+        assertThat(PerformanceMarkdown.replaceBlocks(DOCUMENT, blocks("| a |\n", "b"))
+                        .changed())
                 .containsExactly("throughput", "latency");
     }
 
@@ -73,10 +76,10 @@ class PerformanceMarkdownTest {
         assertThatThrownBy(() -> PerformanceMarkdown.replaceBlocks("x <!-- /report:run -->", Map.of()))
                 .hasMessageContaining("closes a block that is not open");
         assertThatThrownBy(() -> PerformanceMarkdown.replaceBlocks(
-                "<!-- report:a --><!-- report:b --><!-- /report:b --><!-- /report:a -->", Map.of()))
+                        "<!-- report:a --><!-- report:b --><!-- /report:b --><!-- /report:a -->", Map.of()))
                 .hasMessageContaining("is not closed before");
         assertThatThrownBy(() -> PerformanceMarkdown.replaceBlocks(
-                "<!-- report:a --><!-- /report:a --><!-- report:a --><!-- /report:a -->", Map.of()))
+                        "<!-- report:a --><!-- /report:a --><!-- report:a --><!-- /report:a -->", Map.of()))
                 .hasMessageContaining("appears twice");
     }
 
@@ -92,7 +95,8 @@ class PerformanceMarkdownTest {
             assertThat(skeleton).contains(PerformanceMarkdown.close(block.id()));
             last = heading;
         }
-        assertThat(PerformanceMarkdown.replaceBlocks(skeleton, Map.of()).missing()).isEmpty();
+        assertThat(PerformanceMarkdown.replaceBlocks(skeleton, Map.of()).missing())
+                .isEmpty();
     }
 
     private static Map<String, String> blocks(String throughput, String latency) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PerformanceReportTest {
     @TempDir
     Path root;
+
     private Path json;
 
     @BeforeEach
@@ -33,8 +34,12 @@ class PerformanceReportTest {
         for (Block block : Block.values()) {
             assertThat(doc).contains(PerformanceMarkdown.open(block.id()), PerformanceMarkdown.close(block.id()));
         }
-        assertThat(doc).contains("![Throughput](docs/throughput.png)", "38,459 ± n/a", "JMH 1.37",
-                "_No idle-connection trials in this run._");
+        assertThat(doc)
+                .contains(
+                        "![Throughput](docs/throughput.png)",
+                        "38,459 ± n/a",
+                        "JMH 1.37",
+                        "_No idle-connection trials in this run._");
         assertThat(doc).doesNotContain("docs/idle-scaling.png");
         assertThat(root.resolve("docs/throughput.png")).isNotEmptyFile();
     }
@@ -43,8 +48,10 @@ class PerformanceReportTest {
     void keepsTheProseAndChangesNothingTheSecondTime() throws IOException {
         Path doc = root.resolve("PERFORMANCE.md");
         PerformanceReport.generate(json, root, true);
-        String withProse = Files.readString(doc).replace("## Throughput\n",
-                "## Throughput\n\nET answers more echoes per second: it wakes less often.\n");
+        String withProse = Files.readString(doc)
+                .replace(
+                        "## Throughput\n",
+                        "## Throughput\n\nET answers more echoes per second: it wakes less often.\n");
         Files.writeString(doc, withProse);
 
         assertThat(PerformanceReport.generate(json, root, true)).anyMatch(line -> line.startsWith("unchanged: "));
@@ -57,13 +64,16 @@ class PerformanceReportTest {
         Files.writeString(compare.resolve("a-vs-b-echo.md"), "| metric | a | b |\n");
         Files.writeString(compare.resolve("c-vs-d-echo.md"), "| metric | c | d |\n");
         Path doc = root.resolve("PERFORMANCE.md");
-        Files.writeString(doc, "# Mine\n\n<!-- report:compare-a-vs-b-echo -->\nold\n<!-- /report:compare-a-vs-b-echo -->\n");
+        Files.writeString(
+                doc, "# Mine\n\n<!-- report:compare-a-vs-b-echo -->\nold\n<!-- /report:compare-a-vs-b-echo -->\n");
 
         List<String> said = PerformanceReport.generate(json, root, true);
 
-        assertThat(Files.readString(doc)).contains("<!-- report:compare-a-vs-b-echo -->\n| metric | a | b |\n")
+        assertThat(Files.readString(doc))
+                .contains("<!-- report:compare-a-vs-b-echo -->\n| metric | a | b |\n")
                 .doesNotContain("old");
-        assertThat(said).contains("block compare-a-vs-b-echo: updated")
+        assertThat(said)
+                .contains("block compare-a-vs-b-echo: updated")
                 .anyMatch(line -> line.contains("has no <!-- report:compare-c-vs-d-echo -->"));
     }
 
@@ -74,7 +84,8 @@ class PerformanceReportTest {
 
         assertThat(PerformanceReport.generate(json, root, true))
                 .anyMatch(line -> line.contains("has no <!-- report:latency -->"));
-        assertThat(Files.readString(doc)).startsWith("# Mine\n\n<!-- report:throughput -->\n![Throughput]")
+        assertThat(Files.readString(doc))
+                .startsWith("# Mine\n\n<!-- report:throughput -->\n![Throughput]")
                 .doesNotContain("report:latency");
     }
 
@@ -85,8 +96,11 @@ class PerformanceReportTest {
         for (String block : List.of("idle", "bulk", "tuning")) {
             assertThat(lines).anyMatch(line -> line.startsWith("block " + block + ": updated ("));
         }
-        assertThat(Files.readString(root.resolve("PERFORMANCE.md"))).contains(
-                "_No idle-connection trials in this run._", "_No bulk-stream trials in this run._", "_No tuning runs");
+        assertThat(Files.readString(root.resolve("PERFORMANCE.md")))
+                .contains(
+                        "_No idle-connection trials in this run._",
+                        "_No bulk-stream trials in this run._",
+                        "_No tuning runs");
     }
 
     @Test
@@ -94,7 +108,8 @@ class PerformanceReportTest {
         // The sample's two trials ran one iteration each: JMH could not compute a margin.
         assertThatThrownBy(() -> PerformanceReport.generate(json, root, false))
                 .isInstanceOf(PerformanceReport.RefusedRun.class)
-                .hasMessageContaining("2 of 2 trials").hasMessageContaining("--force");
+                .hasMessageContaining("2 of 2 trials")
+                .hasMessageContaining("--force");
         assertThat(root.resolve("PERFORMANCE.md")).doesNotExist();
     }
 
@@ -106,13 +121,17 @@ class PerformanceReportTest {
         String before = Files.readString(doc);
         byte[] throughputChart = Files.readAllBytes(root.resolve("docs/throughput.png"));
         Results two = new Results(full.trials().stream()
-                .filter(t -> !t.isTuning() && t.benchmark().contains("EchoBenchmark")).limit(2).toList());
+                .filter(t -> !t.isTuning() && t.benchmark().contains("EchoBenchmark"))
+                .limit(2)
+                .toList());
 
         PerformanceReport.Written written = PerformanceReport.write(two, two, root, false);
 
         assertThat(written.document()).isEqualTo(root.resolve(PerformanceReport.DRAFT));
-        assertThat(written.lines()).anyMatch(line -> line.startsWith("this run would shrink ")
-                && line.contains("throughput") && line.contains("--force writes it in place"));
+        assertThat(written.lines())
+                .anyMatch(line -> line.startsWith("this run would shrink ")
+                        && line.contains("throughput")
+                        && line.contains("--force writes it in place"));
         assertThat(doc).hasContent(before);
         assertThat(root.resolve("docs/throughput.png")).hasBinaryContent(throughputChart);
         String draft = Files.readString(written.document());
@@ -133,16 +152,22 @@ class PerformanceReportTest {
 
         List<String> lines = PerformanceReport.generate(json, root, true); // 2 echo trials: no idle, bulk or tuning
 
-        assertThat(lines).contains("block idle: kept (no trials in this run)", "block bulk: kept (no trials in this run)",
-                "block tuning: kept (no trials in this run)")
+        assertThat(lines)
+                .contains(
+                        "block idle: kept (no trials in this run)",
+                        "block bulk: kept (no trials in this run)",
+                        "block tuning: kept (no trials in this run)")
                 .anyMatch(line -> line.startsWith("block throughput: updated ("))
                 .anyMatch(line -> line.startsWith("block run: updated ("));
         String after = Files.readString(doc);
         for (Block kept : List.of(Block.IDLE, Block.BULK, Block.TUNING)) {
-            assertThat(content(after, kept)).as(kept.id()).isEqualTo(content(before, kept)).isNotBlank();
+            assertThat(content(after, kept))
+                    .as(kept.id())
+                    .isEqualTo(content(before, kept))
+                    .isNotBlank();
         }
-        assertThat(content(after, Block.IDLE)).contains("![Idle-connection scaling](docs/idle-scaling.png)",
-                "| 10,000 ");
+        assertThat(content(after, Block.IDLE))
+                .contains("![Idle-connection scaling](docs/idle-scaling.png)", "| 10,000 ");
         assertThat(after).doesNotContain("_No idle-connection trials", "_No bulk-stream trials", "_No tuning runs");
         assertThat(content(after, Block.THROUGHPUT)).contains("38,459 ± n/a").doesNotContain("16 KiB");
         assertThat(root.resolve("docs/idle-scaling.png")).hasBinaryContent(idleChart);

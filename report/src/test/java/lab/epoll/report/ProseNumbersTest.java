@@ -18,15 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class ProseNumbersTest {
     private static final Pattern INTERVAL = Pattern.compile("\\d+\\.\\d{3} \\[\\d+\\.\\d{3}, \\d+\\.\\d{3}]");
-    private static final Pattern BLOCK = Pattern.compile(
-            "<!--\\s*report:([A-Za-z0-9_.-]+)\\s*-->(.*?)<!--\\s*/report:\\1\\s*-->", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("<!--\\s*report:([A-Za-z0-9_.-]+)\\s*-->(.*?)<!--\\s*/report:\\1\\s*-->", Pattern.DOTALL);
 
     @Test
     void everyIntervalTheProseQuotesIsInAGeneratedBlock() throws IOException {
         String document = Files.readString(LabPaths.root().resolve(PerformanceReport.DOCUMENT));
         assertThat(quoted(document)).as("intervals quoted in the prose").isNotEmpty();
-        assertThat(unbacked(document)).as("quoted intervals that no generated block of %s contains",
-                PerformanceReport.DOCUMENT).isEmpty();
+        assertThat(unbacked(document))
+                .as("quoted intervals that no generated block of %s contains", PerformanceReport.DOCUMENT)
+                .isEmpty();
     }
 
     /**
@@ -44,8 +45,10 @@ class ProseNumbersTest {
             }
         }
         assertThat(quoted(Files.readString(LabPaths.root().resolve(PerformanceReport.README))))
-                .as("intervals quoted in the README").isNotEmpty();
-        assertThat(unbacked).as("intervals quoted outside PERFORMANCE.md that no generated block of it contains")
+                .as("intervals quoted in the README")
+                .isNotEmpty();
+        assertThat(unbacked)
+                .as("intervals quoted outside PERFORMANCE.md that no generated block of it contains")
                 .isEmpty();
     }
 
@@ -82,6 +85,8 @@ class ProseNumbersTest {
         while (block.find()) {
             generated.append(block.group(2)).append('\n');
         }
-        return quoted(prose).stream().filter(q -> !generated.toString().contains(q)).toList();
+        return quoted(prose).stream()
+                .filter(q -> !generated.toString().contains(q))
+                .toList();
     }
 }

@@ -1,14 +1,14 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.Metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.stream.Stream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import lab.epoll.catalog.Metric;
 import org.junit.jupiter.api.Test;
 
 class ResultsReaderTest {
@@ -27,8 +27,8 @@ class ResultsReaderTest {
         assertThat(results.trials()).extracting(Trial::variant).containsExactly("lt", "et");
         Trial lt = results.trials().get(0);
         assertThat(lt.benchmarkClass()).isEqualTo("EchoBenchmark");
-        assertThat(lt.scenario()).containsExactly(
-                java.util.Map.entry("clients", "50"), java.util.Map.entry("payload", "512"));
+        assertThat(lt.scenario())
+                .containsExactly(java.util.Map.entry("clients", "50"), java.util.Map.entry("payload", "512"));
         assertThat(lt.isTuning()).isFalse();
         assertThat(lt.param("serverJvm")).contains("-Xmx512m");
         assertThat(lt.primary().score()).isCloseTo(38458.669, within(0.01));
@@ -51,27 +51,48 @@ class ResultsReaderTest {
     void readsTheProfilersSecondaryMetrics() throws IOException {
         Trial et = sample().trials().get(1);
 
-        assertThat(et.secondary()).containsKeys(Stream.of(Metric.P50, Metric.P99, Metric.P999,
-                Metric.SERVER_CPU_PER_OP, Metric.RSS_PEAK, Metric.EPOLL_WAIT, Metric.EVENTS_PER_WAIT)
-                .map(Metric::label).toArray(String[]::new));
+        assertThat(et.secondary())
+                .containsKeys(Stream.of(
+                                Metric.P50,
+                                Metric.P99,
+                                Metric.P999,
+                                Metric.SERVER_CPU_PER_OP,
+                                Metric.RSS_PEAK,
+                                Metric.EPOLL_WAIT,
+                                Metric.EVENTS_PER_WAIT)
+                        .map(Metric::label)
+                        .toArray(String[]::new));
         assertThat(et.metric(Metric.READ).orElseThrow().score()).isCloseTo(1.126, within(0.001));
-        assertThat(et.metric(Metric.CLIENT_CPU_PER_OP)).as("a metric the file predates").isEmpty();
+        assertThat(et.metric(Metric.CLIENT_CPU_PER_OP))
+                .as("a metric the file predates")
+                .isEmpty();
     }
 
     @Test
     void readsTheRunSetup() throws IOException {
-        assertThat(sample().setups()).containsExactly(new RunSetup("1.37", "OpenJDK 64-Bit Server VM", "17.0.15",
-                "17.0.15+6-Debian-1deb12u1", 1, 1, 1, "2 s", 2, "2 s"));
+        assertThat(sample().setups())
+                .containsExactly(new RunSetup(
+                        "1.37",
+                        "OpenJDK 64-Bit Server VM",
+                        "17.0.15",
+                        "17.0.15+6-Debian-1deb12u1",
+                        1,
+                        1,
+                        1,
+                        "2 s",
+                        2,
+                        "2 s"));
     }
 
     @Test
     void readsNumericMarginsAndSortsScenariosNumerically() throws IOException {
-        String json = "[" + entry("lt", "1000", "12.5") + "," + entry("et", "50", "NaN") + ","
-                + entry("lt", "50", "3") + "]";
+        String json =
+                "[" + entry("lt", "1000", "12.5") + "," + entry("et", "50", "NaN") + "," + entry("lt", "50", "3") + "]";
 
         Results results = ResultsReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(results.trials()).extracting(t -> t.variant() + "/" + t.param("clients"))
+        assertThat(results.trials())
+                .extracting(t -> t.variant() + "/" + t.param("clients"))
                 .containsExactly("lt/50", "et/50", "lt/1000");
         assertThat(results.trials().get(2).primary().error()).isEqualTo(12.5);
         assertThat(results.trials().get(0).secondary()).isEmpty();

@@ -1,11 +1,11 @@
 package lab.epoll.report;
 
-import lab.epoll.catalog.ServerVariant;
-import lab.epoll.catalog.Metric;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import lab.epoll.catalog.Metric;
+import lab.epoll.catalog.ServerVariant;
 
 /**
  * A full harness run made up in code: every variant over the whole echo matrix, the idle and bulk benchmarks
@@ -14,12 +14,11 @@ import java.util.Map;
  */
 final class SyntheticResults {
     static final List<String> VARIANTS = ServerVariant.names();
-    static final RunSetup SETUP = new RunSetup("1.37", "OpenJDK 64-Bit Server VM", "17.0.15", "17.0.15+6", 2, 1, 2,
-            "3 s", 5, "4 s");
+    static final RunSetup SETUP =
+            new RunSetup("1.37", "OpenJDK 64-Bit Server VM", "17.0.15", "17.0.15+6", 2, 1, 2, "3 s", 5, "4 s");
     private static final String JVM = "-Xms512m -Xmx512m -XX:+UseG1GC";
 
-    private SyntheticResults() {
-    }
+    private SyntheticResults() {}
 
     /** The full matrix; with {@code perf} false the syscall metrics are absent, as when perf cannot count. */
     static Results fullRun(boolean perf) {
@@ -28,7 +27,8 @@ final class SyntheticResults {
             String variant = VARIANTS.get(v);
             for (int clients : new int[] {1, 50, 1000}) {
                 for (int payload : new int[] {64, 512, 16384}) {
-                    double ops = (clients == 1 ? 12_000 : clients == 50 ? 48_000 : 61_000) * (1 - v * 0.05)
+                    double ops = (clients == 1 ? 12_000 : clients == 50 ? 48_000 : 61_000)
+                            * (1 - v * 0.05)
                             / (payload == 16384 ? 3 : 1);
                     trials.add(echo(variant, clients, payload, "", ops, perf, v));
                 }
@@ -41,8 +41,12 @@ final class SyntheticResults {
                     secondary.put(Metric.POLL.label(), m(variant.equals("nio-poll") ? 0.4 : 0, "calls/op"));
                     secondary.put(Metric.SYSCALLS_TOTAL.label(), m(2.6, "calls/op"));
                 }
-                trials.add(trial("IdleConnectionsBenchmark.echoAmongIdleConnections", variant,
-                        Map.of("idle", String.valueOf(idle)), "", new Score(40_000 - cpu * 100, 1500, "ops/s"),
+                trials.add(trial(
+                        "IdleConnectionsBenchmark.echoAmongIdleConnections",
+                        variant,
+                        Map.of("idle", String.valueOf(idle)),
+                        "",
+                        new Score(40_000 - cpu * 100, 1500, "ops/s"),
                         secondary));
             }
             Map<String, Score> bulk = common(900 + v * 20, 0, 140 + v);
@@ -51,8 +55,13 @@ final class SyntheticResults {
                 bulk.put(Metric.WRITE.label(), m(9 + v, "calls/op"));
                 bulk.put(Metric.SYSCALLS_TOTAL.label(), m(40, "calls/op"));
             }
-            trials.add(trial("BulkStreamBenchmark.streamMebibyte", variant, Map.of("connections", "4"), "",
-                    new Score(1100 - v * 40, 35, "ops/s"), bulk));
+            trials.add(trial(
+                    "BulkStreamBenchmark.streamMebibyte",
+                    variant,
+                    Map.of("connections", "4"),
+                    "",
+                    new Score(1100 - v * 40, 35, "ops/s"),
+                    bulk));
         }
         trials.add(echo("lt", 50, 512, "--busy-poll 50us", 52_000, perf, 0));
         trials.add(echo("et", 50, 512, "--max-messages-per-read 1", 44_000, perf, 1));
@@ -69,9 +78,13 @@ final class SyntheticResults {
             secondary.put(Metric.EPOLL_WAIT.label(), m(et ? 0.097 : 0.16, "calls/op"));
             secondary.put(Metric.READ.label(), m(et ? 2.1 : 1.1, "calls/op"));
             secondary.put(Metric.EPOLL_CTL.label(), m(0.1, "calls/op"));
-            trials.add(trial("ExerciseBenchmark.tenRequestsPerConnection", variant,
-                    Map.of("connections", "10000", "requests", "10", "payload", "64"), "",
-                    new Score(1600, 50, "ms/op"), secondary));
+            trials.add(trial(
+                    "ExerciseBenchmark.tenRequestsPerConnection",
+                    variant,
+                    Map.of("connections", "10000", "requests", "10", "payload", "64"),
+                    "",
+                    new Score(1600, 50, "ms/op"),
+                    secondary));
         }
         return new Results(trials);
     }
@@ -103,15 +116,20 @@ final class SyntheticResults {
                 secondary.put(Metric.P999.label(), m(p99 * 2, "us"));
                 secondary.put(Metric.MAX.label(), m(p99 * 5, "us"));
                 secondary.put(Metric.PACING_P99.label(), m(i == rates.length - 1 ? lastPacingMicros : 2, "us"));
-                trials.add(trial("OpenLoopBenchmark.respond", variant, Map.of("rate", String.valueOf(rates[i]),
-                        "clients", "50", "payload", "64"), "", new Score(achieved, 20, "ops/s"), secondary));
+                trials.add(trial(
+                        "OpenLoopBenchmark.respond",
+                        variant,
+                        Map.of("rate", String.valueOf(rates[i]), "clients", "50", "payload", "64"),
+                        "",
+                        new Score(achieved, 20, "ops/s"),
+                        secondary));
             }
         }
         return new Results(trials);
     }
 
-    private static Trial echo(String variant, int clients, int payload, String serverArgs, double ops, boolean perf,
-                              int v) {
+    private static Trial echo(
+            String variant, int clients, int payload, String serverArgs, double ops, boolean perf, int v) {
         Map<String, Score> secondary = common(12 + v * 1.5 + payload / 4096.0, 20 + clients * 18.0, 100 + v * 3);
         secondary.put(Metric.MIB_PER_S.label(), m(ops * payload / (1 << 20), "MiB/s"));
         if (perf) {
@@ -125,8 +143,13 @@ final class SyntheticResults {
             secondary.put(Metric.EVENTS_PER_WAIT.label(), m(Math.min(clients, 40) * 0.9, "events"));
         }
         Map<String, String> scenario = Map.of("clients", String.valueOf(clients), "payload", String.valueOf(payload));
-        return trial("EchoBenchmark.echo", variant, scenario, serverArgs,
-                new Score(ops, clients == 1 ? Double.NaN : ops * 0.03, "ops/s"), secondary);
+        return trial(
+                "EchoBenchmark.echo",
+                variant,
+                scenario,
+                serverArgs,
+                new Score(ops, clients == 1 ? Double.NaN : ops * 0.03, "ops/s"),
+                secondary);
     }
 
     /**
@@ -150,8 +173,12 @@ final class SyntheticResults {
         secondary.put(Metric.NEWCOMER_MAX.label(), m(p99 + 10, "ms"));
         secondary.put(Metric.BUSY_JAIN.label(), m(1, "index"));
         secondary.put(Metric.LISTEN_BACKLOG.label(), m(queue, "connections"));
-        return trial("NewcomerBenchmark.serve", variant, Map.of("busy", "2000", "rate", "200", "depth", "1",
-                "patience", "5", "payload", "64", "hog", "server"), serverArgs, new Score(40_000, 900, "ops/s"),
+        return trial(
+                "NewcomerBenchmark.serve",
+                variant,
+                Map.of("busy", "2000", "rate", "200", "depth", "1", "patience", "5", "payload", "64", "hog", "server"),
+                serverArgs,
+                new Score(40_000, 900, "ops/s"),
                 secondary);
     }
 
@@ -170,8 +197,13 @@ final class SyntheticResults {
         return secondary;
     }
 
-    private static Trial trial(String benchmark, String variant, Map<String, String> scenario, String serverArgs,
-                               Score primary, Map<String, Score> secondary) {
+    private static Trial trial(
+            String benchmark,
+            String variant,
+            Map<String, String> scenario,
+            String serverArgs,
+            Score primary,
+            Map<String, Score> secondary) {
         Map<String, String> params = new HashMap<>(scenario);
         params.put("variant", variant);
         params.put("serverJvm", JVM);

@@ -21,12 +21,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TableOfContentsTest {
     @Test
     void headingsBecomeGitHubAnchorsAndCodeIsNoHeading() {
-        String document = String.join("\n", "# Title", "## Who gets served: 2,000 busy", "```console",
-                "## not a heading", "```", "### Netty 4.2 and `--accept-batch`", "## Who gets served: 2,000 busy");
-        assertThat(TableOfContents.of(document)).isEqualTo(String.join("\n",
-                "- [Who gets served: 2,000 busy](#who-gets-served-2000-busy)",
-                "  - [Netty 4.2 and --accept-batch](#netty-42-and---accept-batch)",
-                "- [Who gets served: 2,000 busy](#who-gets-served-2000-busy-1)"));
+        String document = String.join(
+                "\n",
+                "# Title",
+                "## Who gets served: 2,000 busy",
+                "```console",
+                "## not a heading",
+                "```",
+                "### Netty 4.2 and `--accept-batch`",
+                "## Who gets served: 2,000 busy");
+        assertThat(TableOfContents.of(document))
+                .isEqualTo(String.join(
+                        "\n",
+                        "- [Who gets served: 2,000 busy](#who-gets-served-2000-busy)",
+                        "  - [Netty 4.2 and --accept-batch](#netty-42-and---accept-batch)",
+                        "- [Who gets served: 2,000 busy](#who-gets-served-2000-busy-1)"));
     }
 
     /** A document longer than this many lines carries its own table of contents. */
@@ -47,7 +56,9 @@ class TableOfContentsTest {
     void aLongDocumentCarriesItsOwnContents(String name) throws IOException {
         String document = Files.readString(LabPaths.root().resolve(name));
         String block = PerformanceMarkdown.contents(document).get(TableOfContents.BLOCK);
-        assertThat(block).as("the contents block of %s (mvn -pl report exec:java rewrites it)", name).isNotNull();
+        assertThat(block)
+                .as("the contents block of %s (mvn -pl report exec:java rewrites it)", name)
+                .isNotNull();
         assertThat(block.strip()).isEqualTo(TableOfContents.of(document));
     }
 
@@ -77,11 +88,16 @@ class TableOfContentsTest {
         documents.forEach((path, document) -> {
             Matcher m = link.matcher(document);
             while (m.find()) {
-                Path target = m.group(1).isEmpty() ? path : path.getParent().resolve(m.group(1)).normalize();
-                String shown = root.relativize(path) + " -> " + m.group(1) + (m.group(2) == null ? "" : "#" + m.group(2));
+                Path target = m.group(1).isEmpty()
+                        ? path
+                        : path.getParent().resolve(m.group(1)).normalize();
+                String shown =
+                        root.relativize(path) + " -> " + m.group(1) + (m.group(2) == null ? "" : "#" + m.group(2));
                 if (!Files.exists(target)) {
                     broken.add(shown + " (no such file)");
-                } else if (m.group(2) != null && anchors.containsKey(target) && !anchors.get(target).contains(m.group(2))) {
+                } else if (m.group(2) != null
+                        && anchors.containsKey(target)
+                        && !anchors.get(target).contains(m.group(2))) {
                     broken.add(shown + " (no such heading)");
                 }
             }

@@ -22,7 +22,9 @@ class TrialTest {
     void throughputIsThePrimaryScoreWhenTheTrialHasNoEchoCounter() throws IOException {
         Trial lt = ResultsReaderTest.sample().trials().get(0);
 
-        assertThat(lt.metric(Metric.ECHOES)).as("the sample predates the counter").isEmpty();
+        assertThat(lt.metric(Metric.ECHOES))
+                .as("the sample predates the counter")
+                .isEmpty();
         assertThat(lt.throughput()).isEqualTo(lt.primary());
         assertThat(lt.throughput().score()).isCloseTo(38458.669, within(0.01));
     }
@@ -61,27 +63,43 @@ class TrialTest {
         Trial counted = echo(Map.of(Metric.ECHOES.label(), COUNTED));
         Results results = new Results(List.of(counted));
 
-        assertThat(MarkdownTables.throughput(results)).contains("48,000 ± 1,440").doesNotContain("1,234");
+        assertThat(MarkdownTables.throughput(results))
+                .contains("48,000 ± 1,440")
+                .doesNotContain("1,234");
     }
 
     @Test
     void saturationComesFromTheCoresEachSideUsedOfTheCpusItWasPinnedTo() {
-        Map<String, Score> busyClient = Map.of(Metric.SERVER_CORES.label(), new Score(0.5, 0.01, "cores"),
-                Metric.CLIENT_CORES.label(), new Score(0.97, 0.01, "cores"));
+        Map<String, Score> busyClient = Map.of(
+                Metric.SERVER_CORES.label(),
+                new Score(0.5, 0.01, "cores"),
+                Metric.CLIENT_CORES.label(),
+                new Score(0.97, 0.01, "cores"));
         Map<String, String> pinned = new java.util.HashMap<>(echo(Map.of()).params());
         pinned.put(TrialParam.SERVER_CPUS.field(), "1");
         pinned.put(TrialParam.CLIENT_CPUS.field(), "0");
-        Trial trial = new Trial("lab.epoll.jmh.bench.EchoBenchmark.echo", pinned, PRIMARY, busyClient,
-                SyntheticResults.SETUP);
+        Trial trial = new Trial(
+                "lab.epoll.jmh.bench.EchoBenchmark.echo", pinned, PRIMARY, busyClient, SyntheticResults.SETUP);
 
         assertThat(trial.saturation()).contains(Saturation.CLIENT_BOUND);
         assertThat(MarkdownTables.throughput(new Results(List.of(trial)))).contains("| client |");
-        assertThat(echo(busyClient).saturation()).as("a run that recorded no CPU layout").isEmpty();
+        assertThat(echo(busyClient).saturation())
+                .as("a run that recorded no CPU layout")
+                .isEmpty();
     }
 
     private static Trial echo(Map<String, Score> secondary) {
-        Map<String, String> params = Map.of("variant", ServerVariant.LT.name(), "clients", "50", "payload", "512",
-                "serverJvm", "", "serverArgs", "");
+        Map<String, String> params = Map.of(
+                "variant",
+                ServerVariant.LT.name(),
+                "clients",
+                "50",
+                "payload",
+                "512",
+                "serverJvm",
+                "",
+                "serverArgs",
+                "");
         return new Trial("lab.epoll.jmh.bench.EchoBenchmark.echo", params, PRIMARY, secondary, SyntheticResults.SETUP);
     }
 }

@@ -14,7 +14,9 @@ class VariantsTableTest {
     void theReadmeListsTheCatalogsVariants() throws IOException {
         String readme = Files.readString(LabPaths.root().resolve(PerformanceReport.README));
         String block = PerformanceMarkdown.contents(readme).get(VariantsTable.BLOCK);
-        assertThat(block).as("the README's variants block (mvn -pl report exec:java rewrites it)").isNotNull();
+        assertThat(block)
+                .as("the README's variants block (mvn -pl report exec:java rewrites it)")
+                .isNotNull();
         assertThat(block.strip()).isEqualTo(VariantsTable.markdown());
     }
 
@@ -22,8 +24,11 @@ class VariantsTableTest {
     void eachRowRunsTheVariantsJarWithItsFlags() {
         assertThat(VariantsTable.command(ServerVariant.RAW_HERD))
                 .isEqualTo("java -jar raw-server/target/raw-server.jar --mode et --threads 2 --accept herd");
-        assertThat(VariantsTable.command(ServerVariant.NIO_POLL)).isEqualTo("java "
-                + "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider -jar nio-server/target/nio-server.jar");
-        assertThat(VariantsTable.markdown().lines().skip(2)).hasSize(ServerVariant.all().size());
+        assertThat(VariantsTable.command(ServerVariant.NIO_POLL))
+                .isEqualTo(
+                        "java "
+                                + "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider -jar nio-server/target/nio-server.jar");
+        assertThat(VariantsTable.markdown().lines().skip(2))
+                .hasSize(ServerVariant.all().size());
     }
 }

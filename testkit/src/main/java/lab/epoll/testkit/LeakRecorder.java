@@ -18,8 +18,7 @@ public final class LeakRecorder {
     private static final List<String> LEAKS = new ArrayList<>();
     private static volatile boolean installed;
 
-    private LeakRecorder() {
-    }
+    private LeakRecorder() {}
 
     static synchronized void install() {
         if (installed) {
@@ -29,8 +28,8 @@ public final class LeakRecorder {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
             @Override
             @SuppressWarnings("deprecation")
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                     long maxActive) {
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                    Class<T> resource, int samplingInterval, long maxActive) {
                 ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, samplingInterval) {
                     @Override
                     protected boolean needReport() {

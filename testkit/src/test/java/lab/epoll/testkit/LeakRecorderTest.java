@@ -15,7 +15,9 @@ class LeakRecorderTest {
 
     @Test
     void reportsABufferThatWasNeverReleased() {
-        assertThat(LeakRecorder.isInstalled()).as("installed by the session listener").isTrue();
+        assertThat(LeakRecorder.isInstalled())
+                .as("installed by the session listener")
+                .isTrue();
         LeakRecorder.collectLeaks(); // start clean
         // The leak is on purpose: recorded, not printed, so that a green build's log carries no LEAK report.
         Logger netty = Logger.getLogger(ResourceLeakDetector.class.getName());

@@ -18,14 +18,22 @@ import picocli.CommandLine.ParameterException;
  * incubator's io_uring transport. It answers "what would switching to io_uring change?" without also changing
  * the Netty version (netty42-server does that).
  */
-@Command(name = "uring-server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Echo server (RFC 862) on Netty 4.1's io_uring transport (netty-incubator-transport-io_uring).",
-                Name.MAX_MESSAGES_PER_READ + " is fixed at 1 (a longer read loop stalls the incubator on a read that "
-                        + "fills its buffer), and so is " + Name.ACCEPT_BATCH + " (one accept request in flight at a "
-                        + "time)."},
-        footer = {"", "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad "
-                + "command line."})
+@Command(
+        name = "uring-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Echo server (RFC 862) on Netty 4.1's io_uring transport (netty-incubator-transport-io_uring).",
+            Name.MAX_MESSAGES_PER_READ + " is fixed at 1 (a longer read loop stalls the incubator on a read that "
+                    + "fills its buffer), and so is " + Name.ACCEPT_BATCH + " (one accept request in flight at a "
+                    + "time)."
+        },
+        footer = {
+            "",
+            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
+        })
 public final class IoUringCommand extends EchoServerCommand {
     @Override
     protected Map<Group, String> refusedGroups() {
@@ -36,12 +44,16 @@ public final class IoUringCommand extends EchoServerCommand {
     protected void validate() {
         if (spec.commandLine().getParseResult().hasMatchedOption(Name.MAX_MESSAGES_PER_READ)
                 && options.maxMessagesPerRead() != 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + Name.MAX_MESSAGES_PER_READ
-                    + "': uring-server reads once per completion, so only 1 is possible");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '" + Name.MAX_MESSAGES_PER_READ
+                            + "': uring-server reads once per completion, so only 1 is possible");
         }
         if (options.acceptBatch(1) != 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + Name.ACCEPT_BATCH
-                    + "': the incubator has one accept request in flight at a time, so only 1 is possible");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '" + Name.ACCEPT_BATCH
+                            + "': the incubator has one accept request in flight at a time, so only 1 is possible");
         }
     }
 

@@ -27,8 +27,11 @@ public final class IoUringTransport implements Transport {
     // on 4.1 this is the option that sets it.
     @SuppressWarnings("deprecation")
     private static final NativeSocketOptions SOCKET_OPTIONS = new NativeSocketOptions(
-            IOUringChannelOption.SO_REUSEPORT, IOUringChannelOption.TCP_FASTOPEN,
-            IOUringChannelOption.TCP_DEFER_ACCEPT, IOUringChannelOption.TCP_QUICKACK, null);
+            IOUringChannelOption.SO_REUSEPORT,
+            IOUringChannelOption.TCP_FASTOPEN,
+            IOUringChannelOption.TCP_DEFER_ACCEPT,
+            IOUringChannelOption.TCP_QUICKACK,
+            null);
 
     @Override
     public void ensureAvailable() throws ServerStartException {

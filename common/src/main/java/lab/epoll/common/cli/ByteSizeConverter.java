@@ -19,8 +19,9 @@ public final class ByteSizeConverter implements ITypeConverter<Integer> {
         try {
             long amount = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "b" : m.group(2);
-            long multiplier = unit.startsWith("k") ? 1024L : unit.startsWith("m") ? 1024L * 1024
-                    : unit.startsWith("g") ? 1024L * 1024 * 1024 : 1L;
+            long multiplier = unit.startsWith("k")
+                    ? 1024L
+                    : unit.startsWith("m") ? 1024L * 1024 : unit.startsWith("g") ? 1024L * 1024 * 1024 : 1L;
             return Math.toIntExact(Math.multiplyExact(amount, multiplier));
         } catch (ArithmeticException | NumberFormatException e) {
             throw new TypeConversionException("'" + value + "' is not below 2 GiB");

@@ -41,8 +41,7 @@ public abstract class EchoServerCommand implements Callable<Integer> {
     protected abstract LabServer newServer(ServerOptions options);
 
     /** Options of the variant's own to check, beyond the shared ones; throw a ParameterException to reject. */
-    protected void validate() {
-    }
+    protected void validate() {}
 
     /**
      * The groups of shared options this command never honours, whatever its other flags, each with why:
@@ -64,7 +63,8 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         ParseResult given = spec.commandLine().getParseResult();
         for (ServerOption option : ServerOption.of(reasons.keySet())) {
             if (given.hasMatchedOption(option.longName())) {
-                throw new ParameterException(spec.commandLine(),
+                throw new ParameterException(
+                        spec.commandLine(),
                         "Invalid value for option '" + option + "': " + reasons.get(option.group()));
             }
         }
@@ -82,23 +82,33 @@ public abstract class EchoServerCommand implements Callable<Integer> {
         ServerMetrics metrics = null;
         if (options.metricsPort().isPresent()) {
             try {
-                metrics = ServerMetrics.serve(server, bound.getAddress().getHostAddress(),
+                metrics = ServerMetrics.serve(
+                        server,
+                        bound.getAddress().getHostAddress(),
                         options.metricsPort().getAsInt());
             } catch (IOException e) {
                 server.stop(Duration.ZERO);
-                throw new ServerStartException("cannot serve metrics on port " + options.metricsPort().getAsInt()
-                        + ": " + ErrorText.of(e), e);
+                throw new ServerStartException(
+                        "cannot serve metrics on port " + options.metricsPort().getAsInt() + ": " + ErrorText.of(e), e);
             }
         }
 
         PrintWriter out = spec.commandLine().getOut();
-        ListeningLine.print(out, bound, settings(server)
-                + (metrics == null ? "" : ", metrics=" + HostPort.format(new InetSocketAddress(bound.getAddress(),
-                        metrics.port())) + "/metrics"));
+        ListeningLine.print(
+                out,
+                bound,
+                settings(server)
+                        + (metrics == null
+                                ? ""
+                                : ", metrics="
+                                        + HostPort.format(new InetSocketAddress(bound.getAddress(), metrics.port()))
+                                        + "/metrics"));
 
         String signal = signals.awaitFirst();
         Duration grace = options.shutdownGrace();
-        log.info("{} received: refusing new connections, draining for up to {}", signal,
+        log.info(
+                "{} received: refusing new connections, draining for up to {}",
+                signal,
                 DurationConverter.format(grace));
         server.stop(grace);
         if (metrics != null) {
@@ -112,7 +122,8 @@ public abstract class EchoServerCommand implements Callable<Integer> {
 
     private String settings(LabServer server) {
         StringBuilder s = new StringBuilder(server.describe())
-                .append(", idle-timeout=").append(DurationConverter.format(options.idleTimeout()));
+                .append(", idle-timeout=")
+                .append(DurationConverter.format(options.idleTimeout()));
         if (options.minProgress() > 0) {
             s.append(", min-progress=").append(ByteSizeConverter.format(options.minProgress()));
         }

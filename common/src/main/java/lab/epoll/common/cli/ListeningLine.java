@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
 public final class ListeningLine {
     private static final Logger log = LoggerFactory.getLogger(ListeningLine.class);
 
-    private ListeningLine() {
-    }
+    private ListeningLine() {}
 
     public static void print(PrintWriter out, InetSocketAddress bound, String settings) {
         // The pid last, so scripts can find this server without a pgrep that also matches others' servers.
@@ -24,7 +23,8 @@ public final class ListeningLine {
         out.flush();
         if (!bound.getAddress().isLoopbackAddress()) {
             // The default is loopback; anything else is reachable from other hosts, which should never be a surprise.
-            log.warn("listening beyond loopback on {}: other hosts can connect, as far as firewalls let them",
+            log.warn(
+                    "listening beyond loopback on {}: other hosts can connect, as far as firewalls let them",
                     HostPort.format(bound));
         }
     }

@@ -29,9 +29,8 @@ public final class RecvAllocatorSpec {
     }
 
     public MaxMessagesRecvByteBufAllocator newAllocator(int maxMessagesPerRead) {
-        MaxMessagesRecvByteBufAllocator allocator = isAdaptive()
-                ? new AdaptiveRecvByteBufAllocator()
-                : new FixedRecvByteBufAllocator(fixedSize);
+        MaxMessagesRecvByteBufAllocator allocator =
+                isAdaptive() ? new AdaptiveRecvByteBufAllocator() : new FixedRecvByteBufAllocator(fixedSize);
         return allocator.maxMessagesPerRead(maxMessagesPerRead);
     }
 
@@ -54,7 +53,8 @@ public final class RecvAllocatorSpec {
                 }
                 return fixed(size);
             }
-            throw new TypeConversionException("'" + value + "' is neither 'adaptive' nor 'fixed:SIZE' (e.g. fixed:16k)");
+            throw new TypeConversionException(
+                    "'" + value + "' is neither 'adaptive' nor 'fixed:SIZE' (e.g. fixed:16k)");
         }
     }
 }

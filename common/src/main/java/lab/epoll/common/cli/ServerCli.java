@@ -25,8 +25,7 @@ public final class ServerCli {
     public static final int EXIT_RUNTIME_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
-    private ServerCli() {
-    }
+    private ServerCli() {}
 
     public static int execute(Object command, String... args) {
         return execute(command, null, null, args);
@@ -72,7 +71,8 @@ public final class ServerCli {
     }
 
     /** How every server's DURATION and SIZE values are written, said once for all of them in --help. */
-    static final List<String> VALUE_FORMATS = List.of("",
+    static final List<String> VALUE_FORMATS = List.of(
+            "",
             "DURATION: a whole number and a unit, us, ms, s, m or h (50us, 500ms, 2s, 1m), or 0 alone.",
             "SIZE: a whole number of bytes, or with k, m or g, which are binary (64k = 65,536 bytes); below 2 GiB.");
 
@@ -84,8 +84,8 @@ public final class ServerCli {
     }
 
     /** The heading of a command's refused options in its help: when they are refused. */
-    private static final String REFUSED_WHENEVER_GIVEN = "Refused whenever given, even at the default value, and so not "
-            + "listed below:";
+    private static final String REFUSED_WHENEVER_GIVEN =
+            "Refused whenever given, even at the default value, and so not " + "listed below:";
 
     /**
      * Takes the options of the groups a command never honours out of the usage, keeping them parseable (so they
@@ -100,8 +100,9 @@ public final class ServerCli {
         for (Group group : Group.values()) {
             if (refused.containsKey(group)) {
                 group.options().forEach(option -> hideFromHelp(spec, option));
-                description.add("  " + group.options().stream().map(ServerOption::longName)
-                        .collect(Collectors.joining(", ")) + ": " + refused.get(group) + ".");
+                description.add("  "
+                        + group.options().stream().map(ServerOption::longName).collect(Collectors.joining(", ")) + ": "
+                        + refused.get(group) + ".");
             }
         }
         spec.usageMessage().description(description.toArray(String[]::new));

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 final class ProcessStatus {
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    private ProcessStatus() {
-    }
+    private ProcessStatus() {}
 
     /** {@code VmHWM}: the peak resident set size, in bytes (the kernel writes it in kB). */
     static long peakResidentBytes() {

@@ -33,41 +33,111 @@ public final class ServerMetrics implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         Supplier<ConnectionStats.Snapshot> stats = server::stats;
-        counter(registry, "echo_connections_accepted", "Connections accepted", null, stats, ConnectionStats.Snapshot::accepted);
-        counter(registry, "echo_connections_closed", "Connections closed, for any reason", null, stats,
+        counter(
+                registry,
+                "echo_connections_accepted",
+                "Connections accepted",
+                null,
+                stats,
+                ConnectionStats.Snapshot::accepted);
+        counter(
+                registry,
+                "echo_connections_closed",
+                "Connections closed, for any reason",
+                null,
+                stats,
                 ConnectionStats.Snapshot::closed);
-        counter(registry, "echo_connections_closed_idle", "Connections closed by the idle timeout", null, stats,
+        counter(
+                registry,
+                "echo_connections_closed_idle",
+                "Connections closed by the idle timeout",
+                null,
+                stats,
                 ConnectionStats.Snapshot::closedIdle);
-        counter(registry, "echo_connections_refused", "Connections refused (over " + Name.MAX_CONNECTIONS + ", or draining)",
-                null, stats, ConnectionStats.Snapshot::refused);
-        counter(registry, "echo_errors", "Connection errors: resets, broken pipes, failed accepts", null, stats,
+        counter(
+                registry,
+                "echo_connections_refused",
+                "Connections refused (over " + Name.MAX_CONNECTIONS + ", or draining)",
+                null,
+                stats,
+                ConnectionStats.Snapshot::refused);
+        counter(
+                registry,
+                "echo_errors",
+                "Connection errors: resets, broken pipes, failed accepts",
+                null,
+                stats,
                 ConnectionStats.Snapshot::errors);
-        counter(registry, "echo_received_bytes", "Bytes read from clients", Unit.BYTES, stats,
+        counter(
+                registry,
+                "echo_received_bytes",
+                "Bytes read from clients",
+                Unit.BYTES,
+                stats,
                 ConnectionStats.Snapshot::bytesIn);
-        counter(registry, "echo_sent_bytes", "Bytes echoed back to clients", Unit.BYTES, stats,
+        counter(
+                registry,
+                "echo_sent_bytes",
+                "Bytes echoed back to clients",
+                Unit.BYTES,
+                stats,
                 ConnectionStats.Snapshot::bytesOut);
-        gauge(registry, "echo_connections_open", "Connections open now", null, () -> stats.get().active());
+        gauge(
+                registry,
+                "echo_connections_open",
+                "Connections open now",
+                null,
+                () -> stats.get().active());
         PendingBudget budget = server.budget();
-        gauge(registry, "echo_pending", "Echo held unsent now, buffer overhead included (0 while the budget is off)",
-                Unit.BYTES, budget::pending);
-        gauge(registry, "echo_pending_budget", "The budget for echo held unsent (" + Name.MAX_PENDING_BYTES + "; 0: off)",
-                Unit.BYTES, budget::max);
-        CounterWithCallback.builder().name("echo_pending_budget_exhausted")
+        gauge(
+                registry,
+                "echo_pending",
+                "Echo held unsent now, buffer overhead included (0 while the budget is off)",
+                Unit.BYTES,
+                budget::pending);
+        gauge(
+                registry,
+                "echo_pending_budget",
+                "The budget for echo held unsent (" + Name.MAX_PENDING_BYTES + "; 0: off)",
+                Unit.BYTES,
+                budget::max);
+        CounterWithCallback.builder()
+                .name("echo_pending_budget_exhausted")
                 .help("Times the budget ran out and every connection stopped reading")
-                .callback(cb -> cb.call(budget.pauses())).register(registry);
+                .callback(cb -> cb.call(budget.pauses()))
+                .register(registry);
         // The peak the lab reports as a server's RSS (VmHWM); the client library gives the current RSS only.
-        gauge(registry, "echo_process_resident_memory_peak", "Peak resident set size (VmHWM)", Unit.BYTES,
+        gauge(
+                registry,
+                "echo_process_resident_memory_peak",
+                "Peak resident set size (VmHWM)",
+                Unit.BYTES,
                 ProcessStatus::peakResidentBytes);
         // The JVM's thread count leaves out its GC and JIT threads; the lab counts every thread, as /proc does.
-        gauge(registry, "echo_process_threads", "Threads of the process, the JVM's own included", null,
+        gauge(
+                registry,
+                "echo_process_threads",
+                "Threads of the process, the JVM's own included",
+                null,
                 ProcessStatus::threads);
-        HTTPServer http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+        HTTPServer http = HTTPServer.builder()
+                .hostname(host)
+                .port(port)
+                .registry(registry)
+                .buildAndStart();
         return new ServerMetrics(http);
     }
 
-    private static void counter(PrometheusRegistry registry, String name, String help, Unit unit,
-                                Supplier<ConnectionStats.Snapshot> stats, ToLongFunction<ConnectionStats.Snapshot> value) {
-        CounterWithCallback.Builder builder = CounterWithCallback.builder().name(name).help(help)
+    private static void counter(
+            PrometheusRegistry registry,
+            String name,
+            String help,
+            Unit unit,
+            Supplier<ConnectionStats.Snapshot> stats,
+            ToLongFunction<ConnectionStats.Snapshot> value) {
+        CounterWithCallback.Builder builder = CounterWithCallback.builder()
+                .name(name)
+                .help(help)
                 .callback(cb -> cb.call(value.applyAsLong(stats.get())));
         if (unit != null) {
             builder.unit(unit);
@@ -76,8 +146,8 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     private static void gauge(PrometheusRegistry registry, String name, String help, Unit unit, LongSupplier value) {
-        GaugeWithCallback.Builder builder = GaugeWithCallback.builder().name(name).help(help)
-                .callback(cb -> cb.call(value.getAsLong()));
+        GaugeWithCallback.Builder builder =
+                GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong()));
         if (unit != null) {
             builder.unit(unit);
         }

@@ -38,8 +38,10 @@ public final class AcceptFailureHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         stats.error();
-        log.warn("accept on {} failed: {}; accepting again in 1 s",
-                HostPort.format((InetSocketAddress) ctx.channel().localAddress()), ErrorText.of(cause));
+        log.warn(
+                "accept on {} failed: {}; accepting again in 1 s",
+                HostPort.format((InetSocketAddress) ctx.channel().localAddress()),
+                ErrorText.of(cause));
     }
 
     @Sharable

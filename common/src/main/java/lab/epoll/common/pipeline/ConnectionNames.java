@@ -5,8 +5,7 @@ import io.netty.channel.unix.UnixChannel;
 
 /** How logs name a connection: its file descriptor (the number epoll knows it by) and its peer address. */
 final class ConnectionNames {
-    private ConnectionNames() {
-    }
+    private ConnectionNames() {}
 
     static String of(Channel channel) {
         String peer = String.valueOf(channel.remoteAddress()).replaceFirst("^/", "");

@@ -28,14 +28,19 @@ public final class EchoChannelInitializer extends ChannelInitializer<Channel> {
     private final IdleSweep idleSweep;
     private final ConnectionErrorHandler errorHandler;
 
-    public EchoChannelInitializer(ServerOptions options, Transport transport, ConnectionRegistry registry,
-                                  ConnectionStats stats, PendingBudget budget) {
+    public EchoChannelInitializer(
+            ServerOptions options,
+            Transport transport,
+            ConnectionRegistry registry,
+            ConnectionStats stats,
+            PendingBudget budget) {
         this.transport = transport;
         this.registry = registry;
         this.stats = stats;
         this.budget = budget;
         this.verbose = options.verbose();
-        this.idleSweep = options.idleTimeout().isZero() ? null
+        this.idleSweep = options.idleTimeout().isZero()
+                ? null
                 : new IdleSweep(options.idleTimeout(), options.minProgress(), stats, verbose);
         this.errorHandler = new ConnectionErrorHandler(stats);
     }

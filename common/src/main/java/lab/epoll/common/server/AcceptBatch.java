@@ -21,8 +21,7 @@ public final class AcceptBatch {
     /** Enough to take in a burst per wake-up, few enough that a flood of connections cannot stall the loop long. */
     public static final int DEFAULT = 64;
 
-    private AcceptBatch() {
-    }
+    private AcceptBatch() {}
 
     /**
      * The listener's allocator for a batch of {@code n} (0: no limit), or null for 1: Netty's own, untouched, so

@@ -28,13 +28,13 @@ public final class BudgetedRecvByteBufAllocator implements MaxMessagesRecvByteBu
     private final IntSupplier openConnections;
 
     /** {@code sizing} as wrapped, or itself when the budget is off. */
-    public static RecvByteBufAllocator within(MaxMessagesRecvByteBufAllocator sizing, PendingBudget budget,
-                                             IntSupplier openConnections) {
+    public static RecvByteBufAllocator within(
+            MaxMessagesRecvByteBufAllocator sizing, PendingBudget budget, IntSupplier openConnections) {
         return budget.unlimited() ? sizing : new BudgetedRecvByteBufAllocator(sizing, budget, openConnections);
     }
 
-    private BudgetedRecvByteBufAllocator(MaxMessagesRecvByteBufAllocator sizing, PendingBudget budget,
-                                         IntSupplier openConnections) {
+    private BudgetedRecvByteBufAllocator(
+            MaxMessagesRecvByteBufAllocator sizing, PendingBudget budget, IntSupplier openConnections) {
         this.sizing = sizing;
         this.budget = budget;
         this.openConnections = openConnections;

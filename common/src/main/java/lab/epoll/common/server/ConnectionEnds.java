@@ -11,7 +11,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionEnds {
     /** Why a connection ended. */
-    public enum Reason { PEER, IDLE, SHUTDOWN, ERROR }
+    public enum Reason {
+        PEER,
+        IDLE,
+        SHUTDOWN,
+        ERROR
+    }
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionEnds.class);
 
@@ -32,7 +37,11 @@ public final class ConnectionEnds {
             stats.closedIdle();
         }
         if (verbose) {
-            log.info("closed {}: {} bytes in, {} bytes out{}", name, bytesIn, bytesOut,
+            log.info(
+                    "closed {}: {} bytes in, {} bytes out{}",
+                    name,
+                    bytesIn,
+                    bytesOut,
                     reason == Reason.IDLE ? " (idle)" : "");
         }
         open.closed();

@@ -65,7 +65,8 @@ public final class EchoServer implements LabServer {
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childOption(ChannelOption.TCP_NODELAY, options.tcpNoDelay())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(options.writeBufferLow(), options.writeBufferHigh()))
                 .handler(AcceptFailureHandler.forListener(stats))
                 .childHandler(new EchoChannelInitializer(options, transport, registry, stats, budget));
@@ -76,9 +77,12 @@ public final class EchoServer implements LabServer {
         transport.configure(bootstrap, options);
         // After the transport's options, so that no transport can replace it: every engine's reads are budgeted
         // (the io_uring one once set its own allocator here, and overshot the budget by a third).
-        bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, BudgetedRecvByteBufAllocator.within(
-                options.recvAllocator().newAllocator(transport.maxMessagesPerRead(options)), budget,
-                registry::openConnections));
+        bootstrap.childOption(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                BudgetedRecvByteBufAllocator.within(
+                        options.recvAllocator().newAllocator(transport.maxMessagesPerRead(options)),
+                        budget,
+                        registry::openConnections));
 
         InetSocketAddress requested = new InetSocketAddress(host, options.port());
         try {

@@ -6,8 +6,7 @@ package lab.epoll.common.server;
  * and number are noise in a one-line message that already says what was being done.
  */
 public final class ErrorText {
-    private ErrorText() {
-    }
+    private ErrorText() {}
 
     public static String of(Throwable error) {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
@@ -23,7 +22,8 @@ public final class ErrorText {
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reason = root == null ? "unknown reason"
+        String reason = root == null
+                ? "unknown reason"
                 : root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return new ServerStartException(transport + " is not available: " + reason);
     }

@@ -6,8 +6,7 @@ import java.net.InetSocketAddress;
 
 /** Prints addresses as people and scripts expect them: {@code 127.0.0.1:8080}, {@code [::1]:8080}. */
 public final class HostPort {
-    private HostPort() {
-    }
+    private HostPort() {}
 
     public static String format(InetSocketAddress address) {
         if (address.getAddress() == null) {

@@ -8,8 +8,7 @@ import java.net.UnknownHostException;
 
 /** Resolving the host and binding a listener, with the one-line errors every server gives for them. */
 public final class Listen {
-    private Listen() {
-    }
+    private Listen() {}
 
     public static InetAddress resolve(String host) throws ServerStartException {
         try {

@@ -11,8 +11,7 @@ import java.lang.management.OperatingSystemMXBean;
  * with EMFILE for everyone.
  */
 public final class OpenFiles {
-    private OpenFiles() {
-    }
+    private OpenFiles() {}
 
     /** The soft RLIMIT_NOFILE, or 0 where the JVM cannot tell. */
     public static long limit() {

@@ -25,8 +25,7 @@ public final class PeerFailureLog {
     private static int logged;
     private static final Map<String, Integer> unsaid = new LinkedHashMap<>();
 
-    private PeerFailureLog() {
-    }
+    private PeerFailureLog() {}
 
     /** A connection failed for {@code reason} (the I/O error's message) and is being closed. */
     public static synchronized void failed(String connection, String reason) {
@@ -57,8 +56,11 @@ public final class PeerFailureLog {
         String reasons = unsaid.entrySet().stream()
                 .map(e -> e.getKey() + " (" + String.format(Locale.ROOT, "%,d", e.getValue()) + ")")
                 .collect(Collectors.joining(", "));
-        log.warn("{} more connections failed in the last {} s: {}", String.format(Locale.ROOT, "%,d", total),
-                String.format(Locale.ROOT, "%.1f", (now - windowStart) / 1e9), reasons);
+        log.warn(
+                "{} more connections failed in the last {} s: {}",
+                String.format(Locale.ROOT, "%,d", total),
+                String.format(Locale.ROOT, "%.1f", (now - windowStart) / 1e9),
+                reasons);
         unsaid.clear();
     }
 }

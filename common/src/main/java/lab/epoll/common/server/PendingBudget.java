@@ -35,7 +35,7 @@ public final class PendingBudget {
     private final long resumeBelow;
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean exhausted;
-    private volatile Runnable listener = () -> { };
+    private volatile Runnable listener = () -> {};
 
     // Guarded by this.
     private long peak;
@@ -96,7 +96,7 @@ public final class PendingBudget {
     private void settle() {
         boolean flipped = false;
         synchronized (this) {
-            for (;;) {
+            for (; ; ) {
                 long now = pending.get();
                 boolean want = exhausted ? now >= resumeBelow : now > max;
                 if (want == exhausted) {
@@ -123,8 +123,11 @@ public final class PendingBudget {
             return;
         }
         long since = pauses - pausesLogged;
-        log.warn("unsent echo reached {} B, over " + Name.MAX_PENDING_BYTES + " {}: every connection stops reading until it "
-                        + "drops below {}{}", now, ByteSizeConverter.format(max),
+        log.warn(
+                "unsent echo reached {} B, over " + Name.MAX_PENDING_BYTES
+                        + " {}: every connection stops reading until it " + "drops below {}{}",
+                now,
+                ByteSizeConverter.format(max),
                 ByteSizeConverter.format(resumeBelow),
                 since > 1 ? " (" + since + " pauses since the last such line)" : "");
         pausesLogged = pauses;

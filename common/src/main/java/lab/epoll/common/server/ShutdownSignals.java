@@ -21,8 +21,7 @@ public final class ShutdownSignals {
     private final CountDownLatch received = new CountDownLatch(1);
     private final AtomicReference<String> first = new AtomicReference<>();
 
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     public static ShutdownSignals install() {
         ShutdownSignals signals = new ShutdownSignals();

@@ -11,13 +11,13 @@ import lab.epoll.common.stats.ConnectionStats;
  * ever counted past its bound (0 if never).
  */
 public final class StatsLine {
-    private StatsLine() {
-    }
+    private StatsLine() {}
 
-    public static String of(ConnectionStats stats, long pendingOutBytes, ByteBufAllocator allocator,
-                            PendingBudget budget) {
+    public static String of(
+            ConnectionStats stats, long pendingOutBytes, ByteBufAllocator allocator, PendingBudget budget) {
         long direct = allocator instanceof ByteBufAllocatorMetricProvider metered
-                ? metered.metric().usedDirectMemory() : -1;
+                ? metered.metric().usedDirectMemory()
+                : -1;
         return "stats: " + stats.snapshot() + " pending-out=" + pendingOutBytes + " direct-memory=" + direct
                 + " budget-pauses=" + budget.pauses() + " budget-peak=" + budget.peakOverBudget();
     }

@@ -15,24 +15,58 @@ public final class ConnectionStats {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
 
-    public void accepted() { accepted.increment(); }
-    public void closed() { closed.increment(); }
-    public void closedIdle() { closedIdle.increment(); }
-    public void refused() { refused.increment(); }
-    public void error() { errors.increment(); }
-    public void bytesIn(long n) { bytesIn.add(n); }
-    public void bytesOut(long n) { bytesOut.add(n); }
+    public void accepted() {
+        accepted.increment();
+    }
+
+    public void closed() {
+        closed.increment();
+    }
+
+    public void closedIdle() {
+        closedIdle.increment();
+    }
+
+    public void refused() {
+        refused.increment();
+    }
+
+    public void error() {
+        errors.increment();
+    }
+
+    public void bytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    public void bytesOut(long n) {
+        bytesOut.add(n);
+    }
 
     public Snapshot snapshot() {
         long acceptedNow = accepted.sum();
         long closedNow = closed.sum();
-        return new Snapshot(acceptedNow, acceptedNow - closedNow, closedNow, closedIdle.sum(), refused.sum(),
-                errors.sum(), bytesIn.sum(), bytesOut.sum());
+        return new Snapshot(
+                acceptedNow,
+                acceptedNow - closedNow,
+                closedNow,
+                closedIdle.sum(),
+                refused.sum(),
+                errors.sum(),
+                bytesIn.sum(),
+                bytesOut.sum());
     }
 
     /** The counters at one moment; {@code toString} is the {@code key=value} form the logs and summary print. */
-    public record Snapshot(long accepted, long active, long closed, long closedIdle, long refused, long errors,
-                           long bytesIn, long bytesOut) {
+    public record Snapshot(
+            long accepted,
+            long active,
+            long closed,
+            long closedIdle,
+            long refused,
+            long errors,
+            long bytesIn,
+            long bytesOut) {
         @Override
         public String toString() {
             return "accepted=" + accepted + " active=" + active + " closed=" + closed + " closed-idle=" + closedIdle

@@ -15,8 +15,7 @@ public final class DualStack {
     private static final Logger log = LoggerFactory.getLogger(DualStack.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
-    private DualStack() {
-    }
+    private DualStack() {}
 
     /**
      * Warns, once per process, when {@code address} is the IPv4 wildcard that such a listener widens;

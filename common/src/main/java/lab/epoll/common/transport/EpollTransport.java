@@ -23,8 +23,11 @@ import lab.epoll.common.server.ServerStartException;
  */
 public final class EpollTransport implements Transport {
     /** The epoll transport's socket knobs; Netty 4.2's epoll keeps the same constants. */
-    public static final NativeSocketOptions SOCKET_OPTIONS = new NativeSocketOptions(EpollChannelOption.SO_REUSEPORT,
-            EpollChannelOption.TCP_FASTOPEN, EpollChannelOption.TCP_DEFER_ACCEPT, EpollChannelOption.TCP_QUICKACK,
+    public static final NativeSocketOptions SOCKET_OPTIONS = new NativeSocketOptions(
+            EpollChannelOption.SO_REUSEPORT,
+            EpollChannelOption.TCP_FASTOPEN,
+            EpollChannelOption.TCP_DEFER_ACCEPT,
+            EpollChannelOption.TCP_QUICKACK,
             EpollChannelOption.SO_BUSY_POLL);
 
     private final EpollMode mode;
@@ -53,8 +56,8 @@ public final class EpollTransport implements Transport {
     @Override
     @SuppressWarnings("deprecation") // the only constructor that takes maxEventsAtOnce; Netty 4.1 keeps it working
     public EventLoopGroup newEventLoopGroup(ServerOptions options) {
-        return new EpollEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("epoll-" + shortMode()),
-                options.maxEvents());
+        return new EpollEventLoopGroup(
+                options.ioThreads(), new DefaultThreadFactory("epoll-" + shortMode()), options.maxEvents());
     }
 
     @Override
@@ -67,14 +70,14 @@ public final class EpollTransport implements Transport {
      * means IPv4 only, not dual-stack. Shared with bare-server, which has no transport of the lab's.
      */
     public static EpollServerSocketChannel serverChannel(InetAddress address) {
-        return address instanceof Inet4Address ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4)
+        return address instanceof Inet4Address
+                ? new EpollServerSocketChannel(InternetProtocolFamily.IPv4)
                 : new EpollServerSocketChannel();
     }
 
     @Override
     public void configure(ServerBootstrap bootstrap, ServerOptions options) {
-        bootstrap.option(EpollChannelOption.EPOLL_MODE, mode)
-                .childOption(EpollChannelOption.EPOLL_MODE, mode);
+        bootstrap.option(EpollChannelOption.EPOLL_MODE, mode).childOption(EpollChannelOption.EPOLL_MODE, mode);
         SOCKET_OPTIONS.apply(bootstrap, options);
     }
 

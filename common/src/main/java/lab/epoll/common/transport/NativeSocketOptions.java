@@ -12,9 +12,12 @@ import lab.epoll.common.cli.ServerOptions;
  *
  * @param busyPoll {@code SO_BUSY_POLL}, or null where the transport has none (the command refuses the option)
  */
-public record NativeSocketOptions(ChannelOption<Boolean> reusePort, ChannelOption<Integer> fastOpen,
-                                  ChannelOption<Integer> deferAccept, ChannelOption<Boolean> quickAck,
-                                  ChannelOption<Integer> busyPoll) {
+public record NativeSocketOptions(
+        ChannelOption<Boolean> reusePort,
+        ChannelOption<Integer> fastOpen,
+        ChannelOption<Integer> deferAccept,
+        ChannelOption<Boolean> quickAck,
+        ChannelOption<Integer> busyPoll) {
 
     /**
      * Sets the knobs the command line asked for: listener options on {@code option}, socket ones on

@@ -56,6 +56,5 @@ public interface Transport {
     }
 
     /** Releases what the transport made besides the event loops (e.g. a worker pool), once they have stopped. */
-    default void shutdown() {
-    }
+    default void shutdown() {}
 }

@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import lab.epoll.process.ServerProcess;
 import lab.epoll.catalog.CpuSet;
 import lab.epoll.catalog.JavaRuntime;
 import lab.epoll.catalog.ServerOption.Name;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.process.ServerProcess;
 
 /**
  * A variant under measurement: its runnable jar in its own JVM with fixed, recorded flags, stopped with SIGTERM
@@ -18,7 +18,8 @@ import lab.epoll.catalog.ServerVariant;
  */
 public final class BenchmarkServer implements AutoCloseable {
     /** Server JVM flags for every trial: a fixed heap, leak detection off (it would tax the hot path). */
-    public static final String DEFAULT_JVM_FLAGS = "-Xms512m -Xmx512m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled";
+    public static final String DEFAULT_JVM_FLAGS =
+            "-Xms512m -Xmx512m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled";
 
     private final ServerProcess process;
 
@@ -37,7 +38,12 @@ public final class BenchmarkServer implements AutoCloseable {
      * {@code --busy-poll 50us} for a tuning run.
      */
     public static BenchmarkServer start(ServerVariant variant, String jvmFlags, String serverArgs) {
-        return start(variant, ServerProcess.runtimeOf(variant), jvmFlags, NO_IDLE_TIMEOUT, serverArgs,
+        return start(
+                variant,
+                ServerProcess.runtimeOf(variant),
+                jvmFlags,
+                NO_IDLE_TIMEOUT,
+                serverArgs,
                 CpuSet.parse(CpuSet.ALL));
     }
 
@@ -56,11 +62,12 @@ public final class BenchmarkServer implements AutoCloseable {
             throw new IllegalArgumentException("java=" + release + " is not a Java feature release such as 25");
         }
         if (feature < variant.ioModel().minimumJava()) {
-            throw new IllegalArgumentException(variant + " needs Java " + variant.ioModel().minimumJava()
-                    + " or later, not " + feature);
+            throw new IllegalArgumentException(
+                    variant + " needs Java " + variant.ioModel().minimumJava() + " or later, not " + feature);
         }
-        return JavaRuntime.exactly(feature).orElseThrow(() -> new IllegalArgumentException("java=" + release
-                + ": " + JavaRuntime.missing(feature).replace(" or later", "")));
+        return JavaRuntime.exactly(feature)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "java=" + release + ": " + JavaRuntime.missing(feature).replace(" or later", "")));
     }
 
     /**
@@ -68,14 +75,25 @@ public final class BenchmarkServer implements AutoCloseable {
      * has one; others run as they are) and on the given CPUs ({@code taskset -c}). The JVM sees only those CPUs,
      * so the server's defaults that follow the core count (event loops, workers) follow them too.
      */
-    public static BenchmarkServer start(ServerVariant variant, JavaRuntime runtime, String jvmFlags,
-                                        String idleTimeout, String serverArgs, CpuSet cpus) {
+    public static BenchmarkServer start(
+            ServerVariant variant,
+            JavaRuntime runtime,
+            String jvmFlags,
+            String idleTimeout,
+            String serverArgs,
+            CpuSet cpus) {
         return start(variant, runtime, jvmFlags, idleTimeout, serverArgs, cpus, ServerNamespace.HERE);
     }
 
     /** As {@link #start(ServerVariant, JavaRuntime, String, String, String, CpuSet)}, in a network namespace. */
-    static BenchmarkServer start(ServerVariant variant, JavaRuntime runtime, String jvmFlags, String idleTimeout,
-                                 String serverArgs, CpuSet cpus, ServerNamespace namespace) {
+    static BenchmarkServer start(
+            ServerVariant variant,
+            JavaRuntime runtime,
+            String jvmFlags,
+            String idleTimeout,
+            String serverArgs,
+            CpuSet cpus,
+            ServerNamespace namespace) {
         List<String> args = new ArrayList<>(List.of(Name.PORT, "0"));
         args.addAll(namespace.serverArgs());
         if (variant.has(ServerVariant.Feature.IDLE_TIMEOUT)) {
@@ -89,12 +107,14 @@ public final class BenchmarkServer implements AutoCloseable {
         if (cpus.pinned()) {
             prefix.addAll(List.of("taskset", "-c", cpus.text()));
         }
-        return new BenchmarkServer(ServerProcess.startWrapped(prefix, variant, runtime, split(jvmFlags),
-                args.toArray(String[]::new)));
+        return new BenchmarkServer(
+                ServerProcess.startWrapped(prefix, variant, runtime, split(jvmFlags), args.toArray(String[]::new)));
     }
 
     private static List<String> split(String flags) {
-        return flags == null || flags.isBlank() ? List.of() : Arrays.asList(flags.trim().split("\\s+"));
+        return flags == null || flags.isBlank()
+                ? List.of()
+                : Arrays.asList(flags.trim().split("\\s+"));
     }
 
     public long pid() {

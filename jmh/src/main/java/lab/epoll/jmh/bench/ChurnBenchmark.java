@@ -67,8 +67,9 @@ public class ChurnBenchmark extends ServerTrial {
 
     @Override
     protected String scenarioServerArgs(ServerVariant variant) {
-        ServerOption option = variant.servingThreadsOption().orElseThrow(() -> new IllegalArgumentException(
-                "variant " + variant + " gives every connection a thread of its own: no threads to share them"));
+        ServerOption option = variant.servingThreadsOption()
+                .orElseThrow(() -> new IllegalArgumentException("variant " + variant
+                        + " gives every connection a thread of its own: no threads to share them"));
         if (reuseport && !variant.has(ServerVariant.Feature.EVENT_LOOPS)) {
             throw new IllegalArgumentException("reuseport=true is for Netty's event loops; raw-server's is the "
                     + ServerVariant.RAW_REUSEPORT + " variant");
@@ -85,8 +86,10 @@ public class ChurnBenchmark extends ServerTrial {
     @Override
     protected ClientLoad newLoad(InetSocketAddress server) {
         prime(server);
-        return connected(NewcomerLoad.arrivals(rate, burst, patience, TimeUnit.SECONDS, payload),
-                l -> l.connect(server), "start the arrivals to " + server);
+        return connected(
+                NewcomerLoad.arrivals(rate, burst, patience, TimeUnit.SECONDS, payload),
+                l -> l.connect(server),
+                "start the arrivals to " + server);
     }
 
     /**

@@ -11,8 +11,7 @@ import lab.epoll.catalog.CpuSet;
  * thread those create later, which inherit their creator's affinity.
  */
 final class ClientPinning {
-    private ClientPinning() {
-    }
+    private ClientPinning() {}
 
     static void pinThisJvm(CpuSet cpus) {
         if (!cpus.pinned()) {
@@ -21,7 +20,8 @@ final class ClientPinning {
         String pid = Long.toString(ProcessHandle.current().pid());
         try {
             Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus.text(), pid)
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!taskset.waitFor(30, TimeUnit.SECONDS) || taskset.exitValue() != 0) {
                 throw new IllegalStateException("taskset could not pin the client to CPUs " + cpus + ": " + out);

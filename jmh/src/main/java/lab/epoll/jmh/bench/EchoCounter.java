@@ -24,6 +24,7 @@ public class EchoCounter {
 
     /** Echoes completed in this iteration's measured window (the field's name is {@link Metric#ECHOES}' label). */
     public long echoes;
+
     private long start = -1;
 
     @Setup(Level.Iteration)

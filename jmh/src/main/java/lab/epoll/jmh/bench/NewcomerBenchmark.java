@@ -71,7 +71,13 @@ public class NewcomerBenchmark extends ServerTrial {
 
     @Override
     protected ClientLoad newLoad(InetSocketAddress server) {
-        NewcomerLoad load = new NewcomerLoad(busy, depth, rate, patience, TimeUnit.SECONDS, payload,
+        NewcomerLoad load = new NewcomerLoad(
+                busy,
+                depth,
+                rate,
+                patience,
+                TimeUnit.SECONDS,
+                payload,
                 hog.equals(Saturation.NO_HOG) ? null : CpuSet.parse(hog.equals(SERVER_CPUS) ? serverCpus : hog));
         return connected(load, l -> l.connect(server), "open " + busy + " busy connections to " + server);
     }

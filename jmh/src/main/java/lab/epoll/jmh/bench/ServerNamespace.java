@@ -21,7 +21,8 @@ record ServerNamespace(String name, String address) {
         }
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("serverNetns '" + text + "' is not NAME@ADDRESS, e.g. lab-srv@10.231.0.1");
+            throw new IllegalArgumentException(
+                    "serverNetns '" + text + "' is not NAME@ADDRESS, e.g. lab-srv@10.231.0.1");
         }
         return new ServerNamespace(m.group(1), m.group(2));
     }

@@ -167,8 +167,13 @@ public abstract class ServerTrial {
         InetSocketAddress address;
         if (target.isBlank()) {
             ServerVariant named = ServerVariant.named(variant);
-            server = BenchmarkServer.start(named, BenchmarkServer.runtime(named, java), serverJvm, idleTimeout,
-                    (scenarioServerArgs(named) + " " + serverArgs).trim(), serverSet,
+            server = BenchmarkServer.start(
+                    named,
+                    BenchmarkServer.runtime(named, java),
+                    serverJvm,
+                    idleTimeout,
+                    (scenarioServerArgs(named) + " " + serverArgs).trim(),
+                    serverSet,
                     ServerNamespace.parse(serverNetns));
             address = server.address();
         } else {
@@ -186,7 +191,8 @@ public abstract class ServerTrial {
             MeasuredTrial.begin(server.pid(), load, servingThreads());
         } else if (targetMetrics.isBlank()) {
             System.err.println("[lab] target " + target + ": client-side metrics only; start the server with "
-                    + ServerOption.METRICS_PORT.with("PORT") + " and add -p targetMetrics=HOST:PORT for its CPU, RSS and threads");
+                    + ServerOption.METRICS_PORT.with("PORT")
+                    + " and add -p targetMetrics=HOST:PORT for its CPU, RSS and threads");
             MeasuredTrial.begin(MeasuredTrial.NO_SERVER, load, servingThreads());
         } else {
             InetSocketAddress metrics = External.address(targetMetrics, "targetMetrics");
@@ -228,8 +234,7 @@ public abstract class ServerTrial {
 
     /** Parses {@code target}. */
     static final class External {
-        private External() {
-        }
+        private External() {}
 
         static InetSocketAddress address(String target, String param) {
             int colon = target.lastIndexOf(':');

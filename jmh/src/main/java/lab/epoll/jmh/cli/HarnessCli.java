@@ -25,13 +25,13 @@ public final class HarnessCli {
     public static final int EXIT_USAGE = 2;
     static final String NAME = "benchmarks.jar";
 
-    private HarnessCli() {
-    }
+    private HarnessCli() {}
 
     /** The harness and its commands, ready to parse. */
     static CommandLine commandLine() {
         CommandLine harness = new CommandLine(new ModeCommand(RunMode.QUICK)).setCommandName(NAME);
-        harness.getCommandSpec().usageMessage()
+        harness.getCommandSpec()
+                .usageMessage()
                 .description(HelpText.escaped("Runs the lab's benchmarks: each trial starts a server variant as"
                         + " its own JVM and measures it from outside, server and client on disjoint CPUs. The same"
                         + " arguments run as java -jar jmh/target/benchmarks.jar ARGS and as mvn -pl jmh exec:java"
@@ -117,16 +117,23 @@ public final class HarnessCli {
      */
     static String[] commandFirst(CommandLine harness, String[] args) {
         Map<String, CommandLine> commands = harness.getSubcommands();
-        List<Integer> words = IntStream.range(0, args.length).filter(i -> commands.containsKey(args[i])).boxed()
+        List<Integer> words = IntStream.range(0, args.length)
+                .filter(i -> commands.containsKey(args[i]))
+                .boxed()
                 .toList();
         if (words.isEmpty()) {
             return args;
         }
-        List<Integer> first = words.stream().filter(i -> words.stream().allMatch(j -> j.equals(i)
-                || commands.get(args[i]).getCommandSpec().findOption(args[j]) != null)).toList();
+        List<Integer> first = words.stream()
+                .filter(i -> words.stream()
+                        .allMatch(j -> j.equals(i)
+                                || commands.get(args[i]).getCommandSpec().findOption(args[j]) != null))
+                .toList();
         if (first.size() != 1) {
-            throw new ParameterException(harness, words.stream().map(i -> args[i]).collect(Collectors.joining(
-                    " and ")) + " are two commands: give one");
+            throw new ParameterException(
+                    harness,
+                    words.stream().map(i -> args[i]).collect(Collectors.joining(" and "))
+                            + " are two commands: give one");
         }
         int at = first.get(0);
         List<String> ordered = new ArrayList<>(List.of(args).subList(at, args.length));

@@ -22,14 +22,14 @@ import picocli.CommandLine.ParameterException;
 final class JmhOptions {
     /** How each command's help names the pass-through. */
     static final String LABEL = "JMH-OPTION";
+
     static final String DESCRIPTION = "JMH's own options, which win over the defaults: a benchmark regex,"
             + " -p NAME=LIST, -f N, -wi N, -w DURATION, -i N, -r DURATION, -rff FILE, -prof NAME, -jvmArgsAppend"
             + " FLAGS, ...; -l lists the benchmarks, -lp with their parameters, -h is JMH's own help.";
 
     private static final Pattern UNKNOWN = Pattern.compile("(\\S+) is not a recognized option");
 
-    private JmhOptions() {
-    }
+    private JmhOptions() {}
 
     /**
      * JMH's reading of {@code args}; a mistake, or a lab option given to a command it does not belong to
@@ -42,9 +42,11 @@ final class JmhOptions {
             if (name.startsWith("--")) {
                 List<String> owners = ownersOf(command.root(), name);
                 if (!owners.isEmpty()) {
-                    throw new ParameterException(command.commandLine(), "'" + name + "' is "
-                            + (owners.size() == 1 ? "an option of " + owners.get(0) + ", not" : "not an option")
-                            + " of " + shownName(command));
+                    throw new ParameterException(
+                            command.commandLine(),
+                            "'" + name + "' is "
+                                    + (owners.size() == 1 ? "an option of " + owners.get(0) + ", not" : "not an option")
+                                    + " of " + shownName(command));
                 }
             }
         }
@@ -57,8 +59,10 @@ final class JmhOptions {
         // JMH takes any value; a misspelt variant would fail each of its trials, minutes into the run.
         for (String variant : options.getParameter(TrialParam.VARIANT.field()).orElse(List.of())) {
             if (!ServerVariant.names().contains(variant)) {
-                throw new ParameterException(command.commandLine(), "-p " + TrialParam.VARIANT.field()
-                        + ": no variant '" + variant + "'; known: " + ServerVariant.names());
+                throw new ParameterException(
+                        command.commandLine(),
+                        "-p " + TrialParam.VARIANT.field() + ": no variant '" + variant + "'; known: "
+                                + ServerVariant.names());
             }
         }
         return options;
@@ -69,8 +73,11 @@ final class JmhOptions {
         Matcher unknown = UNKNOWN.matcher(message);
         if (unknown.matches()) {
             String name = unknown.group(1);
-            return args.stream().filter(arg -> arg.matches("--?" + Pattern.quote(name) + "(=.*)?")).findFirst()
-                    .map(arg -> "unknown option '" + arg.split("=", 2)[0] + "'").orElse(message);
+            return args.stream()
+                    .filter(arg -> arg.matches("--?" + Pattern.quote(name) + "(=.*)?"))
+                    .findFirst()
+                    .map(arg -> "unknown option '" + arg.split("=", 2)[0] + "'")
+                    .orElse(message);
         }
         return message;
     }
@@ -102,7 +109,8 @@ final class JmhOptions {
     private static List<String> ownersOf(CommandSpec root, String name) {
         return root.subcommands().values().stream()
                 .filter(sub -> sub.getCommandSpec().findOption(name) != null)
-                .map(CommandLine::getCommandName).toList();
+                .map(CommandLine::getCommandName)
+                .toList();
     }
 
     /** {@code --compare}, or the harness's name for the command without a word (the quick run). */

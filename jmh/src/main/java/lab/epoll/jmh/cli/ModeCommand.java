@@ -19,8 +19,10 @@ final class ModeCommand extends HarnessCommand {
     @Mixin
     RunOptions runOptions;
 
-    @Option(names = "--jmh-log", description = "JMH's full output on the console (by default one line per trial,"
-            + " and JMH's log goes to jmh.log beside the results).")
+    @Option(
+            names = "--jmh-log",
+            description = "JMH's full output on the console (by default one line per trial,"
+                    + " and JMH's log goes to jmh.log beside the results).")
     boolean jmhLog;
 
     @Parameters(paramLabel = JmhOptions.LABEL, description = JmhOptions.DESCRIPTION)

@@ -14,13 +14,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code --profile A,B|all}: a flame graph per variant ({@link FlameGraphs}). */
-@Command(header = "One trial per variant with its server under async-profiler: a flame graph each and where the"
-        + " CPU went, into jmh/target/flame/. Never counts syscalls: perf's tracing would show in the graphs.")
+@Command(
+        header = "One trial per variant with its server under async-profiler: a flame graph each and where the"
+                + " CPU went, into jmh/target/flame/. Never counts syscalls: perf's tracing would show in the graphs.")
 final class ProfileCommand extends HarnessCommand {
     static final String ALL = "all";
 
-    @Parameters(index = "0", paramLabel = "VARIANTS", description = "The variants to profile, a LIST, or " + ALL
-            + " for every one.")
+    @Parameters(
+            index = "0",
+            paramLabel = "VARIANTS",
+            description = "The variants to profile, a LIST, or " + ALL + " for every one.")
     String variants;
 
     @Parameters(index = "1..*", paramLabel = JmhOptions.LABEL, description = JmhOptions.DESCRIPTION)
@@ -34,8 +37,8 @@ final class ProfileCommand extends HarnessCommand {
         profiled = variants.equals(ALL) ? ServerVariant.names() : List.of(variants.split(",", -1));
         for (String name : profiled) {
             if (!ServerVariant.names().contains(name)) {
-                throw usageError("--profile: no variant '" + name + "'; known: " + ServerVariant.names() + ", or "
-                        + ALL);
+                throw usageError(
+                        "--profile: no variant '" + name + "'; known: " + ServerVariant.names() + ", or " + ALL);
             }
         }
         user = JmhOptions.parse(spec, jmhArgs);
@@ -52,10 +55,13 @@ final class ProfileCommand extends HarnessCommand {
         ChainedOptionsBuilder options = TrialOptions.base(user);
         RunMode.Scenario scenario = RunMode.PROFILED_ECHO;
         scenario.applyTo(options, user);
-        System.out.println("[lab] flame graphs of " + String.join(", ", profiled)
-                + "; no syscall counting while profiling");
-        FlameGraphs.run(options, profiled, "echo-clients" + scenario.inForce("clients", user) + "-payload"
-                + scenario.inForce("payload", user), LabPaths.root().resolve("jmh/target/flame"));
+        System.out.println(
+                "[lab] flame graphs of " + String.join(", ", profiled) + "; no syscall counting while profiling");
+        FlameGraphs.run(
+                options,
+                profiled,
+                "echo-clients" + scenario.inForce("clients", user) + "-payload" + scenario.inForce("payload", user),
+                LabPaths.root().resolve("jmh/target/flame"));
         return 0;
     }
 }

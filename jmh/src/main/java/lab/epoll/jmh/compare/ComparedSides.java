@@ -24,8 +24,8 @@ public record ComparedSides(String param, String a, String b) {
         if (compared.ofVariants()) {
             for (String side : sides) {
                 if (!ServerVariant.names().contains(side)) {
-                    throw new IllegalArgumentException("--compare: no variant '" + side + "'; known: "
-                            + ServerVariant.names());
+                    throw new IllegalArgumentException(
+                            "--compare: no variant '" + side + "'; known: " + ServerVariant.names());
                 }
             }
         }

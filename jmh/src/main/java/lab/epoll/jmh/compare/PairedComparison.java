@@ -1,6 +1,5 @@
 package lab.epoll.jmh.compare;
 
-import lab.epoll.catalog.TrialParam;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Map;
 import lab.epoll.catalog.MarkdownTable;
 import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.Numbers;
+import lab.epoll.catalog.TrialParam;
 import lab.epoll.jmh.TrialSummary;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -36,16 +36,37 @@ public final class PairedComparison {
     static final String NO_PERF_SUFFIX = "-noperf";
 
     /** The metrics compared, in the order a reader asks about them. */
-    static final List<Metric> COMPARED = List.of(Metric.ECHOES, Metric.SERVER_CPU_PER_OP, Metric.SYSCALLS_TOTAL,
-            Metric.EPOLL_WAIT, Metric.IO_URING_ENTER, Metric.READ, Metric.WRITE, Metric.EPOLL_CTL,
-            Metric.CONTEXT_SWITCHES, Metric.SQES_PER_ENTER, Metric.IO_WQ_PER_OP, Metric.P50, Metric.P99, Metric.CLIENT_CPU_PER_OP,
-            Metric.NEWCOMER_P50, Metric.NEWCOMER_P99, Metric.NEWCOMER_MAX, Metric.NEWCOMERS_UNANSWERED,
-            Metric.BUSY_JAIN, Metric.LISTEN_BACKLOG, Metric.WAITS_PER_S, Metric.ACCEPTS_PER_WAIT,
-            Metric.ACCEPT_EMPTY_PER_OP, Metric.LOOP_SHARE_MAX, Metric.LOOP_SHARE_MIN, Metric.LOOP_JAIN, Metric.RSS_PEAK,
+    static final List<Metric> COMPARED = List.of(
+            Metric.ECHOES,
+            Metric.SERVER_CPU_PER_OP,
+            Metric.SYSCALLS_TOTAL,
+            Metric.EPOLL_WAIT,
+            Metric.IO_URING_ENTER,
+            Metric.READ,
+            Metric.WRITE,
+            Metric.EPOLL_CTL,
+            Metric.CONTEXT_SWITCHES,
+            Metric.SQES_PER_ENTER,
+            Metric.IO_WQ_PER_OP,
+            Metric.P50,
+            Metric.P99,
+            Metric.CLIENT_CPU_PER_OP,
+            Metric.NEWCOMER_P50,
+            Metric.NEWCOMER_P99,
+            Metric.NEWCOMER_MAX,
+            Metric.NEWCOMERS_UNANSWERED,
+            Metric.BUSY_JAIN,
+            Metric.LISTEN_BACKLOG,
+            Metric.WAITS_PER_S,
+            Metric.ACCEPTS_PER_WAIT,
+            Metric.ACCEPT_EMPTY_PER_OP,
+            Metric.LOOP_SHARE_MAX,
+            Metric.LOOP_SHARE_MIN,
+            Metric.LOOP_JAIN,
+            Metric.RSS_PEAK,
             Metric.THREADS);
 
-    private PairedComparison() {
-    }
+    private PairedComparison() {}
 
     /**
      * Runs {@code pairs} pairs of variants {@code a} and {@code b} under {@code options} (which name one benchmark
@@ -61,12 +82,15 @@ public final class PairedComparison {
      * As {@link #run(ChainedOptionsBuilder, String, String, int, Path)}, with the two sides two values of any
      * parameter, e.g. {@code idleTimeout} 0 and 60s for one variant: what one knob costs, paired.
      */
-    public static void run(ChainedOptionsBuilder options, String param, String a, String b, int pairs,
-                           Precision precision, Path out) throws IOException, RunnerException {
+    public static void run(
+            ChainedOptionsBuilder options, String param, String a, String b, int pairs, Precision precision, Path out)
+            throws IOException, RunnerException {
         Options base = options.build();
-        System.out.println("[lab] " + scenario(base) + "; " + (precision == null ? 2 * pairs + " trials, "
-                + eta(base, pairs) : "pairs until " + precision.asked() + ", at most " + 2 * pairs + " trials, "
-                + eta(base, pairs) + " at most"));
+        System.out.println("[lab] " + scenario(base) + "; "
+                + (precision == null
+                        ? 2 * pairs + " trials, " + eta(base, pairs)
+                        : "pairs until " + precision.asked() + ", at most " + 2 * pairs + " trials, " + eta(base, pairs)
+                                + " at most"));
         boolean variants = param.equals(TrialParam.VARIANT.field());
         Path trialDir = out.resolve(a + "-vs-" + b + ".running");
         Files.createDirectories(trialDir);
@@ -83,9 +107,13 @@ public final class PairedComparison {
             for (String variant : order) {
                 n++;
                 Path json = trialDir.resolve(String.format(Locale.ROOT, "%02d-%s.json", n, variant));
-                Options trial = new OptionsBuilder().parent(base).param(param, variant)
-                        .result(json.toString()).resultFormat(ResultFormatType.JSON)
-                        .verbosity(VerboseMode.SILENT).build();
+                Options trial = new OptionsBuilder()
+                        .parent(base)
+                        .param(param, variant)
+                        .result(json.toString())
+                        .resultFormat(ResultFormatType.JSON)
+                        .verbosity(VerboseMode.SILENT)
+                        .build();
                 Collection<RunResult> results = new Runner(trial).run();
                 if (results.size() != 1) {
                     throw new IllegalArgumentException("--compare measures one scenario at a time, but the options"
@@ -97,8 +125,8 @@ public final class PairedComparison {
                         + summary.oneLine());
             }
             if (precision != null && pair >= 1) {
-                System.out.println("[lab] after " + (pair + 1) + " pairs: "
-                        + precision.progress(trials.get(a), trials.get(b)));
+                System.out.println(
+                        "[lab] after " + (pair + 1) + " pairs: " + precision.progress(trials.get(a), trials.get(b)));
                 if (precision.reached(trials.get(a), trials.get(b))) {
                     break;
                 }
@@ -107,8 +135,9 @@ public final class PairedComparison {
         int ran = trials.get(a).size();
         String noisy = "";
         if (precision != null && !precision.reached(trials.get(a), trials.get(b))) {
-            noisy = "Not as precise as asked: after " + ran + " pairs, " + precision.progress(trials.get(a),
-                    trials.get(b)) + "; the machine was too noisy for " + precision.asked() + " in " + pairs
+            noisy = "Not as precise as asked: after " + ran + " pairs, "
+                    + precision.progress(trials.get(a), trials.get(b)) + "; the machine was too noisy for "
+                    + precision.asked() + " in " + pairs
                     + " pairs, and these intervals are what it gave.\n";
             System.out.println("[lab] " + noisy.strip());
         }
@@ -120,8 +149,9 @@ public final class PairedComparison {
         // Without syscall counts the trials ran without perf's tax on every syscall: a different measurement, which
         // must not overwrite (or be mistaken for) the counted one.
         boolean counted = first.value(Metric.SYSCALLS_TOTAL) != null;
-        String name = (variants ? name(a, b, first)
-                : name(first.variant() + "-" + param + "-" + shown.get(0), shown.get(1), first, param))
+        String name = (variants
+                        ? name(a, b, first)
+                        : name(first.variant() + "-" + param + "-" + shown.get(0), shown.get(1), first, param))
                 + (counted ? "" : NO_PERF_SUFFIX);
         Path finalDir = out.resolve(name);
         deleteRecursively(finalDir);
@@ -148,8 +178,10 @@ public final class PairedComparison {
 
     /** As {@link #name(String, String, TrialSummary)}, leaving the compared parameter out of the scenario. */
     static String name(String a, String b, TrialSummary trial, String param) {
-        String benchmark = trial.benchmark().substring(0, trial.benchmark().indexOf('.'))
-                .replaceFirst("Benchmark$", "").toLowerCase(Locale.ROOT);
+        String benchmark = trial.benchmark()
+                .substring(0, trial.benchmark().indexOf('.'))
+                .replaceFirst("Benchmark$", "")
+                .toLowerCase(Locale.ROOT);
         String scenario = withoutParam(trial.scenario(), param).replace("=", "").replaceAll("[^A-Za-z0-9]+", "-");
         return markerSafe(a) + "-vs-" + markerSafe(b) + "-" + benchmark + (scenario.isEmpty() ? "" : "-" + scenario);
     }
@@ -173,23 +205,27 @@ public final class PairedComparison {
         while (common < x.length - 1 && common < y.length - 1 && x[common].equals(y[common])) {
             common++;
         }
-        return List.of(String.join(" ", Arrays.copyOfRange(x, common, x.length)),
+        return List.of(
+                String.join(" ", Arrays.copyOfRange(x, common, x.length)),
                 String.join(" ", Arrays.copyOfRange(y, common, y.length)));
     }
 
     /** Seconds a trial spends beside its iterations: a server JVM's start and stop, the client's connects. */
     static final int TRIAL_OVERHEAD_SECONDS = 5;
     /** The scenario parameters the up-front line names, where the run sets them. */
-    private static final List<String> SCENARIO_PARAMS = List.of("clients", "payload", "idle", "busy", "rate",
-            "depth", "connections", "requests");
+    private static final List<String> SCENARIO_PARAMS =
+            List.of("clients", "payload", "idle", "busy", "rate", "depth", "connections", "requests");
 
     /** What the pairs will measure, said before the first trial: the benchmark and its scenario parameters. */
     static String scenario(Options options) {
-        StringBuilder s = new StringBuilder("scenario ").append(String.join(",", options.getIncludes())
-                .replace("\\.", ""));
+        StringBuilder s = new StringBuilder("scenario ")
+                .append(String.join(",", options.getIncludes()).replace("\\.", ""));
         for (String name : SCENARIO_PARAMS) {
             if (options.getParameter(name).hasValue()) {
-                s.append(' ').append(name).append('=').append(String.join("|", options.getParameter(name).get()));
+                s.append(' ')
+                        .append(name)
+                        .append('=')
+                        .append(String.join("|", options.getParameter(name).get()));
             }
         }
         return s.toString();
@@ -197,8 +233,10 @@ public final class PairedComparison {
 
     /** How long the pairs will take, from the iteration settings: a plan, said so the user can walk away. */
     static String eta(Options options, int pairs) {
-        long trial = options.getWarmupIterations().orElse(0) * seconds(options.getWarmupTime().orElse(null))
-                + options.getMeasurementIterations().orElse(0) * seconds(options.getMeasurementTime().orElse(null))
+        long trial = options.getWarmupIterations().orElse(0)
+                        * seconds(options.getWarmupTime().orElse(null))
+                + options.getMeasurementIterations().orElse(0)
+                        * seconds(options.getMeasurementTime().orElse(null))
                 + TRIAL_OVERHEAD_SECONDS;
         long total = 2L * pairs * trial;
         return "about " + (total >= 120 ? total / 60 + " min" : total + " s") + " (" + trial + " s a trial)";
@@ -215,7 +253,8 @@ public final class PairedComparison {
 
     /** The scenario text without the compared parameter, whose value differs between the sides. */
     private static String withoutParam(String scenario, String param) {
-        return java.util.Arrays.stream(scenario.split(" ")).filter(part -> !part.startsWith(param + "="))
+        return java.util.Arrays.stream(scenario.split(" "))
+                .filter(part -> !part.startsWith(param + "="))
                 .collect(java.util.stream.Collectors.joining(" "));
     }
 
@@ -250,9 +289,13 @@ public final class PairedComparison {
         }
         StringBuilder out = new StringBuilder(table.render());
         long unusable = java.util.stream.Stream.concat(as.stream(), bs.stream())
-                .filter(t -> !t.saturation().usable()).count();
+                .filter(t -> !t.saturation().usable())
+                .count();
         if (unusable > 0) {
-            out.append("\nWarning: ").append(unusable).append(" of ").append(as.size() + bs.size())
+            out.append("\nWarning: ")
+                    .append(unusable)
+                    .append(" of ")
+                    .append(as.size() + bs.size())
                     .append(" trials were client-bound: these ratios compare the client, not the servers.\n");
         }
         return out.toString();

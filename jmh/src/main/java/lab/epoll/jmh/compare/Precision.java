@@ -29,8 +29,8 @@ public record Precision(double halfWidth) {
     public static Precision parse(String text) {
         try {
             String t = text.trim();
-            double value = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100
-                    : Double.parseDouble(t);
+            double value =
+                    t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
             return new Precision(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--precision takes a percentage, e.g. 3% (or 0.03), not '" + text + "'");
@@ -64,7 +64,8 @@ public record Precision(double halfWidth) {
             if (interval.pairs() < 2) {
                 continue;
             }
-            text.append(text.length() == 0 ? "" : ", ").append(metric.header())
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(metric.header())
                     .append(String.format(Locale.ROOT, " ±%.1f%%", 100 * halfWidth(interval)));
         }
         return text + String.format(Locale.ROOT, " (asked: ±%.1f%%)", 100 * halfWidth);
@@ -75,7 +76,8 @@ public record Precision(double halfWidth) {
     }
 
     private static RatioInterval interval(Metric metric, List<TrialSummary> as, List<TrialSummary> bs) {
-        return RatioInterval.of(as.stream().map(t -> t.value(metric)).toList(),
+        return RatioInterval.of(
+                as.stream().map(t -> t.value(metric)).toList(),
                 bs.stream().map(t -> t.value(metric)).toList());
     }
 }

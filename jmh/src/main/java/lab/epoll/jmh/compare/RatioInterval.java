@@ -49,8 +49,8 @@ public record RatioInterval(double ratio, double low, double high, int pairs) {
         }
         double standardError = Math.sqrt(squares / (n - 1) / n);
         double t = new TDistribution(n - 1).inverseCumulativeProbability(1 - (1 - CONFIDENCE) / 2);
-        return new RatioInterval(Math.exp(mean), Math.exp(mean - t * standardError),
-                Math.exp(mean + t * standardError), n);
+        return new RatioInterval(
+                Math.exp(mean), Math.exp(mean - t * standardError), Math.exp(mean + t * standardError), n);
     }
 
     /** Whether the interval lies wholly on one side of 1: B and A differ at this confidence. */
@@ -64,7 +64,6 @@ public record RatioInterval(double ratio, double low, double high, int pairs) {
             return "—";
         }
         String point = String.format(Locale.ROOT, "%.3f", ratio);
-        return Double.isNaN(low) ? point + " [n/a]"
-                : point + String.format(Locale.ROOT, " [%.3f, %.3f]", low, high);
+        return Double.isNaN(low) ? point + " [n/a]" : point + String.format(Locale.ROOT, " [%.3f, %.3f]", low, high);
     }
 }

@@ -21,12 +21,14 @@ public final class CpuHog implements AutoCloseable {
     private volatile String pinFailure;
 
     private CpuHog(CpuSet cpus) {
-        thread = new Thread(() -> {
-            pinFailure = pinCurrentThread(cpus);
-            while (!stop) { // a volatile read per turn: the loop cannot be optimised away
-                Thread.onSpinWait();
-            }
-        }, "cpu-hog");
+        thread = new Thread(
+                () -> {
+                    pinFailure = pinCurrentThread(cpus);
+                    while (!stop) { // a volatile read per turn: the loop cannot be optimised away
+                        Thread.onSpinWait();
+                    }
+                },
+                "cpu-hog");
         thread.setDaemon(true);
     }
 
@@ -50,9 +52,12 @@ public final class CpuHog implements AutoCloseable {
     private static String pinCurrentThread(CpuSet cpus) {
         try {
             // /proc/thread-self links to PID/task/TID.
-            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self"))
+                    .getFileName()
+                    .toString();
             Process taskset = new ProcessBuilder("taskset", "-p", "-c", cpus.text(), tid)
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return taskset.waitFor(30, TimeUnit.SECONDS) && taskset.exitValue() == 0 ? "" : out;
         } catch (IOException e) {

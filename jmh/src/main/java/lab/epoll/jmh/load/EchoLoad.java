@@ -50,12 +50,15 @@ public final class EchoLoad implements ClientLoad {
     private final ByteBuf payloadBytes;
     /** The same bytes as the connections see them: writes cannot release them while the load runs. */
     private final ByteBuf payload;
+
     private final int payloadLength;
     /** Each loop's echoes completed since the load was created, written by that loop's thread only. */
     private final List<AtomicLong> completed = new ArrayList<>();
+
     private final LoopLatencies latencies;
     /** Which loop of {@link #group} is which, for its count and its histogram. */
     private final Map<EventExecutor, Integer> loopIndex = new IdentityHashMap<>();
+
     private final List<Channel> active = new ArrayList<>();
     private final List<Channel> idle = new ArrayList<>();
     private volatile boolean running;
@@ -132,8 +135,8 @@ public final class EchoLoad implements ClientLoad {
             }
         }
         if (!closed.await(BURST_SECONDS, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(closed.getCount() + " of " + connections
-                    + " connections were still open " + BURST_SECONDS + " s after the burst began");
+            throw new IllegalStateException(closed.getCount() + " of " + connections + " connections were still open "
+                    + BURST_SECONDS + " s after the burst began");
         }
         if (failed.get() > 0) {
             Throwable cause = firstFailure.get();
@@ -159,12 +162,16 @@ public final class EchoLoad implements ClientLoad {
     }
 
     private Bootstrap bootstrap(Supplier<ChannelHandler> handler) {
-        return new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        return new Bootstrap()
+                .group(group)
+                .channel(EpollSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 // A buffer larger than the echo (up to 64 KiB): one short read takes it all, and a short read
                 // tells Netty the socket is drained, so no read is spent learning it is empty.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
-                        Math.min(MAX_READ, Math.max(MIN_READ, Integer.highestOneBit(payloadLength) << 1))))
+                .option(
+                        ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(
+                                Math.min(MAX_READ, Math.max(MIN_READ, Integer.highestOneBit(payloadLength) << 1))))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -247,9 +254,11 @@ public final class EchoLoad implements ClientLoad {
          * loop sends again only after the whole echo came back, so the previous write is long finished with it.
          */
         private final ByteBuf view = payload.duplicate();
+
         private ChannelHandlerContext ctx;
         /** This connection's loop: where its echoes are counted and its round trips recorded. */
         private int loop;
+
         private AtomicLong loopCompleted;
         private long sentAt;
         private int received;
@@ -258,6 +267,7 @@ public final class EchoLoad implements ClientLoad {
         private CountDownLatch firstEcho;
         /** A burst connection's echoes still to do; -1 for the closed loop's, which run while the load runs. */
         private int budget;
+
         private final CountDownLatch closed;
         private final AtomicInteger failed;
 

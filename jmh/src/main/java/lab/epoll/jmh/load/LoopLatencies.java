@@ -18,6 +18,7 @@ import org.HdrHistogram.SingleWriterRecorder;
 public final class LoopLatencies {
     /** Round trips up to 60 s at 3 significant digits: HdrHistogram's usual resolution for latency. */
     public static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
+
     public static final int SIGNIFICANT_DIGITS = 3;
 
     private final List<SingleWriterRecorder> loops = new ArrayList<>();

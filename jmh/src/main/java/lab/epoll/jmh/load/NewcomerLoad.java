@@ -55,9 +55,16 @@ public final class NewcomerLoad implements ClientLoad {
      * nanoseconds, the unanswered ones at the time they gave up; {@code failed} were refused or reset (counted
      * in {@code unanswered} too); {@code lateness} is how late the client opened them against their schedule.
      */
-    public record Admission(long arrived, long unanswered, long failed, Histogram waits, Histogram lateness,
-                            double busyJain, double busyUnservedShare, long listenBacklog, long listenOverflows) {
-    }
+    public record Admission(
+            long arrived,
+            long unanswered,
+            long failed,
+            Histogram waits,
+            Histogram lateness,
+            double busyJain,
+            double busyUnservedShare,
+            long listenBacklog,
+            long listenOverflows) {}
 
     private final int busy;
     private final int depth;
@@ -67,6 +74,7 @@ public final class NewcomerLoad implements ClientLoad {
     private final byte[] payload;
     /** The payload {@code depth + 1} times over: any run of up to {@code depth} requests from any offset. */
     private final byte[] pattern;
+
     private final Selector busySelector;
     private final Selector newcomerSelector;
     private final Thread busyThread;
@@ -77,14 +85,17 @@ public final class NewcomerLoad implements ClientLoad {
     private final List<Conn> busyConns = new ArrayList<>();
     /** Newcomers not answered yet, in the order they were due. */
     private final Set<Conn> newcomers = new LinkedHashSet<>();
+
     private InetSocketAddress server;
     /** Where a {@link CpuHog} competes with the server, or null for none. */
     private final CpuSet hogCpus;
+
     private CpuHog hog;
     /** Whether busy connections send; on from resume() until the window's last newcomer is done. */
     private volatile boolean busyRunning;
     /** Whether newcomers arrive; on from resume() to pause(). */
     private volatile boolean arriving;
+
     private volatile boolean closed;
     private volatile long epoch;
     private volatile long busyClosedEpoch;
@@ -92,6 +103,7 @@ public final class NewcomerLoad implements ClientLoad {
     private volatile int connected;
     /** The last closed window's newcomers, then its whole {@link Admission}, handed between the threads. */
     private volatile Admission newcomerWindow;
+
     private volatile double[] busyShares;
     private volatile Admission admission;
     private volatile Throwable failure;
@@ -101,8 +113,8 @@ public final class NewcomerLoad implements ClientLoad {
      * {@code busy} saturating connections with {@code depth} requests in flight each, {@code rate} newcomers per
      * second who wait at most {@code patience}, {@code payloadLength} bytes a request.
      */
-    public NewcomerLoad(int busy, int depth, double rate, long patience, TimeUnit unit, int payloadLength,
-                        CpuSet hogCpus) {
+    public NewcomerLoad(
+            int busy, int depth, double rate, long patience, TimeUnit unit, int payloadLength, CpuSet hogCpus) {
         this(busy, depth, rate, 1, patience, unit, payloadLength, hogCpus);
         if (busy < 1) {
             throw new IllegalArgumentException("busy " + busy + " must be positive (arrivals() has none)");
@@ -117,8 +129,15 @@ public final class NewcomerLoad implements ClientLoad {
         return new NewcomerLoad(0, 1, rate, burst, patience, unit, payloadLength, null);
     }
 
-    private NewcomerLoad(int busy, int depth, double rate, int burst, long patience, TimeUnit unit,
-                         int payloadLength, CpuSet hogCpus) {
+    private NewcomerLoad(
+            int busy,
+            int depth,
+            double rate,
+            int burst,
+            long patience,
+            TimeUnit unit,
+            int payloadLength,
+            CpuSet hogCpus) {
         if (busy < 0 || depth < 1 || !(rate > 0) || burst < 1 || patience <= 0 || payloadLength < 1) {
             throw new IllegalArgumentException("busy " + busy + ", depth " + depth + ", rate " + rate + ", burst "
                     + burst + ", patience " + patience + ", payload " + payloadLength + ": each must be positive");
@@ -166,8 +185,8 @@ public final class NewcomerLoad implements ClientLoad {
                 throw new IOException("opening the busy connections failed: " + failure.getMessage(), failure);
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IOException(connected + " of " + busy + " busy connections connected within "
-                        + CONNECT_SECONDS + " s");
+                throw new IOException(
+                        connected + " of " + busy + " busy connections connected within " + CONNECT_SECONDS + " s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
@@ -200,9 +219,16 @@ public final class NewcomerLoad implements ClientLoad {
         Admission newcomersOnly = newcomerWindow;
         double[] shares = busyShares;
         if (newcomersOnly != null && shares != null) {
-            admission = new Admission(newcomersOnly.arrived(), newcomersOnly.unanswered(), newcomersOnly.failed(),
-                    newcomersOnly.waits(), newcomersOnly.lateness(), shares[0], shares[1],
-                    newcomersOnly.listenBacklog(), newcomersOnly.listenOverflows());
+            admission = new Admission(
+                    newcomersOnly.arrived(),
+                    newcomersOnly.unanswered(),
+                    newcomersOnly.failed(),
+                    newcomersOnly.waits(),
+                    newcomersOnly.lateness(),
+                    shares[0],
+                    shares[1],
+                    newcomersOnly.listenBacklog(),
+                    newcomersOnly.listenOverflows());
         }
     }
 
@@ -330,8 +356,9 @@ public final class NewcomerLoad implements ClientLoad {
             squares += (double) conn.echoes * conn.echoes;
             none += conn.echoes == 0 ? 1 : 0;
         }
-        return new double[] {squares == 0 ? 0 : sum * sum / (busyConns.size() * squares),
-            none / (double) busyConns.size()};
+        return new double[] {
+            squares == 0 ? 0 : sum * sum / (busyConns.size() * squares), none / (double) busyConns.size()
+        };
     }
 
     private void runNewcomers() throws IOException {
@@ -442,7 +469,14 @@ public final class NewcomerLoad implements ClientLoad {
         /** Sums up the window once its last newcomer is answered or gave up; the busy side is added by pause(). */
         Admission close() {
             long overflowsNow = ListenQueue.overflows();
-            return new Admission(launched, unanswered, failed, waits, lateness, Double.NaN, Double.NaN,
+            return new Admission(
+                    launched,
+                    unanswered,
+                    failed,
+                    waits,
+                    lateness,
+                    Double.NaN,
+                    Double.NaN,
                     ListenQueue.backlog(server.getPort()),
                     overflowsNow < 0 || overflowsAtStart < 0 ? -1 : overflowsNow - overflowsAtStart);
         }
@@ -465,6 +499,7 @@ public final class NewcomerLoad implements ClientLoad {
         boolean connected;
         /** Requests sent or queued whose echo is not complete. */
         private int awaiting;
+
         private int unsentBytes;
         private int outOffset;
         private int receivedOffset;

@@ -40,8 +40,7 @@ public final class OpenLoopLoad implements ClientLoad {
     private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     /** What the schedule did over one measurement: the rate it was asked for, and how late requests left. */
-    public record Pacing(double offeredPerSecond, Histogram lateness) {
-    }
+    public record Pacing(double offeredPerSecond, Histogram lateness) {}
 
     private final double rate;
     private final int payloadLength;
@@ -54,6 +53,7 @@ public final class OpenLoopLoad implements ClientLoad {
     private final Thread thread;
     /** Bumped by each resume(): the thread starts a fresh schedule when it sees a new value. */
     private volatile long schedule;
+
     private volatile boolean running;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -99,8 +99,9 @@ public final class OpenLoopLoad implements ClientLoad {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (completed.get() < count) {
             if (failure != null || System.nanoTime() - deadline > 0) {
-                throw new IOException(completed.get() + " of " + count
-                        + " connections had an echo back within 60 s of connecting", failure);
+                throw new IOException(
+                        completed.get() + " of " + count + " connections had an echo back within 60 s of connecting",
+                        failure);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
@@ -156,8 +157,9 @@ public final class OpenLoopLoad implements ClientLoad {
                         start = now;
                         sent = 0;
                     }
-                    for (long due = start + (long) (sent * intervalNanos); due <= now;
-                         due = start + (long) (sent * intervalNanos)) {
+                    for (long due = start + (long) (sent * intervalNanos);
+                            due <= now;
+                            due = start + (long) (sent * intervalNanos)) {
                         lateness.recordValue(Math.min(MAX_LATENCY_NANOS, now - due));
                         connections.get((int) (sent % n)).queue(due);
                         sent++;
@@ -241,8 +243,8 @@ public final class OpenLoopLoad implements ClientLoad {
         final SocketChannel channel;
         private final DueTimes due = new DueTimes();
         private final ByteBuffer out = payload.duplicate();
-        private long unsent;   // requests queued but not yet (wholly) written
-        private int received;  // bytes of the oldest outstanding echo received so far
+        private long unsent; // requests queued but not yet (wholly) written
+        private int received; // bytes of the oldest outstanding echo received so far
 
         Connection(SocketChannel channel) {
             this.channel = channel;

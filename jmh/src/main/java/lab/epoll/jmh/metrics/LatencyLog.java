@@ -30,8 +30,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 public final class LatencyLog {
     public static final String PROPERTY = "lab.latencyLog";
 
-    private LatencyLog() {
-    }
+    private LatencyLog() {}
 
     /** The folder asked for, or null when no log is kept. */
     static Path folder() {
@@ -87,7 +86,8 @@ public final class LatencyLog {
             throw new IllegalArgumentException("no latency log " + file);
         }
         if (intervals.isEmpty()) {
-            throw new IllegalArgumentException(file + " holds no interval histogram (is it a .hlog the harness wrote?)");
+            throw new IllegalArgumentException(
+                    file + " holds no interval histogram (is it a .hlog the harness wrote?)");
         }
         return LoopLatencies.merge(intervals);
     }
@@ -97,7 +97,9 @@ public final class LatencyLog {
      * what the trial was, without where it ran (its CPUs, the server's JVM flags).
      */
     static String fileName(BenchmarkParams params) {
-        return (host() + "-" + ProcessHandle.current().pid() + "-" + describe(params)).replaceAll("[^A-Za-z0-9=,._-]", "_") + ".hlog";
+        return (host() + "-" + ProcessHandle.current().pid() + "-" + describe(params))
+                        .replaceAll("[^A-Za-z0-9=,._-]", "_")
+                + ".hlog";
     }
 
     private static String describe(BenchmarkParams params) {
@@ -111,7 +113,8 @@ public final class LatencyLog {
                 shown.put(key, value);
             }
         }
-        StringBuilder name = new StringBuilder(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1));
+        StringBuilder name =
+                new StringBuilder(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1));
         shown.forEach((k, v) -> {
             if (!v.isEmpty()) {
                 name.append(',').append(k).append('=').append(v);

@@ -13,8 +13,7 @@ import org.HdrHistogram.Histogram;
  * trip of every load in one histogram, so the percentiles are those of the server's whole load.
  */
 public final class LatencyMerge {
-    private LatencyMerge() {
-    }
+    private LatencyMerge() {}
 
     /** The table, as Markdown; fails with a one-line message naming a file that is missing or not a log. */
     public static String table(List<Path> files) {
@@ -34,8 +33,14 @@ public final class LatencyMerge {
     }
 
     private static String row(String name, Histogram h) {
-        return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %.1f |%n", name, h.getTotalCount(),
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+        return String.format(
+                Locale.ROOT,
+                "| %s | %,d | %.1f | %.1f | %.1f | %.1f |%n",
+                name,
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1e3,
+                h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3,
+                h.getMaxValue() / 1e3);
     }
 }

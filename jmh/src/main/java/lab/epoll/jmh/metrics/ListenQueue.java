@@ -15,8 +15,7 @@ public final class ListenQueue {
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
     private static final String LISTEN = "0A";
 
-    private ListenQueue() {
-    }
+    private ListenQueue() {}
 
     /**
      * Connections waiting to be accepted on {@code port}, over its listeners (IPv4 and IPv6); -1 when no listener

@@ -21,6 +21,7 @@ public final class MeasuredTrial {
 
     /** The server's CPU, RSS and threads: from /proc, from its metrics endpoint, or null for neither. */
     private final ServerReadings server;
+
     private final ClientLoad load;
     /** The trial's one perf, attached to the server's threads; null when there is no server or perf here. */
     private final PerfStat perf;
@@ -30,10 +31,16 @@ public final class MeasuredTrial {
     private final int servingThreads;
     /** The Java feature release the server runs on, -1 when unknown: one per trial, read when it begins. */
     private final int serverJava;
+
     private ServerMeter meter;
 
-    private MeasuredTrial(ServerReadings server, int serverJava, ClientLoad load, PerfStat perf, PerfStat perThread,
-                          int servingThreads) {
+    private MeasuredTrial(
+            ServerReadings server,
+            int serverJava,
+            ClientLoad load,
+            PerfStat perf,
+            PerfStat perThread,
+            int servingThreads) {
         this.servingThreads = servingThreads;
         this.server = server;
         this.serverJava = serverJava;
@@ -60,9 +67,13 @@ public final class MeasuredTrial {
             return;
         }
         PerfStat perf = attachPerf(serverPid);
-        current = new MeasuredTrial(ServerReadings.proc(serverPid),
-                ProcFs.javaRuntime(serverPid).map(JavaRuntime::feature).orElse(-1), load, perf,
-                perf != null && servingThreads > 0 ? PerfStat.attachPerThread(serverPid) : null, servingThreads);
+        current = new MeasuredTrial(
+                ServerReadings.proc(serverPid),
+                ProcFs.javaRuntime(serverPid).map(JavaRuntime::feature).orElse(-1),
+                load,
+                perf,
+                perf != null && servingThreads > 0 ? PerfStat.attachPerThread(serverPid) : null,
+                servingThreads);
     }
 
     /**
@@ -143,8 +154,13 @@ public final class MeasuredTrial {
     private synchronized void startMeter(boolean countSyscalls) {
         stopMeter();
         finished = null;
-        meter = new ServerMeter(server, serverJava, load, countSyscalls ? perf : null,
-                countSyscalls ? perThread : null, servingThreads);
+        meter = new ServerMeter(
+                server,
+                serverJava,
+                load,
+                countSyscalls ? perf : null,
+                countSyscalls ? perThread : null,
+                servingThreads);
     }
 
     private synchronized void stopMeter() {

@@ -34,6 +34,7 @@ import lab.epoll.process.ProcThreads;
 public final class PerfStat implements AutoCloseable {
     /** How often perf prints its counts: the most a window's end waits for them. */
     static final int INTERVAL_MILLIS = 100;
+
     private static final long WINDOW_END_TIMEOUT_MILLIS = 10_000;
     /** The system property naming perf's command, or {@code false} to count nothing. */
     public static final String PROPERTY = "lab.perf";
@@ -47,12 +48,19 @@ public final class PerfStat implements AutoCloseable {
     private final List<String> eventOrder;
     /** Lines perf prints per event per interval: one per counted thread with {@code --per-thread}, else one. */
     private final int linesPerEvent;
+
     private final boolean perThread;
     /** The last interval printed before the window was switched on: the window counts the ones after it. */
     private double countedAfter = Double.NEGATIVE_INFINITY;
 
-    private PerfStat(Process perf, Path dir, RandomAccessFile control, RandomAccessFile ack, List<String> eventOrder,
-                     int linesPerEvent, boolean perThread) {
+    private PerfStat(
+            Process perf,
+            Path dir,
+            RandomAccessFile control,
+            RandomAccessFile ack,
+            List<String> eventOrder,
+            int linesPerEvent,
+            boolean perThread) {
         this.linesPerEvent = linesPerEvent;
         this.perThread = perThread;
         this.perf = perf;
@@ -67,8 +75,10 @@ public final class PerfStat implements AutoCloseable {
      * {@code -Dlab.perf=false} turns counting off. Checked once per command.
      */
     public static String availability() {
-        String reason = AVAILABILITY.computeIfAbsent(System.getProperty(PROPERTY, "perf"),
-                command -> { String r = check(command); return r == null ? "" : r; });
+        String reason = AVAILABILITY.computeIfAbsent(System.getProperty(PROPERTY, "perf"), command -> {
+            String r = check(command);
+            return r == null ? "" : r;
+        });
         return reason.isEmpty() ? null : reason;
     }
 
@@ -78,15 +88,18 @@ public final class PerfStat implements AutoCloseable {
             return "disabled with -Dlab.perf=false";
         }
         try {
-            Process p = new ProcessBuilder(perfCommand, "stat", "-x,", "-e", "syscalls:sys_enter_epoll_wait", "--", "true")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            perfCommand, "stat", "-x,", "-e", "syscalls:sys_enter_epoll_wait", "--", "true")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "'" + perfCommand + " stat' did not finish";
             }
             if (p.exitValue() != 0 || out.contains("<not supported>") || out.contains("<not counted>")) {
-                String firstLine = out.lines().filter(l -> !l.isBlank()).findFirst().orElse("no output");
+                String firstLine =
+                        out.lines().filter(l -> !l.isBlank()).findFirst().orElse("no output");
                 return "'" + perfCommand + " stat -e syscalls:sys_enter_epoll_wait' failed: " + firstLine.trim();
             }
             return null;
@@ -122,9 +135,9 @@ public final class PerfStat implements AutoCloseable {
         for (String wait : waits) {
             for (int b = 0; b < SyscallCounts.BUCKETS.length; b++) {
                 int[] bucket = SyscallCounts.BUCKETS[b];
-                String filter = bucket[0] == bucket[1] ? "ret == " + bucket[0]
-                        : bucket[1] < 0 ? "ret >= " + bucket[0]
-                        : "ret >= " + bucket[0] + " && ret <= " + bucket[1];
+                String filter = bucket[0] == bucket[1]
+                        ? "ret == " + bucket[0]
+                        : bucket[1] < 0 ? "ret >= " + bucket[0] : "ret >= " + bucket[0] + " && ret <= " + bucket[1];
                 args.addAll(List.of("-e", "syscalls:sys_exit_" + wait, "--filter", filter));
                 order.add("exit:" + wait + ":" + b);
             }
@@ -151,8 +164,10 @@ public final class PerfStat implements AutoCloseable {
         List<String> events = new ArrayList<>();
         eventArguments(events);
         int counters = threads * events.size();
-        return counters <= MAX_COUNTERS ? null : "the server has " + threads + " threads, and perf would open "
-                + counters + " counters for them, more than " + MAX_COUNTERS;
+        return counters <= MAX_COUNTERS
+                ? null
+                : "the server has " + threads + " threads, and perf would open " + counters
+                        + " counters for them, more than " + MAX_COUNTERS;
     }
 
     /** The most counters (fds) perf is asked to open for one server: well under the lab's open-file limit. */
@@ -185,25 +200,44 @@ public final class PerfStat implements AutoCloseable {
             Path ctl = dir.resolve("ctl");
             Path ack = dir.resolve("ack");
             for (Path fifo : List.of(ctl, ack)) {
-                Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+                Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString())
+                        .inheritIO()
+                        .start();
                 if (mkfifo.waitFor() != 0) {
                     throw new IOException("mkfifo " + fifo + " failed");
                 }
             }
             List<Long> threads = ProcThreads.applicationThreadIds(pid);
-            List<String> command = new ArrayList<>(List.of(System.getProperty(PROPERTY, "perf"), "stat", "-x,",
-                    "--delay=-1", "--control", "fifo:" + ctl + "," + ack, "-I", Integer.toString(INTERVAL_MILLIS),
-                    "-o", dir.resolve("out.csv").toString(),
-                    "-t", threads.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))));
+            List<String> command = new ArrayList<>(List.of(
+                    System.getProperty(PROPERTY, "perf"),
+                    "stat",
+                    "-x,",
+                    "--delay=-1",
+                    "--control",
+                    "fifo:" + ctl + "," + ack,
+                    "-I",
+                    Integer.toString(INTERVAL_MILLIS),
+                    "-o",
+                    dir.resolve("out.csv").toString(),
+                    "-t",
+                    threads.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))));
             if (perThread) {
                 command.add("--per-thread");
             }
             command.addAll(events);
-            Process perf = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("perf.log").toFile()).start();
+            Process perf = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("perf.log").toFile())
+                    .start();
             // Opening a FIFO read-write never blocks, whether or not perf has opened its end yet.
-            return new PerfStat(perf, dir, new RandomAccessFile(ctl.toFile(), "rw"),
-                    new RandomAccessFile(ack.toFile(), "rw"), order, perThread ? threads.size() : 1, perThread);
+            return new PerfStat(
+                    perf,
+                    dir,
+                    new RandomAccessFile(ctl.toFile(), "rw"),
+                    new RandomAccessFile(ack.toFile(), "rw"),
+                    order,
+                    perThread ? threads.size() : 1,
+                    perThread);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start perf", e);
         } catch (InterruptedException e) {
@@ -243,7 +277,7 @@ public final class PerfStat implements AutoCloseable {
     private List<Interval> stopWindow() {
         command("disable");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_END_TIMEOUT_MILLIS);
-        for (;;) {
+        for (; ; ) {
             List<Interval> window = window(intervals(readOutput()), countedAfter);
             if (window != null) {
                 return window;
@@ -353,7 +387,9 @@ public final class PerfStat implements AutoCloseable {
     }
 
     private static double lastInterval(List<Interval> intervals) {
-        return intervals.isEmpty() ? Double.NEGATIVE_INFINITY : intervals.get(intervals.size() - 1).seconds();
+        return intervals.isEmpty()
+                ? Double.NEGATIVE_INFINITY
+                : intervals.get(intervals.size() - 1).seconds();
     }
 
     /**
@@ -415,16 +451,16 @@ public final class PerfStat implements AutoCloseable {
                 throw new IllegalStateException("perf answered '" + answer + "' to " + word);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("perf did not acknowledge '" + word + "' (log: "
-                    + readQuietly(dir.resolve("perf.log")) + ")", e);
+            throw new IllegalStateException(
+                    "perf did not acknowledge '" + word + "' (log: " + readQuietly(dir.resolve("perf.log")) + ")", e);
         }
     }
 
     /** One count per event of {@code eventOrder}, grouped by kind. */
     static SyscallCounts counts(List<Long> values, List<String> eventOrder) {
         if (values.size() != eventOrder.size()) {
-            throw new IllegalStateException("perf printed " + values.size() + " counts for " + eventOrder.size()
-                    + " events");
+            throw new IllegalStateException(
+                    "perf printed " + values.size() + " counts for " + eventOrder.size() + " events");
         }
         Map<String, Long> entered = new LinkedHashMap<>();
         Map<String, long[]> waitReturns = new LinkedHashMap<>();
@@ -436,8 +472,10 @@ public final class PerfStat implements AutoCloseable {
             } else if (key[0].equals("ring") || key[0].equals("sw")) {
                 namedEvents.put(key[1], values.get(i));
             } else {
-                waitReturns.computeIfAbsent(key[1], k -> new long[SyscallCounts.BUCKETS.length])
-                        [Integer.parseInt(key[2])] = values.get(i);
+                waitReturns
+                                .computeIfAbsent(key[1], k -> new long[SyscallCounts.BUCKETS.length])[
+                                Integer.parseInt(key[2])] =
+                        values.get(i);
             }
         }
         return new SyscallCounts(entered, waitReturns, namedEvents);

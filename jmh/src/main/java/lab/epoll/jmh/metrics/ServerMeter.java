@@ -20,6 +20,7 @@ final class ServerMeter {
 
     /** The server's figures; null when there is no server to read (an external target without an endpoint). */
     private final ServerReadings server;
+
     private final int serverJava;
     private final ClientLoad load;
     private final PerfStat perf;
@@ -34,10 +35,21 @@ final class ServerMeter {
      * What one iteration cost: {@code echoes} completed in the window; {@code syscalls} is null when perf cannot
      * count here; the server's fields are NaN/-1/null without a server of ours.
      */
-    record Measurement(double seconds, long echoes, double serverCpuSeconds, double clientCpuSeconds,
-                       long serverPeakRssBytes, long serverThreads, int serverJava, Histogram latencies,
-                       SyscallCounts syscalls, ThreadCounts threadCounts, int servingThreads, int payloadLength,
-                       OpenLoopLoad.Pacing pacing, NewcomerLoad.Admission admission) {
+    record Measurement(
+            double seconds,
+            long echoes,
+            double serverCpuSeconds,
+            double clientCpuSeconds,
+            long serverPeakRssBytes,
+            long serverThreads,
+            int serverJava,
+            Histogram latencies,
+            SyscallCounts syscalls,
+            ThreadCounts threadCounts,
+            int servingThreads,
+            int payloadLength,
+            OpenLoopLoad.Pacing pacing,
+            NewcomerLoad.Admission admission) {
         boolean hasServer() {
             return !Double.isNaN(serverCpuSeconds);
         }
@@ -47,8 +59,13 @@ final class ServerMeter {
      * {@code perf}: the trial's, to count this iteration's syscalls with; null counts none (a warmup, no perf).
      * {@code serverJava}: the trial's Java release, recorded with each iteration.
      */
-    ServerMeter(ServerReadings server, int serverJava, ClientLoad load, PerfStat perf, PerfStat perThread,
-                int servingThreads) {
+    ServerMeter(
+            ServerReadings server,
+            int serverJava,
+            ClientLoad load,
+            PerfStat perf,
+            PerfStat perThread,
+            int servingThreads) {
         this.servingThreads = servingThreads;
         this.server = server;
         this.serverJava = serverJava;
@@ -80,8 +97,20 @@ final class ServerMeter {
         long threads = end == null ? -1 : end.threads();
         SyscallCounts syscalls = perf == null ? null : perf.stop();
         ThreadCounts threadCounts = perThread == null ? null : perThread.stopPerThread();
-        return new Measurement(seconds, echoes, serverCpu, clientCpu, peakRss, threads, serverJava, load.takeLatencies(),
-                syscalls, threadCounts, servingThreads,
-                load.payloadLength(), load.takePacing(), load.takeAdmission());
+        return new Measurement(
+                seconds,
+                echoes,
+                serverCpu,
+                clientCpu,
+                peakRss,
+                threads,
+                serverJava,
+                load.takeLatencies(),
+                syscalls,
+                threadCounts,
+                servingThreads,
+                load.payloadLength(),
+                load.takePacing(),
+                load.takeAdmission());
     }
 }

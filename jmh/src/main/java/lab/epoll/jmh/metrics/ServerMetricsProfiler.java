@@ -13,10 +13,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
 import org.openjdk.jmh.results.AggregationPolicy;
-import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Measures each iteration from outside the server and reports it as JMH secondary metrics ({@link Metric} names
@@ -45,8 +45,8 @@ public final class ServerMetricsProfiler implements InternalProfiler {
     }
 
     @Override
-    public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
-                                                       IterationResult result) {
+    public Collection<? extends Result> afterIteration(
+            BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         ServerMeter.Measurement m = MeasuredTrial.takeFinished();
         if (m == null) {
             return List.of();
@@ -73,8 +73,11 @@ public final class ServerMetricsProfiler implements InternalProfiler {
         }
         Histogram latencies = m.latencies();
         Path latencyLog = LatencyLog.folder();
-        if (latencyLog != null && benchmarkParams != null && iterationParams != null
-                && iterationParams.getType() == IterationType.MEASUREMENT && latencies.getTotalCount() > 0) {
+        if (latencyLog != null
+                && benchmarkParams != null
+                && iterationParams != null
+                && iterationParams.getType() == IterationType.MEASUREMENT
+                && latencies.getTotalCount() > 0) {
             LatencyLog.append(latencyLog, benchmarkParams, latencies);
         }
         if (latencies.getTotalCount() > 0) {
@@ -124,7 +127,10 @@ public final class ServerMetricsProfiler implements InternalProfiler {
                 results.add(result(Metric.LOOP_SHARE_MIN, 100.0 * closes[closes.length - 1] / served));
                 results.add(result(Metric.LOOP_JAIN, ThreadCounts.jain(closes)));
                 for (int rank = 1; rank <= closes.length; rank++) {
-                    results.add(new ScalarResult(Metric.loopShareLabel(rank), 100.0 * closes[rank - 1] / served, "%",
+                    results.add(new ScalarResult(
+                            Metric.loopShareLabel(rank),
+                            100.0 * closes[rank - 1] / served,
+                            "%",
                             AggregationPolicy.AVG));
                 }
             }
@@ -149,8 +155,8 @@ public final class ServerMetricsProfiler implements InternalProfiler {
             }
             // Only where the server submits to io_uring: for epoll variants these would be zeros dressed as data.
             if (syscalls.ioUringEnters() > 0 && syscalls.ioUringSubmissions() >= 0) {
-                results.add(result(Metric.SQES_PER_ENTER,
-                        syscalls.ioUringSubmissions() / (double) syscalls.ioUringEnters()));
+                results.add(result(
+                        Metric.SQES_PER_ENTER, syscalls.ioUringSubmissions() / (double) syscalls.ioUringEnters()));
                 results.add(result(Metric.IO_WQ_PER_OP, syscalls.ioUringAsyncPunts() / (double) ops));
             }
         }
@@ -158,7 +164,7 @@ public final class ServerMetricsProfiler implements InternalProfiler {
     }
 
     private static ScalarResult result(Metric metric, double value) {
-        return new ScalarResult(metric.label(), value, metric.unit(),
-                metric.isPeak() ? AggregationPolicy.MAX : AggregationPolicy.AVG);
+        return new ScalarResult(
+                metric.label(), value, metric.unit(), metric.isPeak() ? AggregationPolicy.MAX : AggregationPolicy.AVG);
     }
 }

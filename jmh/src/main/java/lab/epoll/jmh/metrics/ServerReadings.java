@@ -14,14 +14,12 @@ interface ServerReadings {
     double USER_HZ = 100.0;
 
     /** Process CPU time (user+system), peak resident set ({@code VmHWM}) and OS threads, at one moment. */
-    record Reading(double cpuSeconds, long peakRssBytes, long threads) {
-    }
+    record Reading(double cpuSeconds, long peakRssBytes, long threads) {}
 
     Reading read();
 
     /** Brings the source to the state it is read in during a trial; nothing to do for /proc. */
-    default void warmUp() {
-    }
+    default void warmUp() {}
 
     /** The kernel's records: {@code /proc/PID/stat} and {@code /proc/PID/status}. */
     static ServerReadings proc(long pid) {
@@ -29,7 +27,9 @@ interface ServerReadings {
             if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 throw new IllegalStateException("server process " + pid + " died during the iteration");
             }
-            return new Reading(ProcFs.cpuTicks(pid) / USER_HZ, ProcFs.statusBytes(pid, "VmHWM"),
+            return new Reading(
+                    ProcFs.cpuTicks(pid) / USER_HZ,
+                    ProcFs.statusBytes(pid, "VmHWM"),
                     ProcFs.statusNumber(pid, "Threads"));
         };
     }
@@ -44,7 +44,8 @@ interface ServerReadings {
             @Override
             public Reading read() {
                 MetricsScrape scrape = MetricsScrape.of(endpoint);
-                return new Reading(scrape.value("process_cpu_seconds_total"),
+                return new Reading(
+                        scrape.value("process_cpu_seconds_total"),
                         (long) scrape.value("echo_process_resident_memory_peak_bytes"),
                         (long) scrape.value("echo_process_threads"));
             }

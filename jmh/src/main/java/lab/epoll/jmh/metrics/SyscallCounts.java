@@ -11,9 +11,24 @@ import java.util.Map;
  */
 public final class SyscallCounts {
     /** Syscalls whose entries are counted. */
-    static final List<String> ENTERED = List.of("epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll",
-            "io_uring_enter", "read", "readv", "recvfrom", "recvmsg", "write", "writev", "sendto", "sendmsg",
-            "epoll_ctl", "accept", "accept4");
+    static final List<String> ENTERED = List.of(
+            "epoll_wait",
+            "epoll_pwait",
+            "epoll_pwait2",
+            "poll",
+            "ppoll",
+            "io_uring_enter",
+            "read",
+            "readv",
+            "recvfrom",
+            "recvmsg",
+            "write",
+            "writev",
+            "sendto",
+            "sendmsg",
+            "epoll_ctl",
+            "accept",
+            "accept4");
     /**
      * io_uring's own tracepoints ({@code io_uring:NAME}): a request submitted, a request handed to io-wq. Both fire
      * in the submitting thread, so counting the server's threads counts them.
@@ -21,6 +36,7 @@ public final class SyscallCounts {
     static final List<String> URING_EVENTS = List.of("io_uring_submit_req", "io_uring_queue_async_work");
     /** The scheduler's count of the server threads' switches off a CPU, each a wait or a preemption. */
     static final List<String> SOFTWARE_EVENTS = List.of("context-switches");
+
     static final List<String> EPOLL_WAITS = List.of("epoll_wait", "epoll_pwait", "epoll_pwait2");
     static final List<String> POLLS = List.of("poll", "ppoll");
     static final List<String> READS = List.of("read", "readv", "recvfrom", "recvmsg");

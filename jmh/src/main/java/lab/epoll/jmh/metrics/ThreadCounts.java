@@ -91,8 +91,11 @@ public final class ThreadCounts {
      * thread closes nothing and so is not among them while every loop serves.
      */
     public long[] closesPerLoop(int loops) {
-        long[] closes = byThread.values().stream().mapToLong(c -> c[Event.CLOSES.ordinal()])
-                .filter(n -> loops > 0 || n > 0).sorted().toArray();
+        long[] closes = byThread.values().stream()
+                .mapToLong(c -> c[Event.CLOSES.ordinal()])
+                .filter(n -> loops > 0 || n > 0)
+                .sorted()
+                .toArray();
         int n = loops > 0 ? loops : closes.length;
         long[] largestFirst = new long[n];
         for (int i = 0; i < n && i < closes.length; i++) {
@@ -111,7 +114,8 @@ public final class ThreadCounts {
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder();
-        byThread.forEach((thread, counts) -> text.append(thread).append(Arrays.toString(counts)).append(' '));
+        byThread.forEach((thread, counts) ->
+                text.append(thread).append(Arrays.toString(counts)).append(' '));
         return text.toString().trim();
     }
 }

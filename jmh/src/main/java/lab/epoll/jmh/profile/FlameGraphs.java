@@ -30,8 +30,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class FlameGraphs {
     private static final String AGENT = "linux-x64/libasyncProfiler.so";
 
-    private FlameGraphs() {
-    }
+    private FlameGraphs() {}
 
     /** Profiles each variant under {@code base} (one benchmark, one value per parameter); writes into {@code out}. */
     public static void run(ChainedOptionsBuilder base, List<String> variants, String scenario, Path out)
@@ -48,15 +47,22 @@ public final class FlameGraphs {
             String serverJvm = BenchmarkServer.DEFAULT_JVM_FLAGS + " -agentpath:" + agent
                     + "=start,event=cpu,interval=1ms,threads,file=" + collapsed;
             System.out.println("[lab] profiling " + variant + " (" + scenario + ")");
-            new Runner(new OptionsBuilder().parent(base.build()).param(TrialParam.VARIANT.field(), variant)
-                    .param(TrialParam.SERVER_JVM.field(), serverJvm).verbosity(VerboseMode.SILENT).build()).run();
+            new Runner(new OptionsBuilder()
+                            .parent(base.build())
+                            .param(TrialParam.VARIANT.field(), variant)
+                            .param(TrialParam.SERVER_JVM.field(), serverJvm)
+                            .verbosity(VerboseMode.SILENT)
+                            .build())
+                    .run();
             if (!Files.exists(collapsed)) {
-                throw new IllegalStateException("async-profiler wrote no " + collapsed
-                        + ": did the server exit normally?");
+                throw new IllegalStateException(
+                        "async-profiler wrote no " + collapsed + ": did the server exit normally?");
             }
             Path html = out.resolve(name + ".html");
-            FlameGraph.convert(collapsed.toString(), html.toString(), new Arguments("--title",
-                    variant + ": server CPU, " + scenario.replace('-', ' ')));
+            FlameGraph.convert(
+                    collapsed.toString(),
+                    html.toString(),
+                    new Arguments("--title", variant + ": server CPU, " + scenario.replace('-', ' ')));
             StackProfile profile = StackProfile.read(variant, collapsed);
             profiles.add(profile);
             System.out.println("[lab] " + html + ": " + profile.oneLine());
@@ -68,12 +74,26 @@ public final class FlameGraphs {
     }
 
     static String table(List<StackProfile> profiles, String scenario) {
-        MarkdownTable table = new MarkdownTable(1, "variant", "samples", "server threads", "in the kernel",
-                "kernel time under", "JIT + GC", "hottest frames (self time)", "flame graph");
+        MarkdownTable table = new MarkdownTable(
+                1,
+                "variant",
+                "samples",
+                "server threads",
+                "in the kernel",
+                "kernel time under",
+                "JIT + GC",
+                "hottest frames (self time)",
+                "flame graph");
         for (StackProfile p : profiles) {
             String file = fileName(p.variant(), scenario) + ".html";
-            table.row(p.variant(), String.format(Locale.ROOT, "%,d", p.samples()), percent(p.applicationShare()),
-                    percent(p.kernelShare()), p.kernelBySyscall(3), percent(p.jvmShare()), p.hottest(3),
+            table.row(
+                    p.variant(),
+                    String.format(Locale.ROOT, "%,d", p.samples()),
+                    percent(p.applicationShare()),
+                    percent(p.kernelShare()),
+                    p.kernelBySyscall(3),
+                    percent(p.jvmShare()),
+                    p.hottest(3),
                     "[" + file + "](" + LabPaths.FLAME_DIR + file + ")");
         }
         return "Where each server's CPU went (" + scenario.replace('-', ' ') + "), from async-profiler's CPU samples"

@@ -16,8 +16,14 @@ import lab.epoll.process.ProcThreads;
  * the JVM's (JIT compilers, GC), time with a kernel frame ({@code _[k]}) on top, and the leaf frames that took
  * the most.
  */
-record StackProfile(String variant, long samples, long application, long jvm, long kernel, Map<String, Long> leaves,
-                    Map<String, Long> syscalls) {
+record StackProfile(
+        String variant,
+        long samples,
+        long application,
+        long jvm,
+        long kernel,
+        Map<String, Long> leaves,
+        Map<String, Long> syscalls) {
     /**
      * The kernel's frame that names a syscall: {@code __x64_sys_sendto}, {@code __do_sys_io_uring_enter}, or for
      * read and write, whose entry the compiler folds away, {@code ksys_write}.
@@ -106,7 +112,13 @@ record StackProfile(String variant, long samples, long application, long jvm, lo
     }
 
     String oneLine() {
-        return String.format(Locale.ROOT, "%,d samples, %.0f%% server threads, %.0f%% in the kernel (%s); hottest: %s",
-                samples, applicationShare() * 100, kernelShare() * 100, kernelBySyscall(3), hottest(3));
+        return String.format(
+                Locale.ROOT,
+                "%,d samples, %.0f%% server threads, %.0f%% in the kernel (%s); hottest: %s",
+                samples,
+                applicationShare() * 100,
+                kernelShare() * 100,
+                kernelBySyscall(3),
+                hottest(3));
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import lab.epoll.process.EchoClient;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.process.EchoClient;
 import lab.epoll.process.Signals;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,9 @@ class BenchmarkServerIT {
                 // Admitted and echoing before the second connects, so the second is the one over the limit.
                 assertThat(first.roundTrip(ping)).isEqualTo(ping);
                 try (EchoClient second = EchoClient.connect(server.address())) {
-                    assertThat(second.readsEof()).as("refused: the option reached the server").isTrue();
+                    assertThat(second.readsEof())
+                            .as("refused: the option reached the server")
+                            .isTrue();
                 }
             }
             server.stop();
@@ -42,7 +44,8 @@ class BenchmarkServerIT {
     void aServerThatDidNotExitCleanlyFailsTheTrial() {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.LT, "", "")) {
             Signals.send(server.pid(), "KILL");
-            assertThatThrownBy(server::stop).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(server::stop)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("exited with 137");
         }
     }

@@ -24,8 +24,10 @@ class ExternalTargetIT {
     void measuresAServerItDidNotStartWithClientSideMetricsOnly() throws Exception {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "")) {
             RunResult run = measure(server, null);
-            assertThat(run.getSecondaryResults().get(Metric.ECHOES.label()).getScore()).isPositive();
-            assertThat(run.getSecondaryResults()).containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label())
+            assertThat(run.getSecondaryResults().get(Metric.ECHOES.label()).getScore())
+                    .isPositive();
+            assertThat(run.getSecondaryResults())
+                    .containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label())
                     .doesNotContainKeys(Metric.SERVER_CPU_PER_OP.label(), Metric.RSS_PEAK.label());
             server.stop(); // the server served the whole trial and still stops cleanly
         }
@@ -33,15 +35,25 @@ class ExternalTargetIT {
 
     @Test
     void readsTheServersCpuRssAndThreadsFromItsMetricsEndpoint() throws Exception {
-        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS,
-                "--metrics-port 0")) {
-            RunResult run = measure(server,
-                    server.metricsEndpoint().getHost() + ":" + server.metricsEndpoint().getPort());
-            assertThat(run.getSecondaryResults()).containsKeys(Metric.SERVER_CPU_PER_OP.label(),
-                            Metric.SERVER_CORES.label(), Metric.RSS_PEAK.label(), Metric.THREADS.label())
+        try (BenchmarkServer server =
+                BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "--metrics-port 0")) {
+            RunResult run = measure(
+                    server,
+                    server.metricsEndpoint().getHost() + ":"
+                            + server.metricsEndpoint().getPort());
+            assertThat(run.getSecondaryResults())
+                    .containsKeys(
+                            Metric.SERVER_CPU_PER_OP.label(),
+                            Metric.SERVER_CORES.label(),
+                            Metric.RSS_PEAK.label(),
+                            Metric.THREADS.label())
                     .doesNotContainKeys(Metric.EPOLL_WAIT.label(), Metric.SYSCALLS_TOTAL.label());
-            assertThat(run.getSecondaryResults().get(Metric.SERVER_CPU_PER_OP.label()).getScore()).isPositive();
-            assertThat(run.getSecondaryResults().get(Metric.RSS_PEAK.label()).getScore()).isGreaterThan(10);
+            assertThat(run.getSecondaryResults()
+                            .get(Metric.SERVER_CPU_PER_OP.label())
+                            .getScore())
+                    .isPositive();
+            assertThat(run.getSecondaryResults().get(Metric.RSS_PEAK.label()).getScore())
+                    .isGreaterThan(10);
             server.stop();
         }
     }
@@ -50,14 +62,23 @@ class ExternalTargetIT {
     private static RunResult measure(BenchmarkServer server, String metrics) throws Exception {
         OptionsBuilder options = new OptionsBuilder();
         options.include(EchoBenchmark.class.getName() + "\\.")
-                .param(TrialParam.TARGET.field(), server.address().getHostString() + ":" + server.address().getPort())
+                .param(
+                        TrialParam.TARGET.field(),
+                        server.address().getHostString() + ":"
+                                + server.address().getPort())
                 .param(TrialParam.VARIANT.field(), "external")
-                .param("clients", "2").param("payload", "64")
+                .param("clients", "2")
+                .param("payload", "64")
                 .param(TrialParam.SERVER_CPUS.field(), CpuSet.ALL)
                 .param(TrialParam.CLIENT_CPUS.field(), CpuSet.ALL)
                 // In the test's JVM (no fork), without JMH's console: its banner warns against exactly that.
-                .forks(0).threads(1).shouldFailOnError(true).verbosity(VerboseMode.SILENT)
-                .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1))
+                .forks(0)
+                .threads(1)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.seconds(1))
                 .addProfiler(ServerMetricsProfiler.class);
         if (metrics != null) {
             options.param(TrialParam.TARGET_METRICS.field(), metrics);

@@ -26,7 +26,8 @@ class ReportBenchmarkNamesTest {
                 return;
             }
             assertThat(Arrays.stream(type.getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class)))
-                    .as("%s has a @Benchmark method", name).isNotEmpty();
+                    .as("%s has a @Benchmark method", name)
+                    .isNotEmpty();
         }
     }
 }

@@ -23,7 +23,8 @@ class ServerNamespaceTest {
 
     @Test
     void aValueWithoutAnAddressIsRefusedWithTheFormItNeeds() {
-        assertThatThrownBy(() -> ServerNamespace.parse("lab-srv")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ServerNamespace.parse("lab-srv"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("serverNetns 'lab-srv' is not NAME@ADDRESS, e.g. lab-srv@10.231.0.1");
     }
 }

@@ -40,14 +40,13 @@ final class DocumentedCommands {
     /** {@code name=${1:-et}} or {@code name="${NAME:-512}"}: a script's setting and its default. */
     private static final Pattern DEFAULTED = Pattern.compile("^\\s*(\\w+)=\"?\\$\\{\\w+:-([^}]*)}\"?\\s*$");
 
-    private DocumentedCommands() {
-    }
+    private DocumentedCommands() {}
 
     /** The documents the harness's commands may be in, under the lab's {@code root}. */
     static List<Command> in(Path root) {
         List<Command> commands = new ArrayList<>();
-        List<Path> documents = new ArrayList<>(List.of(root.resolve("README.md"), root.resolve("PERFORMANCE.md"),
-                root.resolve(".ci/run")));
+        List<Path> documents = new ArrayList<>(
+                List.of(root.resolve("README.md"), root.resolve("PERFORMANCE.md"), root.resolve(".ci/run")));
         documents.addAll(files(root.resolve("docs"), 1, ".md"));
         documents.addAll(files(root.resolve("docs"), Integer.MAX_VALUE, ".sh"));
         documents.addAll(files(root.resolve("tools"), Integer.MAX_VALUE, ".sh"));
@@ -67,7 +66,9 @@ final class DocumentedCommands {
 
     private static List<Path> files(Path dir, int depth, String suffix) {
         try (Stream<Path> files = Files.walk(dir, depth)) {
-            return files.filter(file -> file.toString().endsWith(suffix)).sorted().toList();
+            return files.filter(file -> file.toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -129,8 +130,13 @@ final class DocumentedCommands {
             }
             Matcher defaulted = DEFAULTED.matcher(line);
             if (defaulted.matches()) {
-                defaults.put(defaulted.group(1), String.join(" ",
-                        commands(defaulted.group(2), defaults).stream().flatMap(List::stream).toList()));
+                defaults.put(
+                        defaulted.group(1),
+                        String.join(
+                                " ",
+                                commands(defaulted.group(2), defaults).stream()
+                                        .flatMap(List::stream)
+                                        .toList()));
             }
         }
         for (int i = 0; i < lines.length; i++) {
@@ -173,15 +179,19 @@ final class DocumentedCommands {
     private static List<String> arguments(List<String> words) {
         List<String> args = null;
         for (int i = 0; i + 1 < words.size() && args == null; i++) {
-            if (words.get(i).equals("-jar") && words.get(i + 1).endsWith("benchmarks.jar")
+            if (words.get(i).equals("-jar")
+                    && words.get(i + 1).endsWith("benchmarks.jar")
                     && words.subList(0, i).stream().anyMatch(word -> word.equals("java"))) {
                 args = words.subList(i + 2, words.size());
             } else if (words.get(i).equals("-pl") && words.get(i + 1).equals("jmh") && words.contains("exec:java")) {
                 // exec:java splits exec.args as a shell would, quotes included.
-                args = words.stream().filter(word -> word.startsWith("-Dexec.args=")).findFirst()
+                args = words.stream()
+                        .filter(word -> word.startsWith("-Dexec.args="))
+                        .findFirst()
                         .map(word -> commands(word.substring("-Dexec.args=".length()), Map.of()).stream()
                                 .flatMap(List::stream)
-                                .toList()).orElse(List.of());
+                                .toList())
+                        .orElse(List.of());
             }
         }
         return args;

@@ -21,7 +21,8 @@ class DocumentedCommandsTest {
     void everyDocumentedHarnessCommandParses() {
         List<Command> commands = DocumentedCommands.in(LabPaths.root());
         // The extraction itself: a pattern that stopped matching would make this test pass on nothing.
-        assertThat(commands).extracting(command -> command.where().replaceFirst("[:/].*", ""))
+        assertThat(commands)
+                .extracting(command -> command.where().replaceFirst("[:/].*", ""))
                 .contains("README.md", "PERFORMANCE.md", "tools");
         List<String> failures = new ArrayList<>();
         for (Command command : commands) {
@@ -31,7 +32,8 @@ class DocumentedCommandsTest {
                 failures.add(command + System.lineSeparator() + "    " + e.getMessage());
             }
         }
-        assertThat(failures).as("documented harness commands that no longer parse (of %d)", commands.size())
+        assertThat(failures)
+                .as("documented harness commands that no longer parse (of %d)", commands.size())
                 .isEmpty();
     }
 
@@ -46,12 +48,21 @@ class DocumentedCommandsTest {
                 $ mvn -pl report exec:java
                 ```
                 """;
-        assertThat(DocumentedCommands.inMarkdown("x.md", markdown)).extracting(Command::where, Command::args)
+        assertThat(DocumentedCommands.inMarkdown("x.md", markdown))
+                .extracting(Command::where, Command::args)
                 .containsExactly(
                         tuple("x.md:2", List.of()),
                         tuple("x.md:3", List.of("--compare", "lt,et", "-p", "serverArgs=--accept-batch 1")),
-                        tuple("x.md:4", List.of("EchoBenchmark", "-p", "variant=et", "-p", "clients=200",
-                                "--latency-log", "results/")));
+                        tuple(
+                                "x.md:4",
+                                List.of(
+                                        "EchoBenchmark",
+                                        "-p",
+                                        "variant=et",
+                                        "-p",
+                                        "clients=200",
+                                        "--latency-log",
+                                        "results/")));
     }
 
     @Test
@@ -61,8 +72,9 @@ class DocumentedCommandsTest {
                 IdleConnectionsBenchmark -p idle=0,10000 --no-perf`, and `ip netns exec lab-load java -jar
                 jmh/target/benchmarks.jar ...` for the namespace; `benchmarks.jar` alone is a name.
                 """;
-        assertThat(DocumentedCommands.inMarkdown("x.md", markdown)).extracting(Command::args).containsExactly(
-                List.of("IdleConnectionsBenchmark", "-p", "idle=0,10000", "--no-perf"), List.of());
+        assertThat(DocumentedCommands.inMarkdown("x.md", markdown))
+                .extracting(Command::args)
+                .containsExactly(List.of("IdleConnectionsBenchmark", "-p", "idle=0,10000", "--no-perf"), List.of());
     }
 
     @Test
@@ -76,10 +88,21 @@ class DocumentedCommandsTest {
                     -p "clients=${CLIENTS// /,}" -wi 1 -rff "$tmp/h.json" ${HARNESS_ARGS:-}) >"$tmp/out" 2>&1
                 $prefix java -jar "$LAB/jmh/target/benchmarks.jar" "$@" -p "target=$ADDR:$PORT" "${cpus[@]}" &
                 """;
-        assertThat(DocumentedCommands.inShell("x.sh", script)).extracting(Command::args).containsExactly(
-                List.of("EchoBenchmark", "-p", "target=10.0.0.1:9000"),
-                List.of("EchoBenchmark\\.", "-p", "variant=et", "-p", "clients=1", "-wi", "1", "-rff", "1/h.json"),
-                List.of("-p", "target=1:1"));
+        assertThat(DocumentedCommands.inShell("x.sh", script))
+                .extracting(Command::args)
+                .containsExactly(
+                        List.of("EchoBenchmark", "-p", "target=10.0.0.1:9000"),
+                        List.of(
+                                "EchoBenchmark\\.",
+                                "-p",
+                                "variant=et",
+                                "-p",
+                                "clients=1",
+                                "-wi",
+                                "1",
+                                "-rff",
+                                "1/h.json"),
+                        List.of("-p", "target=1:1"));
     }
 
     @Test
@@ -90,6 +113,7 @@ class DocumentedCommandsTest {
                 ```
                 """).get(0);
         assertThatThrownBy(() -> HarnessCli.parse(broken.args().toArray(String[]::new)))
-                .isInstanceOf(ParameterException.class).hasMessageContaining("--pair");
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--pair");
     }
 }

@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HarnessCliTest {
     /** What one in-process run of the command line printed and returned. */
-    private record Outcome(int code, String out, String err) {
-    }
+    private record Outcome(int code, String out, String err) {}
 
     private static Outcome execute(String... args) {
         StringWriter out = new StringWriter();
@@ -29,19 +28,45 @@ class HarnessCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "--compare", "--compare lt", "--compare lt,lt", "--compare lt,nosuch", "--compare lt,et --pairs 1",
-        "--compare lt,et --pairs many", "--compare lt,et --precision 120%", "--compare lt,et --precision x",
-        "--compare lt,et --exercise --churn", "--compare idleTimeout=0,60s", "--compare lt,et -p variant=et",
-        "--tuning --full", "--curve --compare lt,et", "--curve --pairs 3", "--compare lt,et --jmh-log",
-        "--profile", "--profile lt,nosuch", "-p variant=lt,nosuch", "--compare java=17,25 -p variant=nosuch",
-        "--report", "--report jmh/target/results.json", "-i many", "-p",
-        "--latency-log", "--merge-latencies", "--merge-latencies no-such.hlog", "--tunning"})
+    @ValueSource(
+            strings = {
+                "--compare",
+                "--compare lt",
+                "--compare lt,lt",
+                "--compare lt,nosuch",
+                "--compare lt,et --pairs 1",
+                "--compare lt,et --pairs many",
+                "--compare lt,et --precision 120%",
+                "--compare lt,et --precision x",
+                "--compare lt,et --exercise --churn",
+                "--compare idleTimeout=0,60s",
+                "--compare lt,et -p variant=et",
+                "--tuning --full",
+                "--curve --compare lt,et",
+                "--curve --pairs 3",
+                "--compare lt,et --jmh-log",
+                "--profile",
+                "--profile lt,nosuch",
+                "-p variant=lt,nosuch",
+                "--compare java=17,25 -p variant=nosuch",
+                "--report",
+                "--report jmh/target/results.json",
+                "-i many",
+                "-p",
+                "--latency-log",
+                "--merge-latencies",
+                "--merge-latencies no-such.hlog",
+                "--tunning"
+            })
     void aMistakeIsOneLineAndExitTwo(String line) {
         Outcome outcome = execute(line.split(" "));
         assertThat(outcome.code()).as(line).isEqualTo(HarnessCli.EXIT_USAGE);
-        assertThat(outcome.err().lines().toList()).as(line).singleElement(InstanceOfAssertFactories.STRING)
-                .startsWith("jmh: ").endsWith("--help)").doesNotContain("Exception");
+        assertThat(outcome.err().lines().toList())
+                .as(line)
+                .singleElement(InstanceOfAssertFactories.STRING)
+                .startsWith("jmh: ")
+                .endsWith("--help)")
+                .doesNotContain("Exception");
         assertThat(outcome.out()).as(line).isEmpty();
     }
 
@@ -64,13 +89,27 @@ class HarnessCliTest {
         for (RunMode mode : RunMode.values()) {
             assertThat(help).contains("  " + mode.flag() + " ");
         }
-        for (String option : List.of("--compare", "--profile", "--merge-latencies", "--pairs=N",
-                "--precision=PERCENT", "--no-perf", "--jmh-log", "--latency-log=DIR", "A,B", "VARIANTS", "FILE",
-                "serverArgs=LIST", "idleTimeout=DURATION", "Exit codes:")) {
+        for (String option : List.of(
+                "--compare",
+                "--profile",
+                "--merge-latencies",
+                "--pairs=N",
+                "--precision=PERCENT",
+                "--no-perf",
+                "--jmh-log",
+                "--latency-log=DIR",
+                "A,B",
+                "VARIANTS",
+                "FILE",
+                "serverArgs=LIST",
+                "idleTimeout=DURATION",
+                "Exit codes:")) {
             assertThat(help).contains(option);
         }
         for (String format : List.of("LIST", "VARIANT", "DURATION", "SIZE", "PERCENT")) {
-            assertThat(help.lines().filter(line -> line.startsWith("  " + format + " "))).as(format).hasSize(1);
+            assertThat(help.lines().filter(line -> line.startsWith("  " + format + " ")))
+                    .as(format)
+                    .hasSize(1);
         }
         assertThat(help.split("Value formats:", -1)).hasSize(2);
     }
@@ -79,26 +118,41 @@ class HarnessCliTest {
     void compareHelpGivesItsOptionsScenariosAndValueFormats() {
         Outcome outcome = execute("--compare", "--help");
         assertThat(outcome.code()).isZero();
-        assertThat(outcome.out()).startsWith("Paired trials").contains("Usage: benchmarks.jar --compare",
-                "--pairs=N", "--precision=PERCENT", "--no-perf", "--exercise", "--newcomers", "--churn",
-                RunMode.PAIRED_ECHO.shown().substring(0, 30), "Value formats:", "PERCENT")
+        assertThat(outcome.out())
+                .startsWith("Paired trials")
+                .contains(
+                        "Usage: benchmarks.jar --compare",
+                        "--pairs=N",
+                        "--precision=PERCENT",
+                        "--no-perf",
+                        "--exercise",
+                        "--newcomers",
+                        "--churn",
+                        RunMode.PAIRED_ECHO.shown().substring(0, 30),
+                        "Value formats:",
+                        "PERCENT")
                 .doesNotContain("--jmh-log", "--profile");
     }
 
     @Test
     void eachRunsHelpGivesItsDefaults() {
         String help = execute("--curve", "--help").out();
-        assertThat(help).contains("Usage: benchmarks.jar --curve", "OpenLoopBenchmark",
-                "-p rate=10000,30000,60000,90000,120000,150000", "-wi 2 -w 3s -i 3 -r 3s",
-                "-rff jmh/target/curve.json", "Value formats:");
+        assertThat(help)
+                .contains(
+                        "Usage: benchmarks.jar --curve",
+                        "OpenLoopBenchmark",
+                        "-p rate=10000,30000,60000,90000,120000,150000",
+                        "-wi 2 -w 3s -i 3 -r 3s",
+                        "-rff jmh/target/curve.json",
+                        "Value formats:");
         assertThat(execute("--profile", "--help").out()).contains(RunMode.PROFILED_ECHO.shown());
         assertThat(execute("--merge-latencies", "--help").out()).contains("FILE...");
     }
 
     @Test
     void theCommandMayStandAnywhereAndTheRestIsJmhs() {
-        CompareCommand compare = (CompareCommand) HarnessCli.parse("IdleConnectionsBenchmark", "--compare",
-                "et,threads", "-p", "idle=10000", "--pairs", "3", "--no-perf");
+        CompareCommand compare = (CompareCommand) HarnessCli.parse(
+                "IdleConnectionsBenchmark", "--compare", "et,threads", "-p", "idle=10000", "--pairs", "3", "--no-perf");
         assertThat(compare.pairs).isEqualTo(3);
         assertThat(compare.runOptions.noPerf).isTrue();
         assertThat(compare.jmhArgs).containsExactly("-p", "idle=10000", "IdleConnectionsBenchmark");
@@ -113,11 +167,11 @@ class HarnessCliTest {
 
     @Test
     void withoutACommandItIsTheQuickRun() {
-        ModeCommand quick = (ModeCommand) HarnessCli.parse("EchoBenchmark", "-p", "variant=lt,et", "-f", "2",
-                "-jvmArgsAppend", "-Xmx2g -Dx=1", "--no-perf");
+        ModeCommand quick = (ModeCommand) HarnessCli.parse(
+                "EchoBenchmark", "-p", "variant=lt,et", "-f", "2", "-jvmArgsAppend", "-Xmx2g -Dx=1", "--no-perf");
         assertThat(quick.mode()).isEqualTo(RunMode.QUICK);
-        assertThat(quick.jmhArgs).containsExactly("EchoBenchmark", "-p", "variant=lt,et", "-f", "2",
-                "-jvmArgsAppend", "-Xmx2g -Dx=1");
+        assertThat(quick.jmhArgs)
+                .containsExactly("EchoBenchmark", "-p", "variant=lt,et", "-f", "2", "-jvmArgsAppend", "-Xmx2g -Dx=1");
         for (RunMode mode : RunMode.values()) {
             assertThat(((ModeCommand) HarnessCli.parse(mode.flag())).mode()).isEqualTo(mode);
         }

@@ -24,11 +24,17 @@ class PairedComparisonIT {
         String b = ServerVariant.ET.name();
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(EchoBenchmark.class.getName() + "\\.")
-                .param("clients", "4").param("payload", "512")
+                .param("clients", "4")
+                .param("payload", "512")
                 // In the test's own JVM, unpinned: pinning would hold the whole test run to a CPU.
-                .param("serverCpus", CpuSet.ALL).param("clientCpus", CpuSet.ALL)
-                .forks(0).threads(1).shouldFailOnError(true)
-                .warmupIterations(0).measurementIterations(2).measurementTime(TimeValue.seconds(1))
+                .param("serverCpus", CpuSet.ALL)
+                .param("clientCpus", CpuSet.ALL)
+                .forks(0)
+                .threads(1)
+                .shouldFailOnError(true)
+                .warmupIterations(0)
+                .measurementIterations(2)
+                .measurementTime(TimeValue.seconds(1))
                 .addProfiler(ServerMetricsProfiler.class);
 
         PairedComparison.run(options, a, b, 2, out);
@@ -40,15 +46,22 @@ class PairedComparisonIT {
         }
         String table = Files.readString(out.resolve(name + ".md"));
         assertThat(table).contains("et/lt [95% CI]", "2 pairs");
-        assertThat(table).as("a call neither epoll server makes is left out").doesNotContain(
-                Metric.IO_URING_ENTER.header());
-        String echoes = table.lines().filter(l -> l.startsWith("| " + Metric.ECHOES.header() + " ")).findFirst()
+        assertThat(table)
+                .as("a call neither epoll server makes is left out")
+                .doesNotContain(Metric.IO_URING_ENTER.header());
+        String echoes = table.lines()
+                .filter(l -> l.startsWith("| " + Metric.ECHOES.header() + " "))
+                .findFirst()
                 .orElseThrow();
         assertThat(echoes).matches(".*\\|\\s+\\d+\\.\\d{3} \\[\\d+\\.\\d{3}, \\d+\\.\\d{3}\\] \\|.*");
         // One write per 512-byte echo, exactly. Without warmup the first iteration is measured too: a missing one
         // would halve every per-echo average, and a server thread perf did not see (one of four event loops not
         // yet started when it attached) would take a quarter of the writes away.
-        table.lines().filter(l -> l.startsWith("| " + Metric.WRITE.header() + " ")).findFirst().ifPresent(write ->
-                assertThat(Double.parseDouble(write.split("\\|")[2].trim())).as(write).isBetween(0.98, 1.05));
+        table.lines()
+                .filter(l -> l.startsWith("| " + Metric.WRITE.header() + " "))
+                .findFirst()
+                .ifPresent(write -> assertThat(Double.parseDouble(write.split("\\|")[2].trim()))
+                        .as(write)
+                        .isBetween(0.98, 1.05));
     }
 }

@@ -2,17 +2,7 @@ package lab.epoll.jmh.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
-import lab.epoll.catalog.CpuSet;
-import lab.epoll.catalog.Metric;
-import lab.epoll.catalog.ServerVariant;
-import lab.epoll.jmh.bench.EchoBenchmark;
-import lab.epoll.jmh.metrics.ServerMetricsProfiler;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -20,18 +10,25 @@ import org.openjdk.jmh.runner.options.TimeValue;
 class PairedComparisonTest {
     @Test
     void twoFlagListsAreNamedByWhatTellsThemApart() {
-        assertThat(PairedComparison.distinguishing("-Xmx512m -XX:+UseG1GC -Djdk.pollerMode=1",
-                "-Xmx512m -XX:+UseG1GC -Djdk.pollerMode=2")).containsExactly("-Djdk.pollerMode=1", "-Djdk.pollerMode=2");
+        assertThat(PairedComparison.distinguishing(
+                        "-Xmx512m -XX:+UseG1GC -Djdk.pollerMode=1", "-Xmx512m -XX:+UseG1GC -Djdk.pollerMode=2"))
+                .containsExactly("-Djdk.pollerMode=1", "-Djdk.pollerMode=2");
         assertThat(PairedComparison.distinguishing("lt", "et")).containsExactly("lt", "et");
-        assertThat(PairedComparison.distinguishing("-Xmx512m", "-Xmx512m -Dx=1")).containsExactly("-Xmx512m",
-                "-Xmx512m -Dx=1");
+        assertThat(PairedComparison.distinguishing("-Xmx512m", "-Xmx512m -Dx=1"))
+                .containsExactly("-Xmx512m", "-Xmx512m -Dx=1");
     }
 
     @Test
     void saysTheScenarioAndHowLongItWillTakeUpFront() {
-        var options = new OptionsBuilder().include("EchoBenchmark\\.").param("clients", "50").param("payload", "512")
-                .warmupIterations(1).warmupTime(TimeValue.seconds(3)).measurementIterations(3)
-                .measurementTime(TimeValue.seconds(2)).build();
+        var options = new OptionsBuilder()
+                .include("EchoBenchmark\\.")
+                .param("clients", "50")
+                .param("payload", "512")
+                .warmupIterations(1)
+                .warmupTime(TimeValue.seconds(3))
+                .measurementIterations(3)
+                .measurementTime(TimeValue.seconds(2))
+                .build();
         assertThat(PairedComparison.scenario(options)).isEqualTo("scenario EchoBenchmark clients=50 payload=512");
         assertThat(PairedComparison.eta(options, 5)).isEqualTo("about 2 min (14 s a trial)");
     }

@@ -36,13 +36,16 @@ class CoordinatedOmissionIT {
                 closed = measureAroundAStall(load, server.pid(), 2000);
             }
             long stallMicros = TimeUnit.MILLISECONDS.toMicros(STALL_MILLIS);
-            assertThat(micros(closed.getMaxValue())).as("the closed loop saw the stall too (max)")
+            assertThat(micros(closed.getMaxValue()))
+                    .as("the closed loop saw the stall too (max)")
                     .isGreaterThan(stallMicros * 8 / 10);
-            assertThat(micros(closed.getValueAtPercentile(99))).as("closed-loop p99 of %d round trips",
-                    closed.getTotalCount()).isLessThan(stallMicros / 5);
+            assertThat(micros(closed.getValueAtPercentile(99)))
+                    .as("closed-loop p99 of %d round trips", closed.getTotalCount())
+                    .isLessThan(stallMicros / 5);
             // ~600 of ~4,000 requests fell due during the stall, late by up to its length.
-            assertThat(micros(open.getValueAtPercentile(99))).as("open-loop p99 of %d requests",
-                    open.getTotalCount()).isGreaterThan(stallMicros / 2);
+            assertThat(micros(open.getValueAtPercentile(99)))
+                    .as("open-loop p99 of %d requests", open.getTotalCount())
+                    .isGreaterThan(stallMicros / 2);
             server.stop();
         }
     }

@@ -48,12 +48,19 @@ class LatencyMergeTest {
         }
         // What the merge guards against: the mean of the loops' own p99s is not the load's p99 (the slow loop is a
         // quarter of the samples, so the load's p99 is deep in its tail while the average sits between).
-        double averagedP99 = perLoop.stream().mapToLong(h -> h.getValueAtPercentile(99)).average().orElseThrow();
-        System.out.printf("p99 of all samples %.1f us, merged %.1f us, mean of the %d loops' p99 %.1f us%n",
+        double averagedP99 = perLoop.stream()
+                .mapToLong(h -> h.getValueAtPercentile(99))
+                .average()
+                .orElseThrow();
+        System.out.printf(
+                "p99 of all samples %.1f us, merged %.1f us, mean of the %d loops' p99 %.1f us%n",
                 all.getValueAtPercentile(99) / 1e3, merged.getValueAtPercentile(99) / 1e3, LOOPS, averagedP99 / 1e3);
         assertThat(Math.abs(averagedP99 - all.getValueAtPercentile(99)) / all.getValueAtPercentile(99))
-                .as("relative error of averaging percentiles").isGreaterThan(0.2);
-        assertThat(loops.takeMerged().getTotalCount()).as("an interval is taken once").isZero();
+                .as("relative error of averaging percentiles")
+                .isGreaterThan(0.2);
+        assertThat(loops.takeMerged().getTotalCount())
+                .as("an interval is taken once")
+                .isZero();
     }
 
     @Test
@@ -79,7 +86,8 @@ class LatencyMergeTest {
         Histogram merged = LatencyLog.merge(logs);
         assertThat(merged.getTotalCount()).isEqualTo(all.getTotalCount());
         for (double p : PERCENTILES) {
-            assertThat(merged.getValueAtPercentile(p)).as("p%s merged from the logs", p)
+            assertThat(merged.getValueAtPercentile(p))
+                    .as("p%s merged from the logs", p)
                     .isEqualTo(all.getValueAtPercentile(p));
         }
     }

@@ -14,7 +14,7 @@ class LoopLatenciesIT {
     @Test
     void aLoadOfSeveralLoopsRecordsEveryEchoOnce() throws Exception {
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
-             EchoLoad load = new EchoLoad(128, LOOPS)) {
+                EchoLoad load = new EchoLoad(128, LOOPS)) {
             load.connectActive(server.address(), 2 * LOOPS);
             load.takeLatencies(); // the connections' first echoes
             long before = load.completed();
@@ -28,8 +28,10 @@ class LoopLatenciesIT {
                 load.sleepAndCount(50);
             } while (load.completed() != settled);
             Histogram merged = load.takeLatencies();
-            assertThat(merged.getTotalCount()).as("round trips recorded by %d loops, merged", LOOPS)
-                    .isEqualTo(settled - before).isPositive();
+            assertThat(merged.getTotalCount())
+                    .as("round trips recorded by %d loops, merged", LOOPS)
+                    .isEqualTo(settled - before)
+                    .isPositive();
             load.close();
             server.stop();
         }

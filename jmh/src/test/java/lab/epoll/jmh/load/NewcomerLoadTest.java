@@ -17,16 +17,20 @@ class NewcomerLoadTest {
     void newcomersOfAServerThatNeverAcceptsAreCountedUnansweredAndKeptInTheWaits() throws Exception {
         // A listener nobody accepts on: the kernel completes handshakes into its queue and no echo ever comes.
         try (ServerSocket deaf = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-             NewcomerLoad load = new NewcomerLoad(2, 1, 50, 300, TimeUnit.MILLISECONDS, 64, null)) {
+                NewcomerLoad load = new NewcomerLoad(2, 1, 50, 300, TimeUnit.MILLISECONDS, 64, null)) {
             load.connect((InetSocketAddress) deaf.getLocalSocketAddress());
             NewcomerLoad.Admission window = window(load, 400);
             assertThat(window.arrived()).as("newcomers due in 400 ms at 50/s").isBetween(15L, 25L);
             assertThat(window.unanswered()).as("unanswered").isEqualTo(window.arrived());
             assertThat(window.waits().getTotalCount()).as("waits recorded").isEqualTo(window.arrived());
-            assertThat(window.waits().getMinValue()).as("shortest wait, ns: the patience, to the histogram's precision")
+            assertThat(window.waits().getMinValue())
+                    .as("shortest wait, ns: the patience, to the histogram's precision")
                     .isGreaterThanOrEqualTo(window.waits().lowestEquivalentValue(TimeUnit.MILLISECONDS.toNanos(300)));
-            assertThat(window.busyUnservedShare()).as("busy connections without an echo").isEqualTo(1.0);
-            assertThat(window.listenBacklog()).as("the kernel's accept queue: the busy connections at least")
+            assertThat(window.busyUnservedShare())
+                    .as("busy connections without an echo")
+                    .isEqualTo(1.0);
+            assertThat(window.listenBacklog())
+                    .as("the kernel's accept queue: the busy connections at least")
                     .isGreaterThanOrEqualTo(2);
         }
     }

@@ -20,7 +20,8 @@ class AutoReadOffSyscallsIT {
     private static final int ECHOES = 2000;
 
     static Stream<Arguments> modes() {
-        return Stream.of(Arguments.of(ServerVariant.ONESHOT_NETTY, "--epoll-mode EDGE_TRIGGERED", 2.0),
+        return Stream.of(
+                Arguments.of(ServerVariant.ONESHOT_NETTY, "--epoll-mode EDGE_TRIGGERED", 2.0),
                 Arguments.of(ServerVariant.ONESHOT_NETTY, "--epoll-mode LEVEL_TRIGGERED", 2.0),
                 Arguments.of(ServerVariant.ET, "", 0.0));
     }

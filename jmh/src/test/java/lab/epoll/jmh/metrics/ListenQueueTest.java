@@ -20,11 +20,15 @@ class ListenQueueTest {
             for (int i = 0; i < 5; i++) {
                 clients.add(new Socket(InetAddress.getLoopbackAddress(), port));
             }
-            assertThat(ListenQueue.backlog(port)).as("queue after 5 connects, none accepted").isEqualTo(5);
+            assertThat(ListenQueue.backlog(port))
+                    .as("queue after 5 connects, none accepted")
+                    .isEqualTo(5);
             for (int i = 0; i < 5; i++) {
                 listener.accept().close();
             }
-            assertThat(ListenQueue.backlog(port)).as("queue after accepting them").isZero();
+            assertThat(ListenQueue.backlog(port))
+                    .as("queue after accepting them")
+                    .isZero();
         } finally {
             for (Socket client : clients) {
                 client.close();

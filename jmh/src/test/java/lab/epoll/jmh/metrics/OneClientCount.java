@@ -22,7 +22,7 @@ record OneClientCount(SyscallCounts counts, long echoes) {
         String noPerf = PerfStat.availability();
         Assumptions.assumeTrue(noPerf == null, () -> "perf cannot count syscalls here: " + noPerf);
         try (BenchmarkServer server = BenchmarkServer.start(variant, BenchmarkServer.DEFAULT_JVM_FLAGS, serverArgs);
-             EchoLoad load = new EchoLoad(128)) {
+                EchoLoad load = new EchoLoad(128)) {
             load.connectActive(server.address(), 1);
             OneClientCount count;
             try (PerfStat perf = PerfStat.attach(server.pid())) {

@@ -39,6 +39,8 @@ class RecipeSyscallsIT {
                 .as("%d reads, %d echoes, %d epoll_waits", counts.reads(), run.echoes(), waits)
                 .isCloseTo(eagainReadsPerWakeUp, within(0.05));
         assertThat(run.perEcho(counts.writes())).as("write calls per echo").isCloseTo(1.0, within(0.01));
-        assertThat(counts.epollCtls()).as("epoll_ctl calls over %d echoes", run.echoes()).isZero();
+        assertThat(counts.epollCtls())
+                .as("epoll_ctl calls over %d echoes", run.echoes())
+                .isZero();
     }
 }

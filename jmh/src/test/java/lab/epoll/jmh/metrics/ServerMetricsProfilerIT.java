@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
-import lab.epoll.jmh.bench.BenchmarkServer;
-import lab.epoll.jmh.load.EchoLoad;
 import lab.epoll.catalog.Metric;
 import lab.epoll.catalog.ServerVariant;
+import lab.epoll.jmh.bench.BenchmarkServer;
+import lab.epoll.jmh.load.EchoLoad;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.IterationResult;
@@ -34,7 +34,7 @@ class ServerMetricsProfilerIT {
 
     private Map<String, Double> measureOneIteration(ServerVariant variant, boolean measured) throws Exception {
         try (BenchmarkServer server = BenchmarkServer.start(variant, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
-             EchoLoad load = new EchoLoad(512)) {
+                EchoLoad load = new EchoLoad(512)) {
             load.connectActive(server.address(), 4);
             Map<String, Double> m = measureOneIteration(server.pid(), load, measured);
             load.close();
@@ -56,8 +56,8 @@ class ServerMetricsProfilerIT {
         load.pause();
         MeasuredTrial.endIteration();
         // JMH's own operation count is the benchmark's ticks, not echoes: the profiler must not use it.
-        Collection<? extends Result> results = profiler.afterIteration(null, null,
-                new IterationResult(null, null, new IterationResultMetaData(1, 1)));
+        Collection<? extends Result> results =
+                profiler.afterIteration(null, null, new IterationResult(null, null, new IterationResultMetaData(1, 1)));
         MeasuredTrial.end();
         return results.stream().collect(Collectors.toMap(Result::getLabel, Result::getScore));
     }
@@ -76,12 +76,13 @@ class ServerMetricsProfilerIT {
     void anExternalTargetGetsClientSideMetricsOnly() throws Exception {
         System.setProperty("lab.perf", "false");
         try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "");
-             EchoLoad load = new EchoLoad(512)) {
+                EchoLoad load = new EchoLoad(512)) {
             load.connectActive(server.address(), 4);
             Map<String, Double> m = measureOneIteration(MeasuredTrial.NO_SERVER, load, true);
-            assertThat(m).containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label(), Metric.MIB_PER_S.label())
-                    .doesNotContainKeys(Metric.SERVER_CPU_PER_OP.label(), Metric.SERVER_CORES.label(),
-                            Metric.RSS_PEAK.label());
+            assertThat(m)
+                    .containsKeys(Metric.P50.label(), Metric.CLIENT_CPU_PER_OP.label(), Metric.MIB_PER_S.label())
+                    .doesNotContainKeys(
+                            Metric.SERVER_CPU_PER_OP.label(), Metric.SERVER_CORES.label(), Metric.RSS_PEAK.label());
             load.close();
             server.stop();
         }
@@ -97,8 +98,15 @@ class ServerMetricsProfilerIT {
         assertThat(m.get("sys.epoll_wait/op")).isPositive();
         assertThat(m.get("sys.poll/op")).isZero();
         assertThat(m.get("events/wait")).isPositive();
-        assertThat(m).containsKeys("latency.p50.us", "latency.p99.us", "latency.p999.us", "server.cpu.us/op",
-                "client.cpu.cores", "server.rss.peak.MiB", "MiB/s");
+        assertThat(m)
+                .containsKeys(
+                        "latency.p50.us",
+                        "latency.p99.us",
+                        "latency.p999.us",
+                        "server.cpu.us/op",
+                        "client.cpu.cores",
+                        "server.rss.peak.MiB",
+                        "MiB/s");
         assertThat(m.get("latency.p99.us")).isGreaterThanOrEqualTo(m.get("latency.p50.us"));
         assertThat(m.get("server.rss.peak.MiB")).isGreaterThan(10);
     }

@@ -21,14 +21,15 @@ class ServerReadingsIT {
     private static final double CPU_TOLERANCE = 0.05;
     /** Peak RSS, endpoint against /proc (see the assertion for why not exact). */
     private static final double RSS_TOLERANCE = 0.05;
+
     private static final int WINDOWS = 5;
     private static final long WINDOW_MS = 2_000;
 
     @Test
     void theEndpointAndProcGiveTheSameCpuPerEchoRssAndThreads() throws Exception {
-        try (BenchmarkServer server = BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS,
-                "--metrics-port 0");
-             EchoLoad load = new EchoLoad(512)) {
+        try (BenchmarkServer server =
+                        BenchmarkServer.start(ServerVariant.ET, BenchmarkServer.DEFAULT_JVM_FLAGS, "--metrics-port 0");
+                EchoLoad load = new EchoLoad(512)) {
             ServerReadings proc = ServerReadings.proc(server.pid());
             ServerReadings endpoint = ServerReadings.endpoint(server.metricsEndpoint());
             load.connectActive(server.address(), 4);
@@ -46,19 +47,29 @@ class ServerReadingsIT {
                 ServerReadings.Reading procEnd = proc.read();
                 double procCpuPerEcho = (procEnd.cpuSeconds() - procStart.cpuSeconds()) / echoes;
                 double endpointCpuPerEcho = (endpointEnd.cpuSeconds() - endpointStart.cpuSeconds()) / echoes;
-                System.out.printf("window %d: %d echoes, server CPU per echo %.3f us from /proc, %.3f us from the "
-                                + "endpoint (ratio %.4f); peak RSS %d / %d MiB; threads %d / %d%n", window, echoes,
-                        procCpuPerEcho * 1e6, endpointCpuPerEcho * 1e6, endpointCpuPerEcho / procCpuPerEcho,
-                        procEnd.peakRssBytes() >> 20, endpointEnd.peakRssBytes() >> 20, procEnd.threads(),
+                System.out.printf(
+                        "window %d: %d echoes, server CPU per echo %.3f us from /proc, %.3f us from the "
+                                + "endpoint (ratio %.4f); peak RSS %d / %d MiB; threads %d / %d%n",
+                        window,
+                        echoes,
+                        procCpuPerEcho * 1e6,
+                        endpointCpuPerEcho * 1e6,
+                        endpointCpuPerEcho / procCpuPerEcho,
+                        procEnd.peakRssBytes() >> 20,
+                        endpointEnd.peakRssBytes() >> 20,
+                        procEnd.threads(),
                         endpointEnd.threads());
                 assertThat(echoes).as("echoes in window %d", window).isPositive();
-                assertThat(endpointCpuPerEcho / procCpuPerEcho).as("CPU per echo, endpoint / /proc, window %d", window)
+                assertThat(endpointCpuPerEcho / procCpuPerEcho)
+                        .as("CPU per echo, endpoint / /proc, window %d", window)
                         .isCloseTo(1.0, within(CPU_TOLERANCE));
                 // Not to the byte: the kernel's VmHWM is the larger of a high-water mark it updates lazily and the
                 // current RSS, whose per-thread counters it syncs in batches, so it moves even between two reads.
-                assertThat((double) endpointEnd.peakRssBytes()).as("peak RSS, endpoint against /proc")
+                assertThat((double) endpointEnd.peakRssBytes())
+                        .as("peak RSS, endpoint against /proc")
                         .isCloseTo(procEnd.peakRssBytes(), within(RSS_TOLERANCE * procEnd.peakRssBytes()));
-                assertThat(endpointEnd.threads()).as("threads, endpoint against /proc")
+                assertThat(endpointEnd.threads())
+                        .as("threads, endpoint against /proc")
                         .isCloseTo(procEnd.threads(), within(2L));
             }
             load.close();

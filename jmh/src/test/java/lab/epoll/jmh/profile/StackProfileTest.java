@@ -10,15 +10,17 @@ class StackProfileTest {
 
     @Test
     void sumsSamplesByThreadKindKernelLeafAndHottestFrame() {
-        StackProfile p = StackProfile.parse("et", List.of(
-                "[epoll-edge-2-1 tid=101];java.lang.Thread.run;io.netty.channel.epoll.Native.epollWait;"
-                        + "__x64_sys_epoll_wait_[k] 30",
-                "[epoll-edge-2-1 tid=101];java.lang.Thread.run;__x64_sys_sendto_[k];tcp_sendmsg_[k] 40",
-                "[epoll-edge-2-1 tid=101];java.lang.Thread.run;net_rx_action_[k];tcp_sendmsg_[k] 10",
-                "[epoll-edge-2-1 tid=101];java.lang.Thread.run;io.netty.buffer.PooledByteBuf.release 10",
-                "[C2 CompilerThread0 tid=7];Compile::Compile 5",
-                "[epoll-edge-2-1 tid=101];do_syscall_64_[k];ksys_write_[k];tcp_sendmsg_[k] 5",
-                ""));
+        StackProfile p = StackProfile.parse(
+                "et",
+                List.of(
+                        "[epoll-edge-2-1 tid=101];java.lang.Thread.run;io.netty.channel.epoll.Native.epollWait;"
+                                + "__x64_sys_epoll_wait_[k] 30",
+                        "[epoll-edge-2-1 tid=101];java.lang.Thread.run;__x64_sys_sendto_[k];tcp_sendmsg_[k] 40",
+                        "[epoll-edge-2-1 tid=101];java.lang.Thread.run;net_rx_action_[k];tcp_sendmsg_[k] 10",
+                        "[epoll-edge-2-1 tid=101];java.lang.Thread.run;io.netty.buffer.PooledByteBuf.release 10",
+                        "[C2 CompilerThread0 tid=7];Compile::Compile 5",
+                        "[epoll-edge-2-1 tid=101];do_syscall_64_[k];ksys_write_[k];tcp_sendmsg_[k] 5",
+                        ""));
 
         assertThat(p.samples()).isEqualTo(100);
         assertThat(p.applicationShare()).isEqualTo(0.95);

@@ -13,8 +13,8 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.epoll.common.server.ConnectionEnds.Reason;
 import lab.epoll.common.server.MinProgress;
-import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.PeerFailureLog;
+import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
 import lab.epoll.rawepoll.EpollConnection;
@@ -61,9 +61,13 @@ final class Connection implements EpollConnection {
     }
 
     /** The options a connection needs, resolved once. */
-    record Settings(ByteBufAllocator allocator, int writeBufferLow, int writeBufferHigh, int maxReadsPerEvent,
-                    int minProgress, boolean verbose) {
-    }
+    record Settings(
+            ByteBufAllocator allocator,
+            int writeBufferLow,
+            int writeBufferHigh,
+            int maxReadsPerEvent,
+            int minProgress,
+            boolean verbose) {}
 
     private final int fd;
     final InFlightMonitor.Guard guard;
@@ -89,8 +93,15 @@ final class Connection implements EpollConnection {
     private volatile Reason closeRequest;
     private boolean closed; // guarded by this: requestClose() must never shut down a number close() gave back
 
-    Connection(Socket socket, String name, InFlightMonitor.Guard guard, ReadSizer readSizer, Settings settings,
-               PendingBudget budget, ConnectionStats stats, Host host) {
+    Connection(
+            Socket socket,
+            String name,
+            InFlightMonitor.Guard guard,
+            ReadSizer readSizer,
+            Settings settings,
+            PendingBudget budget,
+            ConnectionStats stats,
+            Host host) {
         this.budget = budget;
         this.socket = socket;
         this.fd = socket.intValue();

@@ -1,8 +1,8 @@
 package lab.epoll.oneshot.kernel;
 
-import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 import static lab.epoll.catalog.EpollFlags.EPOLLIN;
 import static lab.epoll.catalog.EpollFlags.EPOLLONESHOT;
+import static lab.epoll.catalog.EpollFlags.EPOLLRDHUP;
 
 import io.netty.channel.epoll.EpollEventArray;
 import io.netty.channel.epoll.LabEpollAccess;
@@ -23,17 +23,17 @@ import lab.epoll.common.server.ConnectionEnds;
 import lab.epoll.common.server.ConnectionEnds.Reason;
 import lab.epoll.common.server.ErrorText;
 import lab.epoll.common.server.LabServer;
+import lab.epoll.common.server.OpenConnections;
 import lab.epoll.common.server.PendingBudget;
 import lab.epoll.common.server.ServerStartException;
+import lab.epoll.common.server.StatsLine;
 import lab.epoll.common.stats.ConnectionStats;
 import lab.epoll.oneshot.InFlightMonitor;
 import lab.epoll.rawepoll.Admission;
 import lab.epoll.rawepoll.ConnectionTable;
 import lab.epoll.rawepoll.EpollSet;
 import lab.epoll.rawepoll.Listener;
-import lab.epoll.common.server.OpenConnections;
 import lab.epoll.rawepoll.ReadSizer;
-import lab.epoll.common.server.StatsLine;
 import lab.epoll.rawepoll.SweepTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +80,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private final ServerOptions options;
     /** Accepts per listener event ({@code --accept-batch}); 0, the default: until EAGAIN. */
     private final int acceptBatch;
+
     private final int workers;
     private final boolean oneshot;
     private final int maxEvents;
@@ -99,6 +100,7 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
 
     /** Each listener and the guard that proves one thread at a time accepts from it. */
     private final Map<Listener, InFlightMonitor.Guard> listeners = new LinkedHashMap<>();
+
     private final List<Thread> threads = new ArrayList<>();
     private EpollSet epoll;
     private final InFlightMonitor.Guard timerGuard = monitor.newGuard();
@@ -118,8 +120,13 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         this.oneshot = oneshot;
         this.maxEvents = options.maxEvents() > 0 ? options.maxEvents() : DEFAULT_MAX_EVENTS;
         this.acceptBatch = options.acceptBatch(0);
-        this.settings = new Connection.Settings(options.allocator().instance(), options.writeBufferLow(), options.writeBufferHigh(),
-                options.maxMessagesPerRead(), options.minProgress(), options.verbose());
+        this.settings = new Connection.Settings(
+                options.allocator().instance(),
+                options.writeBufferLow(),
+                options.writeBufferHigh(),
+                options.maxMessagesPerRead(),
+                options.minProgress(),
+                options.verbose());
         this.statsNanos = options.statsInterval().toNanos();
         this.timerPeriodNanos = SweepTimer.periodNanos(options.idleTimeout(), options.statsInterval());
         this.budget = new PendingBudget(options.maxPendingBytes());
@@ -352,8 +359,15 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
     private final class Clients implements Admission.Engine<Connection> {
         @Override
         public Connection newConnection(Socket socket, String name) {
-            return new Connection(socket, name, monitor.newGuard(), new ReadSizer(options.recvAllocator()), settings,
-                    budget, stats, KernelOneshotServer.this);
+            return new Connection(
+                    socket,
+                    name,
+                    monitor.newGuard(),
+                    new ReadSizer(options.recvAllocator()),
+                    settings,
+                    budget,
+                    stats,
+                    KernelOneshotServer.this);
         }
 
         @Override
@@ -439,10 +453,12 @@ public final class KernelOneshotServer implements LabServer, Connection.Host {
         }
         listeners.keySet().forEach(Listener::requestClose);
         open.startDraining();
-        open.drain(grace, () -> connections.all().forEach(connection -> {
-            connection.requestClose(Reason.SHUTDOWN);
-            unpark(connection);
-        }));
+        open.drain(
+                grace,
+                () -> connections.all().forEach(connection -> {
+                    connection.requestClose(Reason.SHUTDOWN);
+                    unpark(connection);
+                }));
         stopWorkers();
         for (Connection connection : connections.all()) {
             connection.close(Reason.SHUTDOWN); // no worker runs: this thread owns them all now

@@ -38,7 +38,7 @@ import lab.epoll.oneshot.InFlightMonitor;
 final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
     /** A test hook, called on the worker before each echo. */
     interface WorkObserver {
-        WorkObserver NONE = (ctx, bytes) -> { };
+        WorkObserver NONE = (ctx, bytes) -> {};
 
         void beforeEcho(ChannelHandlerContext ctx, int bytes) throws Exception;
     }
@@ -57,8 +57,12 @@ final class WorkerHandoffHandler extends ChannelInboundHandlerAdapter {
     private boolean inputShutdown;
     private boolean closing;
 
-    WorkerHandoffHandler(ConnectionStats stats, PendingBudget budget, EventExecutor workers,
-                         InFlightMonitor.Guard guard, WorkObserver observer) {
+    WorkerHandoffHandler(
+            ConnectionStats stats,
+            PendingBudget budget,
+            EventExecutor workers,
+            InFlightMonitor.Guard guard,
+            WorkObserver observer) {
         this.stats = stats;
         this.budget = budget;
         this.workers = workers;

@@ -42,11 +42,13 @@ class GuardCatchesSharedHandlingTest {
                 }));
             }
             try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> withoutOneshot.inFlight().violations() > 0);
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> withoutOneshot.inFlight().violations() > 0);
             } finally {
                 stop.set(true);
                 CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new))
-                        .completeOnTimeout(null, 10, java.util.concurrent.TimeUnit.SECONDS).join();
+                        .completeOnTimeout(null, 10, java.util.concurrent.TimeUnit.SECONDS)
+                        .join();
             }
         }
     }

@@ -1,6 +1,5 @@
 package lab.epoll.oneshot.netty;
 
-import lab.epoll.catalog.EpollFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,13 +8,14 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import lab.epoll.catalog.EpollFlags;
 import lab.epoll.common.cli.ServerOptions;
 import lab.epoll.common.server.EchoServer;
 import lab.epoll.oneshot.InProcessServer;
 import lab.epoll.process.EchoClient;
-import lab.epoll.testkit.FailOnLeaks;
 import lab.epoll.process.ProcFs;
 import lab.epoll.process.ProcFs.EpollRegistration;
+import lab.epoll.testkit.FailOnLeaks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,18 +42,24 @@ class EpollInToggleTest {
         });
         ServerOptions options = ServerOptions.parse("--port", "0");
         try (InProcessServer server = InProcessServer.of(new EchoServer(options, transport), transport.inFlight());
-             EchoClient client = EchoClient.connect(server.address())) {
+                EchoClient client = EchoClient.connect(server.address())) {
             // Armed: channelActive called read(), so EPOLLIN is in the registration.
-            await().atMost(Duration.ofSeconds(5)).until(() -> registration(client).has(EpollFlags.EPOLLIN));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> registration(client).has(EpollFlags.EPOLLIN));
             EpollRegistration armed = registration(client);
-            assertThat(armed.has(EpollFlags.EPOLLET)).as("Netty's default mode, edge-triggered").isTrue();
+            assertThat(armed.has(EpollFlags.EPOLLET))
+                    .as("Netty's default mode, edge-triggered")
+                    .isTrue();
             assertThat(armed.has(EpollFlags.EPOLLRDHUP)).isTrue();
-            assertThat(armed.has(EpollFlags.EPOLLONESHOT)).as("Netty never asks for EPOLLONESHOT").isFalse();
+            assertThat(armed.has(EpollFlags.EPOLLONESHOT))
+                    .as("Netty never asks for EPOLLONESHOT")
+                    .isFalse();
 
             client.send("ping".getBytes());
             assertThat(workerHasRead.await(10, TimeUnit.SECONDS)).isTrue();
             // A worker holds the read: Netty has removed EPOLLIN with epoll_ctl(MOD); the rest stays.
-            await().atMost(Duration.ofSeconds(5)).until(() -> !registration(client).has(EpollFlags.EPOLLIN));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !registration(client).has(EpollFlags.EPOLLIN));
             EpollRegistration disarmed = registration(client);
             assertThat(disarmed.has(EpollFlags.EPOLLRDHUP)).isTrue();
             assertThat(disarmed.has(EpollFlags.EPOLLET)).isTrue();
@@ -62,7 +68,8 @@ class EpollInToggleTest {
             release.countDown();
             assertThat(client.readExactly(4)).isEqualTo("ping".getBytes());
             // The worker's read() re-armed it: EPOLLIN is back.
-            await().atMost(Duration.ofSeconds(5)).until(() -> registration(client).has(EpollFlags.EPOLLIN));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> registration(client).has(EpollFlags.EPOLLIN));
             assertThat(server.inFlight().violations()).isZero();
         } finally {
             release.countDown();

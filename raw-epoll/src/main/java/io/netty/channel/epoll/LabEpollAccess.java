@@ -20,8 +20,7 @@ import java.io.IOException;
  * {@code io.netty.channel.unix.Socket} and {@link LinuxSocket#newSocketStream()}.
  */
 public final class LabEpollAccess {
-    private LabEpollAccess() {
-    }
+    private LabEpollAccess() {}
 
     /** A {@code struct epoll_event[length]} in native memory; free it with {@link #free}. */
     public static EpollEventArray newEventArray(int length) {
@@ -51,8 +50,7 @@ public final class LabEpollAccess {
      * {@code epoll_wait(epfd, events, length, timeoutMillis)}: -1 blocks until an event, 0 polls. Returns the
      * number of ready entries; retries on {@code EINTR}.
      */
-    public static int epollWait(FileDescriptor epollFd, EpollEventArray events, int timeoutMillis)
-            throws IOException {
+    public static int epollWait(FileDescriptor epollFd, EpollEventArray events, int timeoutMillis) throws IOException {
         return Native.epollWait(epollFd, events, timeoutMillis);
     }
 
@@ -62,8 +60,9 @@ public final class LabEpollAccess {
      * loop arms its own timerfd this way. The timer is one-shot; the engine re-arms it after each expiry.
      */
     @SuppressWarnings("deprecation") // public, deprecated in 4.1 but kept working; the only timerfd_settime binding
-    public static int epollWaitArmingTimer(FileDescriptor epollFd, EpollEventArray events, FileDescriptor timerFd,
-                                           long delayNanos) throws IOException {
+    public static int epollWaitArmingTimer(
+            FileDescriptor epollFd, EpollEventArray events, FileDescriptor timerFd, long delayNanos)
+            throws IOException {
         if (delayNanos <= 0) {
             throw new IllegalArgumentException("delayNanos must be > 0 (0 would poll instead of arming)");
         }

@@ -56,7 +56,9 @@ class LabEpollAccessTest {
         FileDescriptor eventFd = Native.newEventFd();
         try {
             Native.epollCtlAdd(epoll.intValue(), eventFd.intValue(), Native.EPOLLIN);
-            assertThat(LabEpollAccess.epollWait(epoll, events, 0)).as("nothing ready yet").isZero();
+            assertThat(LabEpollAccess.epollWait(epoll, events, 0))
+                    .as("nothing ready yet")
+                    .isZero();
 
             Native.eventFdWrite(eventFd.intValue(), 1L);
             assertThat(LabEpollAccess.epollWait(epoll, events, 1000)).isEqualTo(1);
@@ -77,7 +79,9 @@ class LabEpollAccessTest {
             // Still readable (never read), but disarmed by the delivery itself.
             assertThat(LabEpollAccess.epollWait(epoll, events, 0)).isZero();
             Native.epollCtlMod(epoll.intValue(), eventFd.intValue(), Native.EPOLLIN | EPOLLONESHOT);
-            assertThat(LabEpollAccess.epollWait(epoll, events, 1000)).as("re-armed and still readable").isEqualTo(1);
+            assertThat(LabEpollAccess.epollWait(epoll, events, 1000))
+                    .as("re-armed and still readable")
+                    .isEqualTo(1);
         } finally {
             eventFd.close();
         }
