@@ -48,8 +48,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) on Netty's native epoll transport with nothing but the echo: the "
-                + "baseline the lab's features are measured against.",
-        footer = {"", "Exit codes: 0 after a signal, 1 when the server cannot run, 2 for a bad command line."})
+                + "baseline the lab's features are measured against.")
 public final class BareEchoServer implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BareEchoServer.class);
 

@@ -104,7 +104,7 @@ class DocumentedListeningLinesIT {
         // The suite adds --stats-interval, which no sample shows and no listening line prints.
         Map<String, String> documented = settings(sample.line());
         assertThat(new ArrayList<>(documented.keySet()))
-                .as("settings named on the documented line for %s, against " + "what it printed:\n%s", sample, printed)
+                .as("settings named on the documented line for %s, against what it printed:\n%s", sample, printed)
                 .isEqualTo(new ArrayList<>(actual.keySet()));
         documented.forEach((name, value) -> {
             if (!MACHINE_VALUES.contains(name)) {

@@ -140,7 +140,7 @@ class FdExhaustionIT {
                     .as("server process CPU while accept fails with EMFILE, in cores (a spin would be ~1)")
                     .isLessThan(MAX_CPU_SHARE);
             assertThat(serverThreadCores)
-                    .as("server threads' CPU (JIT and GC excluded) while accept fails with EMFILE, " + "in cores")
+                    .as("server threads' CPU (JIT and GC excluded) while accept fails with EMFILE, in cores")
                     .isLessThan(MAX_SERVER_THREADS_CPU_SHARE);
             assertThat(emfileLines)
                     .as("EMFILE log lines in %d ms (no error storm)", elapsedMs)

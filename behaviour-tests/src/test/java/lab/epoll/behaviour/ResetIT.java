@@ -215,7 +215,7 @@ class ResetIT {
                 .count();
         long errors = server.summary().errors();
         System.out.printf(
-                "%s reset storm: %d connections in %.1f s, errors=%d, %d per-connection lines," + " %d summary lines%n",
+                "%s reset storm: %d connections in %.1f s, errors=%d, %d per-connection lines, %d summary lines%n",
                 variant, STORM, seconds, errors, perConnection, summarised);
         assertThat(perConnection)
                 .as("per-connection lines for %d resets over %.1f s", STORM, seconds)

@@ -80,7 +80,7 @@ class StalledReaderIT {
             // 1. The server stops reading: its bytes-in stops growing, although the client has more to send.
             ServerCounters plateau = server
                     .awaitValue(
-                            "bytes-in flat for 5 stats lines (1 s) while the client " + "is stalled",
+                            "bytes-in flat for 5 stats lines (1 s) while the client is stalled",
                             () -> server.statsSince(mark),
                             lines -> ServerCounters.bytesInFlat(lines, 5))
                     .stream()

@@ -89,7 +89,7 @@ class WakeupsIT {
         }
         double perConnection = woken / (double) CONNECTIONS;
         System.out.printf(
-                "%s on %d loops: %.2f of %d threads in epoll_wait woken per new connection, %d woken by " + "any%n",
+                "%s on %d loops: %.2f of %d threads in epoll_wait woken per new connection, %d woken by any%n",
                 variant, loopCount, perConnection, loops.size(), everWoken.size());
         assertThat(perConnection).as("threads woken per new connection").isBetween(least, most);
         assertThat(everWoken)

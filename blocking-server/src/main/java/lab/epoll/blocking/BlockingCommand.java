@@ -30,11 +30,7 @@ import picocli.CommandLine.ParameterException;
                     + "thread; on virtual threads (Java 21 or later) a blocked read parks the thread and the JDK "
                     + "waits for the socket in its own epoll instance (EPOLLONESHOT)."
         },
-        footer = {
-            "",
-            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run (virtual threads "
-                    + "on a JVM older than 21, too), 2 for a bad command line."
-        })
+        footer = {"", "Virtual threads on a JVM older than 21 are a server that cannot run (exit 1)."})
 public final class BlockingCommand extends EchoServerCommand {
     @Option(
             names = Name.THREAD_KIND,

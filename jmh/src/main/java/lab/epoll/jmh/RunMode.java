@@ -57,7 +57,7 @@ public enum RunMode {
             null),
     TUNING(
             "tuning run",
-            "One server option at a time on lt and et, each against the untuned server (the empty" + " serverArgs).",
+            "One server option at a time on lt and et, each against the untuned server (the empty serverArgs).",
             "tuning.json",
             List.of(ServerVariant.LT, ServerVariant.ET),
             new Scenario(

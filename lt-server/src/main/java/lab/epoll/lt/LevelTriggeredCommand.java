@@ -23,11 +23,7 @@ import picocli.CommandLine.Command;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) on Netty's native epoll transport, level-triggered "
-                + "(EpollMode.LEVEL_TRIGGERED).",
-        footer = {
-            "",
-            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
-        })
+                + "(EpollMode.LEVEL_TRIGGERED).")
 public final class LevelTriggeredCommand extends EchoServerCommand {
     @Override
     protected LabServer newServer(ServerOptions options) {

@@ -26,10 +26,6 @@ import picocli.CommandLine.Option;
             "Echo server (RFC 862) on Netty 4.2: epoll (level-triggered; 4.2 has no EpollMode) or io_uring.",
             "With " + Name.TRANSPORT + " io_uring, " + Name.BUSY_POLL + " and " + Name.MAX_EVENTS
                     + " are epoll only: refused whenever given, even at the default value."
-        },
-        footer = {
-            "",
-            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
         })
 public final class Netty42Command extends EchoServerCommand {
     /** Which of 4.2's native IoHandlers carries the connections. */

@@ -27,10 +27,6 @@ import picocli.CommandLine.Command;
             "Echo server (RFC 862) on Netty's NIO transport: the JDK's selector, epoll by default on Linux.",
             "For poll(2), run the JVM with",
             "  -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.PollSelectorProvider"
-        },
-        footer = {
-            "",
-            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
         })
 public final class NioCommand extends EchoServerCommand {
 

@@ -35,11 +35,7 @@ import picocli.CommandLine.ParameterException;
         usageHelpAutoWidth = true,
         description = "Echo server (RFC 862) where any of several threads may handle a connection, but only one "
                 + "at a time: EPOLLONESHOT, emulated on Netty (" + Name.ENGINE + " netty) or the kernel's own on one "
-                + "shared epoll instance (" + Name.ENGINE + " kernel).",
-        footer = {
-            "",
-            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
-        })
+                + "shared epoll instance (" + Name.ENGINE + " kernel).")
 public final class OneshotCommand extends EchoServerCommand {
     /** Which implementation serves the connections. */
     public enum Engine {

@@ -27,11 +27,7 @@ import picocli.CommandLine.ParameterException;
                 + "directly (no Netty event loop). lt: one accept or read per readiness event. et: EPOLLET, "
                 + "accept and read until EAGAIN. Both write what the socket takes and arm EPOLLOUT only while "
                 + "echo waits. " + Name.THREADS + " N runs N such loops, each with its own epoll set and connections, "
-                + "and " + Name.ACCEPT + " says how they share the listener.",
-        footer = {
-            "",
-            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
-        })
+                + "and " + Name.ACCEPT + " says how they share the listener.")
 public final class RawCommand extends EchoServerCommand {
     @Option(
             names = Name.MODE,

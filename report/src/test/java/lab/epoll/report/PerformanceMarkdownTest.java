@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class PerformanceMarkdownTest {
     private static final String PROSE_BEFORE =
-            "# Performance\r\n\nHand-written: *ET* wins at 1000 clients.  \n\n" + "## Throughput\n\n";
+            "# Performance\r\n\nHand-written: *ET* wins at 1000 clients.  \n\n## Throughput\n\n";
     private static final String PROSE_BETWEEN = "\n\nWhy: fewer wake-ups per echo — see the syscall table.\t\n\n";
     private static final String PROSE_AFTER = "\n\n<!-- an ordinary comment -->\nThe end, no final newline";
     private static final String DOCUMENT = PROSE_BEFORE

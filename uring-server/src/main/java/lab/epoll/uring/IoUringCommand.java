@@ -29,10 +29,6 @@ import picocli.CommandLine.ParameterException;
             Name.MAX_MESSAGES_PER_READ + " is fixed at 1 (a longer read loop stalls the incubator on a read that "
                     + "fills its buffer), and so is " + Name.ACCEPT_BATCH + " (one accept request in flight at a "
                     + "time)."
-        },
-        footer = {
-            "",
-            "Exit codes: 0 after a signal-driven shutdown, 1 when the server cannot run, 2 for a bad " + "command line."
         })
 public final class IoUringCommand extends EchoServerCommand {
     @Override

@@ -51,6 +51,7 @@ public final class ServerCli {
             explainRefusals(cli.getCommandSpec(), server.refusedGroups());
             explainValueFormats(cli.getCommandSpec());
         }
+        explainExitCodes(cli.getCommandSpec());
         String name = cli.getCommandName();
         cli.setParameterExceptionHandler((e, ignored) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -76,6 +77,10 @@ public final class ServerCli {
             "DURATION: a whole number and a unit, us, ms, s, m or h (50us, 500ms, 2s, 1m), or 0 alone.",
             "SIZE: a whole number of bytes, or with k, m or g, which are binary (64k = 65,536 bytes); below 2 GiB.");
 
+    /** What every server's exit status means, said once for all of them at the end of --help. */
+    static final String EXIT_CODES = "Exit codes: 0 after a signal-driven shutdown, " + EXIT_RUNTIME_FAILURE
+            + " when the server cannot run, " + EXIT_USAGE + " for a bad command line.";
+
     /** Puts {@link #VALUE_FORMATS} in front of the command's own footer. */
     private static void explainValueFormats(CommandSpec spec) {
         List<String> footer = new java.util.ArrayList<>(VALUE_FORMATS);
@@ -83,9 +88,17 @@ public final class ServerCli {
         spec.usageMessage().footer(footer.toArray(String[]::new));
     }
 
+    /** Ends every server's help with {@link #EXIT_CODES}. */
+    private static void explainExitCodes(CommandSpec spec) {
+        List<String> footer =
+                new java.util.ArrayList<>(List.of(spec.usageMessage().footer()));
+        footer.addAll(List.of("", EXIT_CODES));
+        spec.usageMessage().footer(footer.toArray(String[]::new));
+    }
+
     /** The heading of a command's refused options in its help: when they are refused. */
     private static final String REFUSED_WHENEVER_GIVEN =
-            "Refused whenever given, even at the default value, and so not " + "listed below:";
+            "Refused whenever given, even at the default value, and so not listed below:";
 
     /**
      * Takes the options of the groups a command never honours out of the usage, keeping them parseable (so they

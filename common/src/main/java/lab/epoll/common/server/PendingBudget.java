@@ -125,7 +125,7 @@ public final class PendingBudget {
         long since = pauses - pausesLogged;
         log.warn(
                 "unsent echo reached {} B, over " + Name.MAX_PENDING_BYTES
-                        + " {}: every connection stops reading until it " + "drops below {}{}",
+                        + " {}: every connection stops reading until it drops below {}{}",
                 now,
                 ByteSizeConverter.format(max),
                 ByteSizeConverter.format(resumeBelow),

@@ -179,7 +179,7 @@ final class HelpText {
                         case SERVER_ARGS ->
                             row(
                                     "serverArgs=LIST",
-                                    "Server options added, one trial per value:" + " " + Name.ACCEPT_BATCH + "=1, or \""
+                                    "Server options added, one trial per value: " + Name.ACCEPT_BATCH + "=1, or \""
                                             + Name.MAX_PENDING_BYTES + " 64m\" quoted (default: none).");
                         case IDLE_TIMEOUT ->
                             row(
@@ -195,12 +195,12 @@ final class HelpText {
                         case CLIENT_CPUS ->
                             row(
                                     "clientCpus=CPUS",
-                                    "The client's (the harness's) CPUs, disjoint from the" + " server's; default here: "
+                                    "The client's (the harness's) CPUs, disjoint from the server's; default here: "
                                             + layout[1].text() + ".");
                         case TARGET ->
                             row(
                                     "target=HOST:PORT",
-                                    "Measures a server the harness did not start (client-side" + " metrics only).");
+                                    "Measures a server the harness did not start (client-side metrics only).");
                         case TARGET_METRICS ->
                             row(
                                     "targetMetrics=HOST:PORT",
@@ -218,9 +218,7 @@ final class HelpText {
                                     "Client event loops driving the connections (default"
                                             + " 1), their histograms merged per iteration.");
                         case JAVA ->
-                            row(
-                                    "java=N",
-                                    "The Java release the server runs on, e.g. 25 (default: the variant's" + " own).");
+                            row("java=N", "The Java release the server runs on, e.g. 25 (default: the variant's own).");
                     });
         }
         return rows;
