@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code budget-peak=} (the exact most the budget counted) and {@code budget-pauses=}. Each upload is
  * {@code lab.budget.bytesEach} (16 MiB): more than the kernel's socket buffers take before the server's own
  * echo backs up. With {@code -Dlab.budget.readers=2000 -Dlab.budget.high=65536 -Dlab.budget.max=67108864} it
- * is the 2,000-reader attack against the default budget and water marks (the README's reliability section).
+ * is the 2,000-reader attack against the default budget and water marks (docs/testing.md, reliability).
  */
 class ManyStalledReadersIT {
     static final long KIB = 1024;

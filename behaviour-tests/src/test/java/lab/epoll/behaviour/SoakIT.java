@@ -28,14 +28,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The soak: a steady, verified echo load while hostile connections keep arriving, for {@code lab.soak.seconds}
- * (1 s in the suite; the README's reliability figures come from a longer run). {@code lab.soak.clients} clients
+ * (1 s in the suite; docs/testing.md's reliability figures come from a longer run). {@code lab.soak.clients} clients
  * (default 16) each send 512 B and check every byte of its echo, over and over; beside them one thread opens a
  * faulty connection every {@code lab.soak.faultEveryMillis} (default 50), cycling through the {@link Fault}s.
  *
  * <p>What must hold: no load client loses its connection or a byte; every second of the run carries echoes (a
  * server stuck for a whole second shows as a 0); every half-closed upload comes back whole before the EOF; the
  * server's fds return to where they were; and the checked stop (exit 0, no leak report). The printed line is the
- * row the README's soak table takes: the load held, the faults survived, the bytes lost, the server's peak RSS.
+ * row docs/testing.md's soak table takes: the load held, the faults survived, the bytes lost, the server's peak RSS.
  */
 class SoakIT {
     static final int SECONDS = Integer.getInteger("lab.soak.seconds", 1);

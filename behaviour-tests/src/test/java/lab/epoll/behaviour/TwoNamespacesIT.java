@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's two-host recipe ({@code tools/two-hosts/run.sh}), run as written with the server host and the
+ * The two-host recipe (docs/harness.md) ({@code tools/two-hosts/run.sh}), run as written with the server host and the
  * load host as two network namespaces joined by a veth pair ({@code tools/two-namespaces/netns.sh}): the server
  * listens on its namespace's own address, the load reaches it over the pair. The run must report the server's CPU
  * per echo from its metrics endpoint, and the endpoint's CPU time over the load must agree with the kernel's

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import lab.epoll.catalog.LabPaths;
 
 /**
  * Every harness command line the lab's documents show: {@code java -jar .../benchmarks.jar ARGS} and
@@ -46,8 +47,8 @@ final class DocumentedCommands {
     static List<Command> in(Path root) {
         List<Command> commands = new ArrayList<>();
         List<Path> documents = new ArrayList<>(
-                List.of(root.resolve("README.md"), root.resolve("PERFORMANCE.md"), root.resolve(".ci/run")));
-        documents.addAll(files(root.resolve("docs"), 1, ".md"));
+                LabPaths.documents(root).stream().map(root::resolve).toList());
+        documents.add(root.resolve(".ci/run"));
         documents.addAll(files(root.resolve("docs"), Integer.MAX_VALUE, ".sh"));
         documents.addAll(files(root.resolve("tools"), Integer.MAX_VALUE, ".sh"));
         documents.addAll(files(root.resolve("tools"), Integer.MAX_VALUE, ".md"));
