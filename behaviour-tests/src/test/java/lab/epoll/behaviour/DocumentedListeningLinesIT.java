@@ -21,6 +21,8 @@ import lab.epoll.process.ServerProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -88,6 +90,7 @@ class DocumentedListeningLinesIT {
         assertThat(new ArrayList<>(documented.keySet())).isNotEqualTo(new ArrayList<>(printed.keySet()));
     }
 
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
     void aSampleLineIsWhatTheServerPrints(Sample sample) {

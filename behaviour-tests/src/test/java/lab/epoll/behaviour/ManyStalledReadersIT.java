@@ -15,6 +15,8 @@ import lab.epoll.process.ServerProcess;
 import lab.epoll.testkit.Payload;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Stalled readers against the server-wide budget ({@code --max-pending-bytes}): {@code lab.budget.readers} peers
@@ -48,6 +50,8 @@ class ManyStalledReadersIT {
     @RegisterExtension
     final ServerProcesses servers = new ServerProcesses();
 
+    // Each case watches its own server's stats lines and endpoint, nothing machine-wide: side by side.
+    @Execution(ExecutionMode.CONCURRENT)
     @EveryVariant
     void stalledReadersHoldNoMoreThanTheBudgetAndEveryoneResumes(ServerVariant variant) throws Exception {
         Assumptions.assumeTrue(variant.has(Feature.BACKPRESSURE), () -> variant + " has no budget");
