@@ -49,9 +49,8 @@ public final class ServerCli {
         }
         if (command instanceof EchoServerCommand server) {
             explainRefusals(cli.getCommandSpec(), server.refusedGroups());
-            explainValueFormats(cli.getCommandSpec());
         }
-        explainExitCodes(cli.getCommandSpec());
+        completeFooter(cli.getCommandSpec(), command instanceof EchoServerCommand);
         String name = cli.getCommandName();
         cli.setParameterExceptionHandler((e, ignored) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -81,17 +80,13 @@ public final class ServerCli {
     static final String EXIT_CODES = "Exit codes: 0 after a signal-driven shutdown, " + EXIT_RUNTIME_FAILURE
             + " when the server cannot run, " + EXIT_USAGE + " for a bad command line.";
 
-    /** Puts {@link #VALUE_FORMATS} in front of the command's own footer. */
-    private static void explainValueFormats(CommandSpec spec) {
-        List<String> footer = new java.util.ArrayList<>(VALUE_FORMATS);
+    /**
+     * Frames the command's own footer: {@link #VALUE_FORMATS} before it for a server with the shared options (the
+     * bare server has no DURATION or SIZE to explain), {@link #EXIT_CODES} after it for every server.
+     */
+    private static void completeFooter(CommandSpec spec, boolean sharedOptions) {
+        List<String> footer = new java.util.ArrayList<>(sharedOptions ? VALUE_FORMATS : List.of());
         footer.addAll(List.of(spec.usageMessage().footer()));
-        spec.usageMessage().footer(footer.toArray(String[]::new));
-    }
-
-    /** Ends every server's help with {@link #EXIT_CODES}. */
-    private static void explainExitCodes(CommandSpec spec) {
-        List<String> footer =
-                new java.util.ArrayList<>(List.of(spec.usageMessage().footer()));
         footer.addAll(List.of("", EXIT_CODES));
         spec.usageMessage().footer(footer.toArray(String[]::new));
     }
